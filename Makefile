@@ -1,0 +1,61 @@
+# PAIRS Group: `make run` serves the app with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test setup assets translations database demo bench lint clean
+
+run: setup database demo
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop). Texts are printed here and kept in instance/sms-outbox.jsonl."
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# NHS.UK frontend compiled from its Sass without the Frutiger web font, plus its script and icons.
+assets: static/build/app.css static/build/nhsuk-frontend.min.js static/build/assets/manifest.json
+
+static/build/app.css: static/src/app.scss static/src/_pairs.scss node_modules/.installed
+	mkdir -p static/build
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@
+
+static/build/nhsuk-frontend.min.js: node_modules/.installed
+	mkdir -p static/build
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $@
+
+static/build/assets/manifest.json: node_modules/.installed
+	mkdir -p static/build
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/build/
+
+translations: $(VENV)/.installed
+	$(FLASK) translate compile
+
+database: setup
+	$(FLASK) db upgrade
+
+demo: database
+	$(FLASK) demo
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -ll -c pyproject.toml -r pairs_group
+
+clean:
+	rm -rf $(VENV) node_modules static/build

@@ -1,0 +1,69 @@
+"""PAIRS Group: the companion web app for Together Time, a therapeutic parent-baby group."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from pairs_group import config as settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app: configuration, extensions, then each feature's blueprint and commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    load_configuration(app, config)
+    init_extensions(app)
+    register_features(app)
+    return app
+
+
+def load_configuration(app, config):
+    """Defaults, then instance/config.py, then the environment, then what a test passes in."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.read_environment())
+    if config:
+        app.config.from_mapping(config)
+    app.config.setdefault("MIGRATIONS_DIR", str(PROJECT_ROOT / "migrations"))
+    settings.ensure_secret_key(app)
+    settings.apply_production_defaults(app)
+
+
+def init_extensions(app):
+    """Database, languages, templates, forms, sign-in, security headers and error pages."""
+    from pairs_group import (
+        db,
+        errors,
+        forms,
+        i18n,
+        models,  # noqa: F401 - every table known before migrations look
+        navigation,
+        security,
+        templating,
+    )
+    from pairs_group.auth import login
+
+    db.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    navigation.init_app(app)
+    forms.init_app(app)
+    login.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def register_features(app):
+    """Each feature brings its blueprint and its command-line commands."""
+    from pairs_group import features
+
+    for feature in features.ALL:
+        feature.init_app(app)

@@ -1,0 +1,47 @@
+"""Staff accounts: facilitators, admins and evaluators."""
+
+import enum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from pairs_group.db import UTCDateTime, db, utcnow
+
+
+class Role(enum.StrEnum):
+    FACILITATOR = "facilitator"
+    ADMIN = "admin"
+    EVALUATOR = "evaluator"
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
+    active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    kind = "staff"
+
+    def get_id(self):
+        return f"staff:{self.id}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles):
+        return self.role in roles

@@ -1,0 +1,1 @@
+"""Groups (Together Time courses), their venues and weekly sessions."""

@@ -1,0 +1,86 @@
+"""Staff forms for groups, venues and sessions."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from pairs_group.forms import Form
+from pairs_group.i18n import LANGUAGES
+
+
+class GroupForm(Form):
+    name = StringField(_l("Group name"), validators=[
+        DataRequired(_l("Enter a name for the group")), Length(max=200)])
+    venue_id = SelectField(_l("Venue"), coerce=int, validators=[
+        InputRequired(_l("Choose a venue"))])
+    first_day = DateField(_l("Date of the first session"), validators=[
+        InputRequired(_l("Enter the date of the first session, like 13/01/2027"))])
+    start_time = TimeField(_l("Start time"), validators=[
+        InputRequired(_l("Enter the start time, like 10:00"))])
+    session_count = IntegerField(_l("Number of weekly sessions"), default=8, validators=[
+        InputRequired(_l("Enter the number of sessions")),
+        NumberRange(1, 52, _l("Enter a number of sessions from 1 to 52"))])
+    duration_minutes = IntegerField(_l("Length of each session in minutes"), default=90,
+                                    validators=[
+        InputRequired(_l("Enter how long each session lasts")),
+        NumberRange(15, 480, _l("Enter a length from 15 to 480 minutes"))])
+    capacity = IntegerField(_l("Places"), default=10, validators=[
+        InputRequired(_l("Enter the number of places")),
+        NumberRange(1, 200, _l("Enter a number of places from 1 to 200"))])
+    languages = SelectMultipleField(_l("Languages spoken in the group"), default=["en"],
+                                    validators=[
+        DataRequired(_l("Choose at least one language"))])
+    facilitator_ids = SelectMultipleField(_l("Facilitators"), coerce=int)
+    postcode_areas = TextAreaField(
+        _l("Postcode areas"), validators=[Optional(), Length(max=5000)],
+        description=_l("Postcode districts or sectors, like SW9 or SE5 8. Leave blank for the "
+                       "service's usual areas."))
+    min_baby_age_weeks = IntegerField(_l("Youngest baby's age in weeks at the first session"),
+                                      validators=[Optional(), NumberRange(0, 260)])
+    max_baby_age_weeks = IntegerField(_l("Oldest baby's age in weeks at the first session"),
+                                      validators=[Optional(), NumberRange(0, 260)])
+    accepts_pregnant = BooleanField(_l("Parents who are pregnant can join"), default=True)
+
+    def __init__(self, *args, venues=(), facilitators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = [(v.id, v.name) for v in venues]
+        self.languages.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]
+        self.facilitator_ids.choices = [(u.id, u.name or u.email) for u in facilitators]
+
+    def validate_max_baby_age_weeks(self, field):
+        low = self.min_baby_age_weeks.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValueError(_l("The oldest age must be the same as or more than the youngest"))
+
+
+class VenueForm(Form):
+    name = StringField(_l("Venue name"), validators=[
+        DataRequired(_l("Enter the venue's name")), Length(max=200)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=400)])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
+    access_notes = TextAreaField(_l("Access notes"), validators=[Optional(), Length(max=2000)],
+                                 description=_l("For example: step-free entrance, buggy park."))
+
+
+class MoveSessionForm(Form):
+    day = DateField(_l("New date"), validators=[InputRequired(_l("Enter the new date"))])
+    at = TimeField(_l("New start time"), validators=[InputRequired(_l("Enter the new start time"))])
+    venue_id = SelectField(_l("Venue"), coerce=int, validators=[Optional()])
+    note = TextAreaField(_l("Note for parents"), validators=[Optional(), Length(max=300)])
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = [(0, _l("Same venue as usual"))] + [(v.id, v.name) for v in venues]
+
+
+class CancelSessionForm(Form):
+    note = TextAreaField(_l("Reason, for parents"), validators=[Optional(), Length(max=300)])

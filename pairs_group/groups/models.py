@@ -1,0 +1,108 @@
+"""Venues, groups and the sessions of each group."""
+
+import enum
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pairs_group.auth.models import StaffUser
+from pairs_group.db import UTCDateTime, db, utcnow
+
+
+class GroupStatus(enum.StrEnum):
+    OPEN = "open"
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+
+
+group_facilitator = sa.Table(
+    "group_facilitator",
+    db.Model.metadata,
+    sa.Column("group_id", sa.ForeignKey("group.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("staff_user_id", sa.ForeignKey("staff_user.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+
+class Venue(db.Model):
+    __tablename__ = "venue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(400), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(10), default="")
+    access_notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Group(db.Model):
+    __tablename__ = "group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)
+    languages: Mapped[str] = mapped_column(sa.String(100), default="en")
+    capacity: Mapped[int] = mapped_column(default=10)
+    first_session_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    session_count: Mapped[int] = mapped_column(default=8)
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    status: Mapped[GroupStatus] = mapped_column(
+        sa.Enum(GroupStatus, native_enum=False, length=20), default=GroupStatus.OPEN, index=True
+    )
+    # Eligibility is configuration: postcode districts or sectors (blank: the service's list),
+    # and the baby's age in weeks at the first session (negative: still expected).
+    postcode_areas: Mapped[str] = mapped_column(sa.Text, default="")
+    min_baby_age_weeks: Mapped[int | None]
+    max_baby_age_weeks: Mapped[int | None]
+    accepts_pregnant: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    venue: Mapped[Venue] = relationship()
+    facilitators: Mapped[list[StaffUser]] = relationship(secondary=group_facilitator)
+    sessions: Mapped[list["GroupSession"]] = relationship(
+        back_populates="group", order_by="GroupSession.starts_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def language_codes(self):
+        return [code for code in self.languages.split(",") if code]
+
+
+class GroupSession(db.Model):
+    """One meeting of a group (the UI calls it a session)."""
+
+    __tablename__ = "group_session"
+    __table_args__ = (sa.UniqueConstraint("group_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("group.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    status: Mapped[SessionStatus] = mapped_column(
+        sa.Enum(SessionStatus, native_enum=False, length=20), default=SessionStatus.SCHEDULED
+    )
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venue.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    group: Mapped[Group] = relationship(back_populates="sessions")
+    venue_override: Mapped[Venue | None] = relationship()
+
+    @property
+    def venue(self):
+        return self.venue_override or self.group.venue
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_cancelled(self):
+        return self.status == SessionStatus.CANCELLED

@@ -1,0 +1,98 @@
+"""Group operations: create a group with its weekly sessions, change one session."""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import sqlalchemy as sa
+from blinker import Namespace
+from govuk_bank_holidays.bank_holidays import BankHolidays
+
+from pairs_group.db import db
+from pairs_group.groups.models import Group, GroupSession, SessionStatus, Venue
+from pairs_group.times import in_london, london_moment
+
+signals = Namespace()
+# Sent with (session, change) where change is "cancelled" or "moved"; the SMS feature listens.
+session_changed = signals.signal("session-changed")
+
+MAX_WEEKS_SEARCHED = 104
+
+
+@lru_cache(maxsize=1)
+def bank_holiday_dates():
+    """England and Wales bank holidays from the data the package ships (never the network)."""
+    holidays = BankHolidays(use_cached_holidays=True)
+    return frozenset(
+        h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    )
+
+
+def weekly_dates(first: date, count: int, skip=None):
+    """`count` weekly dates from `first`, moving past any date in `skip` to the next week."""
+    skip = bank_holiday_dates() if skip is None else skip
+    dates, day = [], first
+    for _ in range(MAX_WEEKS_SEARCHED):
+        if len(dates) == count:
+            break
+        if day not in skip:
+            dates.append(day)
+        day += timedelta(weeks=1)
+    return dates
+
+
+def create_group(*, name, venue, first_day: date, start_time: time, session_count=8,
+                 duration_minutes=90, capacity=10, languages=("en",), facilitators=(), **extra):
+    """A new group and its sessions, each at the same London wall-clock time."""
+    group = Group(
+        name=name, venue=venue, capacity=capacity, session_count=session_count,
+        duration_minutes=duration_minutes, languages=",".join(languages),
+        first_session_at=london_moment(first_day, start_time), facilitators=list(facilitators),
+        **extra,
+    )
+    for number, day in enumerate(weekly_dates(first_day, session_count), start=1):
+        group.sessions.append(GroupSession(
+            number=number, starts_at=london_moment(day, start_time),
+            duration_minutes=duration_minutes,
+        ))
+    if group.sessions:
+        group.first_session_at = group.sessions[0].starts_at
+    db.session.add(group)
+    return group
+
+
+def cancel_session(session: GroupSession, note=""):
+    session.status = SessionStatus.CANCELLED
+    session.note = note
+    db.session.flush()
+    session_changed.send(session, change="cancelled")
+
+
+def move_session(session: GroupSession, day: date, at: time, venue: Venue | None = None,
+                 note=""):
+    """A new date, time or place for one session; parents are told through session_changed."""
+    session.starts_at = london_moment(day, at)
+    session.status = SessionStatus.MOVED
+    session.venue_override = venue
+    session.note = note
+    db.session.flush()
+    session_changed.send(session, change="moved")
+
+
+def restore_session(session: GroupSession):
+    session.status = SessionStatus.SCHEDULED
+    db.session.flush()
+
+
+def session_local_start(session: GroupSession) -> datetime:
+    return in_london(session.starts_at)
+
+
+def list_groups(statuses=None):
+    query = sa.select(Group).order_by(Group.first_session_at.desc())
+    if statuses:
+        query = query.where(Group.status.in_(statuses))
+    return db.session.scalars(query).all()
+
+
+def list_venues():
+    return db.session.scalars(sa.select(Venue).order_by(Venue.name)).all()

@@ -1,0 +1,92 @@
+"""Languages: which one a page is in, how it is chosen, and the switch that remembers it."""
+
+from dataclasses import dataclass
+
+from flask import g, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    native_name: str
+    direction: str = "ltr"
+
+
+# Each language's own name for itself: a parent looks for her language written her way.
+LANGUAGES = {
+    language.code: language
+    for language in (
+        Language("en", "English"),
+        Language("pt", "Português"),
+        Language("es", "Español"),
+        Language("pl", "Polski"),
+        Language("fr", "Français"),
+        Language("so", "Soomaali"),
+        Language("ar", "العربية", "rtl"),
+    )
+}
+
+babel = Babel()
+
+
+def supported(code):
+    """The language code if we ship it, else None."""
+    code = (code or "").strip().lower()[:8]
+    return code if code in LANGUAGES else None
+
+
+def saved_language():
+    """The signed-in person's own choice, if any."""
+    if current_user and current_user.is_authenticated:
+        return supported(getattr(current_user, "language", None))
+    return None
+
+
+# Babel locales for formatting: English dates and times as written in the UK, not the US.
+BABEL_LOCALES = {"en": "en_GB"}
+
+
+def babel_locale(code):
+    return BABEL_LOCALES.get(code, code)
+
+
+def select_locale():
+    """?lang= (the switch), then the signed-in person's language, cookie, browser, English."""
+    asked = supported(request.args.get("lang"))
+    if asked:
+        g.remember_language = asked
+        return babel_locale(asked)
+    return babel_locale(
+        saved_language()
+        or supported(request.cookies.get(LANGUAGE_COOKIE))
+        or request.accept_languages.best_match(list(LANGUAGES))
+        or "en"
+    )
+
+
+def remember_language(response):
+    """Keep ?lang= as a cookie, so a link from a flyer or SMS stays in her language."""
+    code = g.get("remember_language")
+    if code:
+        response.set_cookie(
+            LANGUAGE_COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def current_language():
+    """The Language of the page being made."""
+    locale = get_locale()
+    return LANGUAGES.get(locale.language if locale else "en", LANGUAGES["en"])
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(remember_language)
+    app.context_processor(lambda: {"languages": LANGUAGES, "current_language": current_language()})

@@ -1,0 +1,1 @@
+"""Public pages: the start page, the privacy notice and the accessibility statement."""

@@ -1,0 +1,1 @@
+"""Parents and carers, their babies, and their places in groups."""

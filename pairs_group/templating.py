@@ -1,0 +1,60 @@
+"""Jinja set-up: our templates first, then NHS.UK frontend's components; shared filters."""
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app, url_for
+from flask_babel import format_date, format_datetime, format_time
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+
+@lru_cache(maxsize=256)
+def _fingerprint(path, mtime):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename):
+    """A static file's URL with a content hash, so browsers may cache it for a year."""
+    path = Path(current_app.static_folder) / filename
+    try:
+        version = _fingerprint(str(path), path.stat().st_mtime)
+    except OSError:
+        version = "missing"
+    return url_for("static", filename=filename, v=version)
+
+
+def london_date(value, style="full"):
+    """A date (or moment) as the reader's language writes it, in Europe/London."""
+    return format_date(value, style) if value else ""
+
+
+def london_time(value, style="short"):
+    return format_time(value, style) if value else ""
+
+
+def london_datetime(value, style="full"):
+    return format_datetime(value, style) if value else ""
+
+
+def choice_items(field):
+    """A choice field's options as the items NHS.UK radios, checkboxes and selects take."""
+    items = []
+    for value, label, selected, render_kw in field.iter_choices():
+        item = {"value": value, "text": str(label), "checked": selected, "selected": selected}
+        if render_kw and render_kw.get("hint"):
+            item["hint"] = {"text": str(render_kw["hint"])}
+        if render_kw and render_kw.get("divider_before"):
+            items.append({"divider": str(render_kw["divider_before"])})
+        items.append(item)
+    return items
+
+
+def init_app(app):
+    # ChainableUndefined is what NHS.UK frontend's Jinja components are written for.
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja")])
+    app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items)
+    app.jinja_env.filters.update(
+        london_date=london_date, london_time=london_time, london_datetime=london_datetime,
+    )

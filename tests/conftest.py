@@ -1,0 +1,110 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL), app, client,
+CLI runner and signed-in staff."""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from pairs_group import create_app
+from pairs_group.db import db
+from tests import factories
+from tests.resources import throwaway_postgres_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """One database for the whole run, built by the real migrations."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if server:
+        with throwaway_postgres_database(server) as url:
+            migrate_database(url, tmp_path_factory)
+            yield url
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        migrate_database(url, tmp_path_factory)
+        yield url
+
+
+def migrate_database(url, tmp_path_factory):
+    app = create_app(settings_for_tests(url, tmp_path_factory.mktemp("migrate")))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def settings_for_tests(url, instance_dir):
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "SMS_BACKEND": "recording",
+        "SMS_OUTBOX_FILE": str(instance_dir / "sms-outbox.jsonl"),
+        "PUBLIC_BASE_URL": "http://localhost",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def empty_all_tables():
+    """Rows go, tables stay: faster than rebuilding the schema for every test."""
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app on the test database with extra settings; its tables are emptied after."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app({**settings_for_tests(database_url, tmp_path), **overrides})
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+    if apps:
+        with apps[0].app_context():
+            empty_all_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign the test client in as a new member of staff with the given role."""
+
+    def as_role(role="admin", **details):
+        user = factories.make_staff(role=role, **details)
+        db.session.commit()
+        response = client.post("/staff/sign-in", data={
+            "email": user.email, "password": factories.STAFF_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return as_role
+
+
+def count_rows(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

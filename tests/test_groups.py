@@ -1,0 +1,129 @@
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+
+from pairs_group.db import db
+from pairs_group.groups.models import Group, SessionStatus
+from pairs_group.groups.service import (
+    bank_holiday_dates,
+    cancel_session,
+    move_session,
+    weekly_dates,
+)
+from pairs_group.times import in_london
+from tests import factories
+from tests.pages import get_page, post_page
+
+
+def test_bank_holidays_come_from_the_bundled_data():
+    assert date(2026, 12, 25) in bank_holiday_dates()
+    assert date(2027, 5, 31) in bank_holiday_dates()  # spring bank holiday
+
+
+def test_weekly_sessions_skip_bank_holidays_and_keep_their_number():
+    dates = weekly_dates(date(2027, 5, 17), 4)  # Mondays; 31 May 2027 is a bank holiday
+    assert dates == [date(2027, 5, 17), date(2027, 5, 24), date(2027, 6, 7), date(2027, 6, 14)]
+
+
+def test_sessions_keep_their_london_time_across_the_clock_change(app):
+    group = factories.make_group(first_day=date(2027, 3, 16), start_time=time(10, 0),
+                                 session_count=3)
+    db.session.commit()
+    starts = [s.starts_at for s in group.sessions]
+    assert [in_london(s).time() for s in starts] == [time(10, 0)] * 3
+    assert starts[0] == datetime(2027, 3, 16, 10, 0, tzinfo=UTC)  # GMT
+    assert starts[2] == datetime(2027, 3, 30, 9, 0, tzinfo=UTC)  # BST, after 28 March
+
+
+def test_autumn_clock_change_too(app):
+    group = factories.make_group(first_day=date(2027, 10, 26), start_time=time(13, 30),
+                                 session_count=2)
+    db.session.commit()
+    assert group.sessions[0].starts_at == datetime(2027, 10, 26, 12, 30, tzinfo=UTC)
+    assert group.sessions[1].starts_at == datetime(2027, 11, 2, 13, 30, tzinfo=UTC)
+
+
+def test_an_admin_creates_a_group_whose_sessions_skip_the_bank_holiday(client, sign_in):
+    admin = sign_in("admin")
+    facilitator = factories.make_staff("facilitator", name="Fiona Facilitator")
+    venue = factories.make_venue(name="Stockwell Centre")
+    db.session.commit()
+    get_page(client, "/staff/groups/new")
+    response = client.post("/staff/groups/new", data={
+        "name": "Spring group", "venue_id": venue.id, "first_day": "2027-05-17",
+        "start_time": "10:00", "session_count": "8", "duration_minutes": "90", "capacity": "10",
+        "languages": ["en", "pt"], "facilitator_ids": [facilitator.id],
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    group = db.session.scalar(sa.select(Group).where(Group.name == "Spring group"))
+    days = [in_london(s.starts_at).date() for s in group.sessions]
+    assert len(days) == 8 and date(2027, 5, 31) not in days
+    assert group.language_codes == ["en", "pt"]
+    assert group.facilitators == [facilitator]
+    assert admin not in group.facilitators
+    page = get_page(client, response.headers["Location"])
+    assert "Spring group" in page.text
+
+
+def test_a_group_form_with_mistakes_keeps_what_was_typed(client, sign_in):
+    sign_in("admin")
+    venue = factories.make_venue()
+    db.session.commit()
+    page = post_page(client, "/staff/groups/new", {
+        "name": "My group", "venue_id": venue.id, "first_day": "31/02/2027",
+        "start_time": "10:00", "session_count": "abc", "capacity": "10", "languages": ["en"]})
+    assert page.title.startswith("Error:")
+    assert 'value="My group"' in page.html and 'value="abc"' in page.html
+    assert "There is a problem" in page.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Group)) == 0
+
+
+def test_a_facilitator_sees_only_her_own_groups(client, sign_in):
+    me = sign_in("facilitator")
+    mine = factories.make_group(name="Mine", facilitators=[me])
+    factories.make_group(name="Not mine")
+    db.session.commit()
+    page = get_page(client, "/staff/groups/")
+    assert "Mine" in page.text and "Not mine" not in page.text
+    assert client.get(f"/staff/groups/{mine.id + 1}").status_code == 403
+
+
+def test_cancelling_and_moving_a_session(client, sign_in):
+    me = sign_in("facilitator")
+    group = factories.make_group(facilitators=[me], first_day=date(2027, 1, 12))
+    db.session.commit()
+    first, second = group.sessions[0], group.sessions[1]
+    get_page(client, f"/staff/groups/{group.id}/sessions/{first.id}/cancel")
+    client.post(f"/staff/groups/{group.id}/sessions/{first.id}/cancel", data={"note": "Closed"})
+    client.post(f"/staff/groups/{group.id}/sessions/{second.id}/move", data={
+        "day": "2027-01-20", "at": "11:15", "venue_id": "0"})
+    db.session.expire_all()
+    assert first.status == SessionStatus.CANCELLED and first.note == "Closed"
+    assert second.status == SessionStatus.MOVED
+    assert in_london(second.starts_at).replace(tzinfo=None) == datetime(2027, 1, 20, 11, 15)
+
+
+def test_session_changes_are_announced(app):
+    heard = []
+    from pairs_group.groups.service import session_changed
+
+    def listener(session, change):
+        heard.append((session.number, change))
+
+    session_changed.connect(listener)
+    try:
+        group = factories.make_group(first_day=date(2027, 1, 12))
+        db.session.flush()
+        cancel_session(group.sessions[0])
+        move_session(group.sessions[1], date(2027, 1, 21), time(10))
+    finally:
+        session_changed.disconnect(listener)
+    assert heard == [(1, "cancelled"), (2, "moved")]
+
+
+def test_a_session_of_another_group_is_not_found(client, sign_in):
+    sign_in("admin")
+    one, other = factories.make_group(), factories.make_group()
+    db.session.commit()
+    url = f"/staff/groups/{one.id}/sessions/{other.sessions[0].id}/cancel"
+    assert client.get(url).status_code == 404

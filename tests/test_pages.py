@@ -1,0 +1,44 @@
+import pytest
+
+from tests.pages import get_page
+
+
+@pytest.mark.parametrize("url", ["/", "/privacy", "/accessibility", "/staff/sign-in"])
+def test_public_pages_render(client, url):
+    get_page(client, url)
+
+
+def test_an_unknown_page_is_a_designed_404(client):
+    page = get_page(client, "/no-such-page", status=404)
+    assert "Page not found" in page.text
+
+
+def test_security_headers_are_on_every_response(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert response.headers["Permissions-Policy"]
+
+
+def test_the_inline_script_carries_the_nonce(client):
+    response = client.get("/")
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+
+
+def test_static_files_are_fingerprinted(client):
+    page = get_page(client, "/")
+    assert "/static/build/app.css?v=" in page.html
+
+
+def test_a_post_without_csrf_token_is_refused(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    response = app.test_client().post("/staff/sign-in", data={"email": "a@b.nhs.uk"})
+    assert response.status_code == 400
+
+
+def test_every_post_form_carries_a_csrf_token_when_csrf_is_on(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    get_page(client, "/staff/sign-in")
