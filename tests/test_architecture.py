@@ -8,8 +8,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
         "navigation", "health"}
 # Lowest first: a feature may import only features before it in this list.
-LAYERS = ["auth", "groups", "parents", "sms", "attendance", "questionnaires", "reminders",
-          "pages", "reports"]
+LAYERS = ["audit", "auth", "groups", "parents", "sms", "attendance", "questionnaires",
+          "reminders", "account", "pages", "reports"]
 TOP = {"features", "models", "demo", "__init__", "i18n_cli"}
 
 

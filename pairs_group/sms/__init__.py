@@ -1,0 +1,1 @@
+"""Text messages: the outbox, the providers that send them, and their encoding."""

@@ -1,0 +1,52 @@
+"""The outbox: every text is stored before it is sent, once, under a unique idempotency key."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pairs_group.db import UTCDateTime, db, utcnow
+
+
+class MessageStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # claimed, then the provider's answer was lost: reviewed, never resent
+    SKIPPED_OPTED_OUT = "skipped_opted_out"
+    DEFERRED_QUIET_HOURS = "deferred_quiet_hours"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "send_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(40), index=True)
+    to: Mapped[str] = mapped_column(sa.String(20))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("parent.id", ondelete="SET NULL"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("group_session.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    body: Mapped[str] = mapped_column(sa.Text, default="")  # rendered when sent, not when queued
+    segments: Mapped[int] = mapped_column(default=0)
+    encoding: Mapped[str] = mapped_column(sa.String(8), default="")
+    status: Mapped[MessageStatus] = mapped_column(
+        sa.Enum(MessageStatus, native_enum=False, length=30), default=MessageStatus.PENDING)
+    provider_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    error_code: Mapped[str | None] = mapped_column(sa.String(20))
+    error_message: Mapped[str | None] = mapped_column(sa.Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    urgent: Mapped[bool] = mapped_column(default=False)  # sign-in codes: sent even at night
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
