@@ -1,7 +1,9 @@
 import sqlalchemy as sa
 
+from pairs_group.auth.models import StaffUser
 from pairs_group.db import db
-from pairs_group.models import Enrolment, Group, Parent, StaffUser
+from pairs_group.groups.models import Group
+from pairs_group.parents.models import Enrolment, Parent
 
 
 def counts():
