@@ -57,6 +57,7 @@ def init_extensions(app):
     navigation.init_app(app)
     forms.init_app(app)
     login.init_app(app)
+    limits.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 

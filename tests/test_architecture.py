@@ -6,10 +6,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
-        "navigation", "health"}
+        "navigation", "health", "tokens", "limits"}
 # Lowest first: a feature may import only features before it in this list.
 LAYERS = ["audit", "auth", "groups", "parents", "sms", "attendance", "questionnaires",
-          "reminders", "account", "pages", "reports"]
+          "reminders", "account", "privacy", "pages", "reports"]
 TOP = {"features", "models", "demo", "__init__", "i18n_cli"}
 
 

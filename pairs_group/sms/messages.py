@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 class MessageKind:
     name: str
     render: Callable[[dict], str]  # context -> text, called inside force_locale
+    example: dict  # realistic context, for the segment-budget test in every language
     urgent: bool = False  # sent even in quiet hours
     budget: int = 2  # segments allowed in any language
 
@@ -28,8 +29,10 @@ def _sign_in_code(context):
 
 
 KINDS = {kind.name: kind for kind in (
-    MessageKind("welcome", _welcome),
-    MessageKind("sign_in_code", _sign_in_code, urgent=True),
+    MessageKind("welcome", _welcome, example={
+        "name": "Maria", "when": "Tuesday 13 January at 10:00",
+        "venue": "Stockwell Children's Centre"}),
+    MessageKind("sign_in_code", _sign_in_code, example={"code": "123456"}, urgent=True),
 )}
 
 
