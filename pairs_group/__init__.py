@@ -44,6 +44,7 @@ def init_extensions(app):
         errors,
         forms,
         i18n,
+        limits,
         models,  # noqa: F401 - every table known before migrations look
         navigation,
         security,
