@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from pairs_group import config as settings
 
@@ -38,9 +39,10 @@ def load_configuration(app, config):
 
 
 def init_extensions(app):
-    """Database, languages, templates, forms, sign-in, security headers and error pages."""
+    """Database, languages, templates, forms, sign-in, security headers, compression, errors."""
     from pairs_group import (
         db,
+        delivery,
         errors,
         forms,
         i18n,
@@ -60,12 +62,23 @@ def init_extensions(app):
     login.init_app(app)
     limits.init_app(app)
     security.init_app(app)
+    delivery.init_app(app)
     errors.init_app(app)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """Ids in URLs fit the database's integer columns; a larger number is simply not found."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_features(app):
     """Each feature brings its blueprint and its command-line commands."""
     from pairs_group import features
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     for feature in features.ALL:
         feature.init_app(app)

@@ -19,6 +19,9 @@ ENVIRONMENT_SETTINGS = {
     "TWILIO_API_BASE_URL": str,
     "NOTIFY_API_KEY": str,
     "TRUST_PROXY_HEADERS": bool,
+    "STAFF_IDLE_MINUTES": int,
+    "STAFF_TOTP_REQUIRED_FOR_ADMINS": bool,
+    "RETENTION_MONTHS": int,
 }
 
 
@@ -58,7 +61,10 @@ def read_environment(environ=None):
     for name, kind in ENVIRONMENT_SETTINGS.items():
         if name in environ:
             raw = environ[name]
-            found[name] = raw.strip().lower() in {"1", "true", "yes", "on"} if kind is bool else raw
+            if kind is bool:
+                found[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            else:
+                found[name] = kind(raw)
     return found
 
 

@@ -1,10 +1,21 @@
 """The list of features the app is made of, lowest first (a feature imports only those above it)."""
 
-from pairs_group import demo, health
+from pairs_group import access, backup, demo, health
+from pairs_group.account import views as account_views
+from pairs_group.attendance import views as attendance_views
+from pairs_group.audit import views as audit_views
 from pairs_group.auth import views as auth_views
+from pairs_group.geo import cli as geo_cli
 from pairs_group.groups import views as group_views
 from pairs_group.i18n_cli import translate_commands
 from pairs_group.pages import views as page_views
+from pairs_group.parents import views as parent_views
+from pairs_group.privacy import views as privacy_views
+from pairs_group.questionnaires import views as questionnaire_views
+from pairs_group.reminders import views as reminder_views
+from pairs_group.reports import views as report_views
+from pairs_group.sms import parent_texts
+from pairs_group.sms import views as sms_views
 
 
 class _Commands:
@@ -20,8 +31,21 @@ class _Commands:
 ALL = [
     health,
     page_views,
+    audit_views,
     auth_views,
     group_views,
+    parent_views,
+    sms_views,
+    parent_texts,
+    attendance_views,
+    questionnaire_views,
+    reminder_views,
+    account_views,
+    geo_cli,
+    report_views,
     _Commands(translate_commands),
+    privacy_views,
     demo,
+    backup,
+    access,
 ]

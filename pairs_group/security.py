@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import g
+from flask import g, has_request_context, request
 
 
 def csp_nonce():
@@ -39,7 +39,17 @@ def add_security_headers(response, production=False):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if production:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if _signed_in():
+        # Pages with personal details are never kept by a shared computer's browser or a proxy.
+        headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _signed_in():
+    """Only the person already loaded for this request: a response never queries the database
+    (it may be the 503 page of a database that is away)."""
+    user = g.get("_login_user") if has_request_context() else None
+    return request.endpoint != "static" and bool(getattr(user, "is_authenticated", False))
 
 
 def init_app(app):

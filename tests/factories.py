@@ -1,9 +1,13 @@
 """Factory functions for test data: each makes a valid object with overridable details."""
 
+import functools
 import itertools
 from datetime import date, time, timedelta
 
-from pairs_group.auth.service import create_staff_user
+import pyotp
+
+from pairs_group.auth.models import Role, StaffUser
+from pairs_group.auth.passwords import hash_password
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Venue
 from pairs_group.groups.service import create_group
@@ -13,10 +17,21 @@ STAFF_PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
-def make_staff(role="admin", email=None, name=None):
+@functools.cache
+def _staff_password_hash():
+    """Hashing is slow on purpose; one hash of the test password serves every test account."""
+    return hash_password(STAFF_PASSWORD)
+
+
+def make_staff(role="admin", email=None, name=None, two_factor=None):
+    """Admins have an authenticator app set up (they must); others only when asked."""
     n = next(_numbers)
-    return create_staff_user(email or f"staff{n}@example.nhs.uk", STAFF_PASSWORD, role,
-                             name or f"Staff Member {n}")
+    user = StaffUser(email=(email or f"staff{n}@example.nhs.uk").lower(), role=Role(role),
+                     name=name or f"Staff Member {n}", password_hash=_staff_password_hash())
+    db.session.add(user)
+    if two_factor if two_factor is not None else role == "admin":
+        user.totp_secret = pyotp.random_base32()
+    return user
 
 
 def make_venue(**details):

@@ -1,3 +1,6 @@
+"""Staff sign-in, sign-out, safe redirects, roles and the users command."""
+
+import pyotp
 import pytest
 
 from pairs_group.auth.login import is_safe_next
@@ -14,7 +17,7 @@ def test_staff_sign_in_page_renders(client):
 
 
 def test_staff_can_sign_in_and_out(client):
-    factories.make_staff(email="lead@example.nhs.uk")
+    factories.make_staff("facilitator", email="lead@example.nhs.uk")
     db.session.commit()
     response = client.post("/staff/sign-in", data={
         "email": "Lead@Example.nhs.uk", "password": factories.STAFF_PASSWORD})
@@ -53,13 +56,23 @@ def test_next_redirects_never_leave_the_site(target):
 
 
 def test_sign_in_follows_a_safe_next_and_ignores_an_unsafe_one(client):
-    factories.make_staff(email="a@example.nhs.uk")
+    factories.make_staff("facilitator", email="a@example.nhs.uk")
     db.session.commit()
     data = {"email": "a@example.nhs.uk", "password": factories.STAFF_PASSWORD}
     response = client.post("/staff/sign-in?next=https://evil.example/", data=data)
     assert response.headers["Location"] == "/staff/groups/"
     client.post("/staff/sign-out")
     response = client.post("/staff/sign-in?next=/staff/groups/new", data=data)
+    assert response.headers["Location"] == "/staff/groups/new"
+
+
+def test_the_next_page_is_kept_through_the_code_step(client):
+    user = factories.make_staff("admin")
+    db.session.commit()
+    client.post("/staff/sign-in?next=/staff/groups/new", data={
+        "email": user.email, "password": factories.STAFF_PASSWORD})
+    response = client.post("/staff/sign-in/code", data={
+        "code": pyotp.TOTP(user.totp_secret).now()})
     assert response.headers["Location"] == "/staff/groups/new"
 
 
@@ -77,10 +90,10 @@ def test_facilitators_cannot_create_groups(client, sign_in):
 def test_users_create_command_reads_the_password_from_stdin(runner):
     result = runner.invoke(args=["users", "create", "--email", "new@example.nhs.uk",
                                  "--role", "admin", "--password-stdin"],
-                           input="a long enough password\n")
+                           input="a long enough password for staff\n")
     assert result.exit_code == 0, result.output
     user = db.session.query(StaffUser).filter_by(email="new@example.nhs.uk").one()
-    assert user.check_password("a long enough password")
+    assert user.check_password("a long enough password for staff")
     assert user.password_hash.startswith("scrypt:")
 
 

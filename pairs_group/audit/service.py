@@ -1,20 +1,35 @@
-"""Record an audit event for the person making the current request (or the system)."""
+"""Record an audit event for the person making the current request (or the system); the log is
+append-only: the ORM refuses to change or delete an event once written."""
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
 
+# kind ("staff") → function(id) giving a readable name, and email → actor finders; features
+# above the audit log register these, since the log itself knows no people.
+ACTOR_NAMERS = {}
+ACTOR_FINDERS = []
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Something tried to change or delete an audit event."""
+
 
 def current_actor():
-    if has_request_context() and current_user and current_user.is_authenticated:
+    if not has_request_context():
+        return "system"
+    if current_user and current_user.is_authenticated:
         return current_user.get_id()
-    return "system"
+    return "anonymous"
 
 
 def record(action, target=None, **details):
     """Add an audit event to the session (it is committed with the change it describes)."""
+    if hasattr(target, "_get_current_object"):  # current_user: name the person, not the proxy
+        target = target._get_current_object()
     event = AuditEvent(
         actor=current_actor(), action=action,
         target_type=type(target).__name__ if target is not None else "",
@@ -24,3 +39,66 @@ def record(action, target=None, **details):
     )
     db.session.add(event)
     return event
+
+
+def register_actor_namer(kind, namer):
+    ACTOR_NAMERS[kind] = namer
+
+
+def register_actor_finder(finder):
+    if finder not in ACTOR_FINDERS:
+        ACTOR_FINDERS.append(finder)
+
+
+def describe_actor(actor):
+    """'staff:3' as the person's name and email where known, else as stored."""
+    kind, _, raw_id = (actor or "").partition(":")
+    namer = ACTOR_NAMERS.get(kind)
+    name = namer(int(raw_id)) if namer and raw_id.isdigit() else None
+    return name or actor
+
+
+def actor_for(who):
+    """What the log stores for a person searched for by email, or the text as typed."""
+    who = (who or "").strip()
+    for finder in ACTOR_FINDERS:
+        found = finder(who)
+        if found:
+            return found
+    return who
+
+
+def find_events(who="", action="", since=None, until=None):
+    """A query for events, newest first, filtered by actor, action prefix and a time range."""
+    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if who:
+        query = query.where(AuditEvent.actor == actor_for(who))
+    if action:
+        query = query.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    return query
+
+
+def _refuse_changes(session, _flush_context, _instances):
+    for event in session.deleted:
+        if isinstance(event, AuditEvent):
+            raise AuditLogIsAppendOnly("audit events are never deleted")
+    for event in session.dirty:
+        if isinstance(event, AuditEvent) and session.is_modified(event):
+            raise AuditLogIsAppendOnly("audit events are never changed")
+
+
+def _refuse_bulk_changes(state):
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is AuditEvent:
+        raise AuditLogIsAppendOnly("audit events are never changed or deleted")
+
+
+def guard_append_only():
+    """Listen on every ORM session, so nothing in the app can rewrite history."""
+    if not sa.event.contains(sa.orm.Session, "before_flush", _refuse_changes):
+        sa.event.listen(sa.orm.Session, "before_flush", _refuse_changes)
+        sa.event.listen(sa.orm.Session, "do_orm_execute", _refuse_bulk_changes)

@@ -1,8 +1,8 @@
-"""Staff sign-in form."""
+"""Staff sign-in forms: password, then a code from an authenticator app."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from pairs_group.forms import Form
 
@@ -20,3 +20,19 @@ class StaffSignInForm(Form):
         validators=[DataRequired(_l("Enter your password")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class CodeForm(Form):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        description=_l("The 6 numbers your app shows for Together Time"),
+        validators=[DataRequired(_l("Enter the 6 numbers from your authenticator app")),
+                    Length(max=20, message=_l("The code is 6 numbers")),
+                    Regexp(r"^\s*(\d\s*){6}$", message=_l("The code is 6 numbers"))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"},
+    )
+
+
+class ConfirmForm(Form):
+    """A form with nothing to fill in but its CSRF token: a button that changes something."""

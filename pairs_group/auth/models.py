@@ -5,8 +5,8 @@ import enum
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from pairs_group.auth import passwords
 from pairs_group.db import UTCDateTime, db, utcnow
 
 
@@ -27,6 +27,11 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised to end every signed-in session of this person at once ("sign out everywhere").
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Base32 TOTP secret once a second factor is set up; the last time step used stops replays.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     kind = "staff"
 
@@ -38,10 +43,14 @@ class StaffUser(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        return passwords.check_password(self.password_hash, password)
+
+    @property
+    def has_two_factor(self):
+        return bool(self.totp_secret)
 
     def has_role(self, *roles):
         return self.role in roles

@@ -2,10 +2,12 @@
 
 import sqlalchemy as sa
 
+from pairs_group.audit.service import record
+from pairs_group.auth import passwords, totp
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 class AccountError(ValueError):
@@ -18,21 +20,41 @@ def find_staff_by_email(email):
 
 
 def authenticate_staff(email, password):
-    """The active staff user with this email and password, or None."""
+    """The active staff user with this email and password, or None. A hash made with older
+    settings is replaced by today's while the password is at hand (the caller commits)."""
     user = find_staff_by_email(email)
     if user is None or not user.active or not user.check_password(password):
         return None
+    if passwords.needs_rehash(user.password_hash):
+        user.set_password(password)
     return user
 
 
 def create_staff_user(email, password, role, name=""):
     """A new staff account; the caller commits."""
     email = email.strip().lower()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    problem = passwords.password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
     if find_staff_by_email(email):
         raise AccountError(f"There is already a staff account for {email}.")
     user = StaffUser(email=email, name=name or email.split("@")[0], role=Role(role))
     user.set_password(password)
     db.session.add(user)
     return user
+
+
+def sign_out_everywhere(user):
+    """End every session this person has, on every device (the caller commits)."""
+    user.session_version = (user.session_version or 1) + 1
+    record("staff.sign_out_everywhere", user)
+
+
+def set_up_two_factor(user, secret, code):
+    """Keep the secret once a code from it proves the app has it; False if the code is wrong."""
+    step = totp.matching_step(secret, code)
+    if step is None:
+        return False
+    user.totp_secret, user.totp_last_step = secret, step
+    record("staff.two_factor_set_up", user)
+    return True

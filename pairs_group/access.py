@@ -1,0 +1,165 @@
+"""THE access matrix: for every endpoint of the app, who may open it. Checked before every
+request (as well as by each view's own decorator), and a test walks every URL rule against it,
+so a new page without an entry fails the suite.
+
+Roles:
+  public      anyone, signed in or not
+  link        a signed-in parent, or anyone holding a text's signed link (the page checks it)
+  webhook     anyone: the page checks the provider's signature instead (no CSRF token)
+  parent, facilitator, admin, evaluator
+"""
+
+from flask import abort, request
+from flask_login import current_user
+
+from pairs_group.auth.login import login_manager
+
+PUBLIC, LINK, WEBHOOK = "public", "link", "webhook"
+PARENT, FACILITATOR, ADMIN, EVALUATOR = "parent", "facilitator", "admin", "evaluator"
+ROLES = (PARENT, FACILITATOR, ADMIN, EVALUATOR)
+
+STAFF = frozenset({FACILITATOR, ADMIN})  # people who run groups
+ALL_STAFF = frozenset({FACILITATOR, ADMIN, EVALUATOR})
+ONLY_ADMIN = frozenset({ADMIN})
+ONLY_PARENT = frozenset({PARENT})
+PARENT_OR_LINK = frozenset({PARENT, LINK})
+ANYONE = frozenset({PUBLIC})
+SIGNED_WEBHOOK = frozenset({WEBHOOK})
+
+ACCESS = {
+    "static": ANYONE,
+    "health.healthz": ANYONE,
+    # Public pages
+    "pages.index": ANYONE,
+    "pages.privacy": ANYONE,
+    "pages.accessibility": ANYONE,
+    # Staff sign-in and their own account
+    "auth.sign_in": ANYONE,
+    "auth.sign_in_code": ANYONE,  # only with a right password just given (checked in the view)
+    "auth.sign_out": ANYONE,
+    "auth.set_up_two_factor": ALL_STAFF,
+    "auth.account": ALL_STAFF,
+    "auth.sign_out_everywhere": ALL_STAFF,
+    "audit.list_events": ONLY_ADMIN,
+    # Groups, venues and sessions (facilitators: only their own groups, checked in the view)
+    "groups.list_groups": STAFF,
+    "groups.show_group": STAFF,
+    "groups.new_group": ONLY_ADMIN,
+    "groups.new_venue": ONLY_ADMIN,
+    "groups.cancel_session": STAFF,
+    "groups.move_session": STAFF,
+    # The register
+    "attendance.show_today": STAFF,
+    "attendance.show_register": STAFF,
+    "attendance.save_register": STAFF,
+    "attendance.change_attendance": STAFF,
+    # Texts
+    "sms.list_messages": STAFF,
+    "sms.parent_history": STAFF,
+    "sms.inbox": STAFF,
+    "sms.review_reply": STAFF,
+    "sms.opt_outs": STAFF,
+    "sms.message_templates": STAFF,
+    "sms_webhooks.twilio_inbound": SIGNED_WEBHOOK,
+    "sms_webhooks.twilio_status": SIGNED_WEBHOOK,
+    "sms_webhooks.notify_status": SIGNED_WEBHOOK,
+    # Reminder times (facilitators: only their own groups, checked in the view)
+    "reminders.list_reminder_times": STAFF,
+    "reminders.edit_reminder_times": STAFF,
+    # Joining Together Time (no account yet); the offer page checks its signed link
+    "parents.check_eligibility": ANYONE,
+    "parents.not_eligible": ANYONE,
+    "parents.your_details": ANYONE,
+    "parents.consent": ANYONE,
+    "parents.about_you": ANYONE,
+    "parents.choose_group": ANYONE,
+    "parents.signed_up_page": ANYONE,
+    "parents.answer_offer": ANYONE,  # a signed, expiring token in the address
+    # Waiting lists and walk-ins (facilitators: only their own groups, checked in the view)
+    "waiting_list.list_waiting_lists": STAFF,
+    "waiting_list.show_waiting_list": STAFF,
+    "waiting_list.offer_place": STAFF,
+    "waiting_list.enrol_now": STAFF,
+    "waiting_list.move_parent": STAFF,
+    "waiting_list.add_parent": STAFF,
+    # A parent's own account
+    "account.sign_in": ANYONE,
+    "account.enter_code": ANYONE,
+    "account.sign_out": ANYONE,
+    "account.follow_link": ANYONE,  # a signed, single-use token in the address
+    "account.calendar_feed": ANYONE,  # a long secret token in the address
+    "account.home": PARENT_OR_LINK,
+    "account.calendar_page": ONLY_PARENT,
+    "account.download_calendar": ONLY_PARENT,
+    "account.renew_calendar": ONLY_PARENT,
+    "account.edit_settings": ONLY_PARENT,
+    "account.change_mobile": ONLY_PARENT,
+    "account.check_new_mobile": ONLY_PARENT,
+    "account.my_data": ONLY_PARENT,
+    "account.download_data": ONLY_PARENT,
+    "account.withdraw_consent": ONLY_PARENT,
+    "account.delete_account": ONLY_PARENT,
+    "account.leave_group": ONLY_PARENT,
+    "account.cant_come": ONLY_PARENT,
+    "account.undo_cant_come": ONLY_PARENT,
+    # Questionnaires: a parent (or her followed text link) answers only her own (checked in
+    # the view); staff see only their groups' (checked in the view)
+    "questionnaires.answer": PARENT_OR_LINK,
+    "questionnaires.about": PARENT_OR_LINK,
+    "questionnaires.section": PARENT_OR_LINK,
+    "questionnaires.save_answer": PARENT_OR_LINK,
+    "questionnaires.review": PARENT_OR_LINK,
+    "questionnaires.submit": PARENT_OR_LINK,
+    "questionnaires.staff_index": STAFF,
+    "questionnaires.show_group": STAFF,
+    "questionnaires.send_reminder": STAFF,
+    "questionnaires.enter_scores": STAFF,
+    "questionnaires.practitioner_entry": STAFF,
+    "questionnaires.reopen_response": STAFF,
+    "questionnaires.acknowledge_flag": STAFF,
+    "questionnaires.edit_plan": ONLY_ADMIN,
+    # Reports (facilitators: only their own groups' figures, chosen in the view) and the
+    # pseudonymised exports (admins and evaluators)
+    "reports.show_attendance": ALL_STAFF,
+    "reports.show_outcomes": ALL_STAFF,
+    "reports.show_reach": ALL_STAFF,
+    "reports.show_completeness": ALL_STAFF,
+    "reports.download_table": ALL_STAFF,
+    "reports.show_exports": frozenset({ADMIN, EVALUATOR}),
+    "reports.download_export": frozenset({ADMIN, EVALUATOR}),
+}
+
+
+def roles_of(user):
+    """The matrix roles a signed-in person has (none for someone not signed in)."""
+    if not user.is_authenticated:
+        return set()
+    if getattr(user, "kind", None) == "parent":
+        return {PARENT}
+    return {str(getattr(user, "role", ""))}
+
+
+def lets_in(endpoint, user):
+    """True, False, or None for an endpoint the matrix does not know."""
+    allowed = ACCESS.get(endpoint)
+    if allowed is None:
+        return None
+    if allowed & {PUBLIC, WEBHOOK}:
+        return True
+    if LINK in allowed and not user.is_authenticated:
+        return True  # the page itself looks for the link's grant
+    return bool(roles_of(user) & allowed)
+
+
+def enforce():
+    """Before every request: turn away anyone the matrix does not name for this page. Unknown
+    endpoints are left to their views (the matrix test fails for them instead)."""
+    if request.endpoint is None or lets_in(request.endpoint, current_user) in (True, None):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    abort(403)
+
+
+def init_app(app):
+    app.before_request(enforce)

@@ -1,0 +1,1 @@
+"""Privacy: personal data is kept only as long as needed after a group finishes."""
