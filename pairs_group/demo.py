@@ -10,19 +10,24 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from pairs_group.auth import totp
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.auth.service import create_staff_user, find_staff_by_email
 from pairs_group.db import db, utcnow
+from pairs_group.demo_evaluation import create_evaluation_demo
+from pairs_group.demo_register import create_register_demo
 from pairs_group.groups.models import Group, Venue
 from pairs_group.groups.service import create_group
+from pairs_group.parents.demo import create_sign_up_demo
 from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
+from pairs_group.questionnaires.demo import create_questionnaire_demo
 from pairs_group.times import london_today
 
 DEMO_STAFF = [
-    ("admin@demo.pairs.test", "Demo Admin", Role.ADMIN, "demo-admin-password"),
+    ("admin@demo.pairs.test", "Demo Admin", Role.ADMIN, "purple-otter-demo"),
     ("facilitator@demo.pairs.test", "Demo Facilitator", Role.FACILITATOR,
-     "demo-facilitator-password"),
-    ("evaluator@demo.pairs.test", "Demo Evaluator", Role.EVALUATOR, "demo-evaluator-password"),
+     "amber-heron-demo"),
+    ("evaluator@demo.pairs.test", "Demo Evaluator", Role.EVALUATOR, "silver-finch-demo"),
 ]
 
 # (name, mobile, language, baby's name, baby's age in weeks; negative = due in that many weeks)
@@ -47,6 +52,8 @@ def ensure_staff():
     users = {}
     for email, name, role, password in DEMO_STAFF:
         users[role] = find_staff_by_email(email) or create_staff_user(email, password, role, name)
+    # Admins must use an authenticator app; the demo admin's key is printed to add to one.
+    users[Role.ADMIN].totp_secret = users[Role.ADMIN].totp_secret or totp.new_secret()
     return users
 
 
@@ -104,21 +111,45 @@ def create_demo_data():
         db.session.flush()
         db.session.add(ensure_enrolment(dyad, soon if index < 5 else later))
     db.session.commit()
+    create_evaluation_demo(centre, staff[Role.FACILITATOR], today)
+    create_register_demo(centre, staff[Role.FACILITATOR], today)
+    create_sign_up_demo(centre, staff[Role.FACILITATOR], next_weekday(today, 4, 2))
+    create_questionnaire_demo(ensure_parent(*DEMO_PARENTS[0], today=today))
     return staff
 
 
 @click.command("demo")
-def demo_command():
+@click.option("--scale", type=click.IntRange(1, 1_000_000), default=None,
+              help="Also add this many made-up parents (N/25 groups, a year of data).")
+def demo_command(scale):
     """Load demo data (safe to run again), then print the demo sign-ins."""
     if current_app.config["PAIRS_ENV"] == "production":
         raise click.ClickException("Demo data is never loaded in production.")
-    create_demo_data()
+    staff = create_demo_data()
+    if scale:
+        add_scale_data(scale, staff)
     click.echo("Demo staff sign-ins (at /staff/sign-in):")
     for email, _name, role, password in DEMO_STAFF:
         account = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == email))
         click.echo(f"  {role.value:<12} {account.email}  password: {password}")
+        if account.totp_secret:
+            click.echo(f"  {'':<12} authenticator key: {account.totp_secret}\n"
+                       f"  {'':<12} {totp.provisioning_uri(account.totp_secret, account.email)}\n"
+                       f"  {'':<12} or print today's code: flask --app wsgi users totp-code "
+                       f"{account.email}")
     click.echo("Demo parents sign in with their mobile number, e.g. 07700 900101 (codes are "
                "printed with the texts in the console).")
+
+
+def add_scale_data(count, staff):
+    from pairs_group import demo_scale
+
+    if demo_scale.already_seeded():
+        click.echo("Scale data is already loaded: nothing added.")
+        return
+    made = demo_scale.create_scale_data(count, facilitators=[staff[Role.FACILITATOR]])
+    click.echo("Added {parents} parents in {groups} groups: {attendance} register marks, "
+               "{responses} questionnaire responses, {messages} texts.".format(**made))
 
 
 def init_app(app):

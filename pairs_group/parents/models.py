@@ -97,3 +97,111 @@ class Enrolment(db.Model):
 
     dyad: Mapped[Dyad] = relationship(back_populates="enrolments")
     group: Mapped[Group] = relationship()
+
+
+class ConsentKind(enum.StrEnum):
+    SMS = "sms"
+    EVALUATION = "evaluation"
+
+
+class Consent(db.Model):
+    """One answer to one consent question: which wording she saw, when, and what she said.
+
+    Never updated: a withdrawal is a new row, so the history stays; her current answer is the
+    latest row of each kind.
+    """
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(sa.ForeignKey("parent.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[ConsentKind] = mapped_column(sa.Enum(ConsentKind, native_enum=False, length=20))
+    wording_version: Mapped[str] = mapped_column(sa.String(40))
+    answer: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(sa.String(20), default="sign_up")
+
+    parent: Mapped[Parent] = relationship()
+
+
+# Stored in AboutYou columns. NULL means the question was skipped (not answered);
+# this value means she chose to tell us she would rather not say. Reports keep them apart.
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class AboutYou(db.Model):
+    """Her answers to the "about you" questions, for reach reporting."""
+
+    __tablename__ = "about_you"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(sa.ForeignKey("parent.id", ondelete="CASCADE"),
+                                           unique=True)
+    ethnic_group: Mapped[str | None] = mapped_column(sa.String(40))  # Census 2021 code
+    gender: Mapped[str | None] = mapped_column(sa.String(30))
+    age_band: Mapped[str | None] = mapped_column(sa.String(30))
+    relationship_status: Mapped[str | None] = mapped_column(sa.String(30))
+    first_time_parent: Mapped[str | None] = mapped_column(sa.String(30))
+    heard_from: Mapped[str | None] = mapped_column(sa.String(30))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped[Parent] = relationship()
+
+
+class PendingSignUp(db.Model):
+    """A sign-up in progress: her answers so far, kept until she finishes or it expires.
+
+    Nothing else is stored until the last step makes the parent, baby, dyad, consents and
+    enrolment in one transaction.
+    """
+
+    __tablename__ = "pending_sign_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(64), unique=True,
+                                           default=lambda: secrets.token_urlsafe(32))
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class OfferStatus(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class WaitingListOffer(db.Model):
+    """A free place offered to a parent on a group's waiting list, until it expires."""
+
+    __tablename__ = "waiting_list_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    status: Mapped[OfferStatus] = mapped_column(
+        sa.Enum(OfferStatus, native_enum=False, length=20), default=OfferStatus.OPEN, index=True)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    enrolment: Mapped[Enrolment] = relationship()
+
+
+class EligibilityOverride(db.Model):
+    """Staff let a parent join a group she is not eligible for, and said why."""
+
+    __tablename__ = "eligibility_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    staff_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reasons_not_eligible: Mapped[str] = mapped_column(sa.String(200), default="")
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enrolment: Mapped[Enrolment] = relationship()

@@ -1,0 +1,67 @@
+"""Consent: the exact wording each question was asked in, and every answer given since.
+
+A change of wording gets a new version, so we always know what a parent agreed to.
+"""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from pairs_group.audit.service import record
+from pairs_group.db import db, utcnow
+from pairs_group.parents.models import Consent, ConsentKind, Parent
+
+WORDING = {
+    ConsentKind.SMS: ("sms-2026-1", _l(
+        "Can we send you text messages? We text to say welcome, to remind you before each "
+        "session, and if a session changes. You can stop them at any time.")),
+    ConsentKind.EVALUATION: ("evaluation-2026-1", _l(
+        "Can we use your answers to see how well Together Time works? We take out your name, "
+        "phone number and address first, so nobody can tell the answers are yours. Saying no "
+        "does not change your place in the group.")),
+}
+
+
+def wording(kind):
+    return WORDING[ConsentKind(kind)][1]
+
+
+def wording_version(kind):
+    return WORDING[ConsentKind(kind)][0]
+
+
+def record_consent(parent, kind, answer, *, version=None, source="sign_up", at=None):
+    """Store one answer to one consent question (the caller commits)."""
+    kind = ConsentKind(kind)
+    consent = Consent(parent=parent, kind=kind, answer=bool(answer),
+                      wording_version=version or wording_version(kind),
+                      answered_at=at or utcnow(), source=source)
+    db.session.add(consent)
+    return consent
+
+
+def give_consent(parent: Parent, kind, *, version=None, source="settings"):
+    """She says yes (again); audited. The caller commits."""
+    consent = record_consent(parent, kind, True, version=version, source=source)
+    record("consent.give", parent, kind=str(consent.kind), version=consent.wording_version)
+    return consent
+
+
+def withdraw_consent(parent: Parent, kind, *, source="settings"):
+    """She takes back her yes; audited. The caller commits."""
+    consent = record_consent(parent, kind, False, source=source)
+    record("consent.withdraw", parent, kind=str(consent.kind), version=consent.wording_version)
+    return consent
+
+
+def current_consent(parent: Parent, kind):
+    """Her latest answer to one question: True, False, or None if never asked."""
+    latest = db.session.scalar(
+        sa.select(Consent).where(Consent.parent_id == parent.id,
+                                 Consent.kind == ConsentKind(kind))
+        .order_by(Consent.answered_at.desc(), Consent.id.desc()).limit(1))
+    return None if latest is None else latest.answer
+
+
+def consent_history(parent: Parent):
+    return db.session.scalars(sa.select(Consent).where(Consent.parent_id == parent.id)
+                              .order_by(Consent.answered_at, Consent.id)).all()

@@ -1,0 +1,282 @@
+"""The "Join Together Time" pages: eligibility, details, consent, about you, choose a group,
+done; and the page a waiting-list offer links to."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from pairs_group.db import db, utcnow
+from pairs_group.i18n import current_language
+from pairs_group.limits import limiter
+from pairs_group.parents import cli, places, service
+from pairs_group.parents.choices import ETHNIC_GROUPS
+from pairs_group.parents.consents import wording, wording_version
+from pairs_group.parents.eligibility import normalise_postcode
+from pairs_group.parents.forms import (
+    AboutYouForm,
+    ChooseGroupForm,
+    ConsentForm,
+    DetailsForm,
+    EligibilityForm,
+    OfferForm,
+    clean_lines,
+    clean_text,
+)
+from pairs_group.parents.models import ConsentKind, Enrolment, OfferStatus, WaitingListOffer
+from pairs_group.times import london_today
+from pairs_group.tokens import BadToken, read_token
+
+bp = Blueprint("parents", __name__, url_prefix="/join")
+
+SESSION_KEY = "sign_up"
+NOT_ELIGIBLE_REASONS = {
+    "area": _l("Together Time groups are for families who live in our area, and your postcode "
+               "is not in it."),
+    "age": _l("The groups that are open now are for babies of a different age."),
+    "pregnant": _l("The groups that are open now are for parents whose baby is already born."),
+    "no_groups": _l("There are no groups taking new families right now."),
+}
+
+# Each step needs the one before it: (key in the pending answers, the step that fills it).
+STEPS = [("postcode", "parents.check_eligibility"), ("name", "parents.your_details"),
+         ("consents", "parents.consent"), ("about_you", "parents.about_you")]
+
+
+def pending_or_restart(needs):
+    """Her pending sign-up with every step before this one done, or a redirect to the step."""
+    pending = service.find_pending(session.get(SESSION_KEY))
+    if pending is None:
+        return None, redirect(url_for("parents.check_eligibility", expired=1)
+                              if session.get(SESSION_KEY) else
+                              url_for("parents.check_eligibility"))
+    for key, endpoint in STEPS[:needs]:
+        if key not in pending.answers:
+            return None, redirect(url_for(endpoint))
+    return pending, None
+
+
+@bp.route("", methods=["GET", "POST"])
+def check_eligibility():
+    today = london_today(utcnow())
+    form = EligibilityForm(today=today)
+    if form.validate_on_submit():
+        answers = eligibility_answers(form)
+        reasons = service.why_not_eligible(answers["postcode"], service.baby_from(answers))
+        if reasons:
+            return redirect(url_for("parents.not_eligible", reason=reasons))
+        pending = service.start_sign_up({**answers, "language": current_language().code})
+        db.session.commit()
+        session[SESSION_KEY] = pending.reference
+        return redirect(url_for("parents.your_details"))
+    return render_template("parents/eligibility.html", form=form,
+                           expired=request.args.get("expired") == "1")
+
+
+def eligibility_answers(form):
+    born = form.baby_status.data == "born"
+    return {
+        "postcode": normalise_postcode(form.postcode.data),
+        "date_of_birth": form.date_of_birth.data.isoformat() if born else None,
+        "due_date": None if born else form.due_date.data.isoformat(),
+    }
+
+
+@bp.get("/not-eligible")
+def not_eligible():
+    reasons = [NOT_ELIGIBLE_REASONS[r] for r in request.args.getlist("reason")[:4]
+               if r in NOT_ELIGIBLE_REASONS] or [NOT_ELIGIBLE_REASONS["no_groups"]]
+    config = current_app.config
+    return render_template("parents/not_eligible.html", reasons=reasons,
+                           other_text=config.get("NOT_ELIGIBLE_TEXT") or "",
+                           other_link=config.get("NOT_ELIGIBLE_LINK") or "")
+
+
+def setting(name):
+    return lambda: current_app.config[name]
+
+
+@bp.route("/your-details", methods=["GET", "POST"])
+# Saying a number is already signed up tells something about it: slow down anyone fishing.
+@limiter.limit(setting("SIGN_UP_DETAILS_LIMIT"), methods=["POST"], scope="sign-up-details")
+def your_details():
+    pending, elsewhere = pending_or_restart(1)
+    if elsewhere:
+        return elsewhere
+    form = DetailsForm(data=details_from(pending.answers))
+    mobile_in_use = False
+    if form.validate_on_submit():
+        mobile_in_use = service.mobile_taken(form.mobile_e164)
+        if not mobile_in_use:
+            service.update_pending(pending, **details_answers(form))
+            db.session.commit()
+            return redirect(url_for("parents.consent"))
+        form.mobile.errors.append(_("Someone has already signed up with this number"))
+    return render_template("parents/details.html", form=form, mobile_in_use=mobile_in_use)
+
+
+def details_from(answers):
+    if "name" not in answers:
+        return {"language": answers.get("language", "en")}
+    return {**answers, "mobile": answers["mobile_as_typed"],
+            "needs_interpreter": "yes" if answers.get("interpreter_language") else "no"}
+
+
+def details_answers(form):
+    needs = form.needs_interpreter.data == "yes"
+    return {
+        "name": clean_text(form.name.data, 120), "mobile": form.mobile_e164,
+        "mobile_as_typed": clean_text(form.mobile.data, 30),
+        "email": clean_text(form.email.data, 254), "relationship": form.relationship.data,
+        "baby_name": clean_text(form.baby_name.data, 120), "language": form.language.data,
+        "interpreter_language": clean_text(form.interpreter_language.data, 60) if needs else "",
+        "access_needs": clean_lines(form.access_needs.data, 1000),
+    }
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent():
+    pending, elsewhere = pending_or_restart(2)
+    if elsewhere:
+        return elsewhere
+    saved = pending.answers.get("consents", {})
+    form = ConsentForm(data={k: "yes" if v else "no" for k, v in saved.items()})
+    if form.validate_on_submit():
+        service.update_pending(pending, consents={
+            "sms": form.sms.data == "yes", "evaluation": form.evaluation.data == "yes"},
+            consent_versions={kind.value: wording_version(kind) for kind in ConsentKind})
+        db.session.commit()
+        return redirect(url_for("parents.about_you"))
+    return render_template("parents/consent.html", form=form,
+                           sms_wording=wording("sms"), evaluation_wording=wording("evaluation"))
+
+
+@bp.route("/about-you", methods=["GET", "POST"])
+def about_you():
+    pending, elsewhere = pending_or_restart(3)
+    if elsewhere:
+        return elsewhere
+    form = AboutYouForm(data=pending.answers.get("about_you") or {})
+    if form.validate_on_submit():
+        answers = {name: form[name].data for name in service.ABOUT_YOU_FIELDS}
+        service.update_pending(pending, about_you=answers)
+        db.session.commit()
+        return redirect(url_for("parents.choose_group"))
+    return render_template("parents/about_you.html", form=form, ethnic_groups=ETHNIC_GROUPS)
+
+
+@bp.route("/choose-a-group", methods=["GET", "POST"])
+def choose_group():
+    pending, elsewhere = pending_or_restart(4)
+    if elsewhere:
+        return elsewhere
+    form = ChooseGroupForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            enrolment = service.complete_sign_up(pending, form.group_id.data,
+                                                 waiting=form.waiting.data == "yes")
+        except service.MobileTaken:
+            return render_template("parents/mobile_in_use.html")
+        except service.NotEligible:
+            problem = _("Choose one of the groups on this page")
+        except places.GroupFull:
+            problem = _("Sorry, someone has just taken the last place in that group. You can "
+                        "join its waiting list or choose another group.")
+        else:
+            return signed_up(enrolment)
+    elif form.errors:
+        problem = _("Choose one of the groups on this page")
+    return render_group_choice(pending, form, problem)
+
+
+def render_group_choice(pending, form, problem):
+    groups = service.groups_to_choose(pending.answers)
+    language = pending.answers.get("language", "en")
+    in_language = [g for g in groups if language in g[0].language_codes]
+    status = 200 if problem is None else 400
+    return render_template("parents/choose_group.html", form=form, problem=problem,
+                           groups=in_language or groups,
+                           others=[g for g in groups if g not in in_language] if in_language
+                           else [], no_group_in_language=not in_language), status
+
+
+def signed_up(enrolment):
+    session.pop(SESSION_KEY, None)
+    session["joined"] = enrolment.id
+    service.after_sign_up(enrolment)
+    return redirect(url_for("parents.signed_up_page", lang=enrolment.dyad.parent.language))
+
+
+@bp.get("/done")
+def signed_up_page():
+    enrolment = places.get_row(Enrolment, session.get("joined"))
+    if enrolment is None:
+        return redirect(url_for("pages.index"))
+    return render_template("parents/done.html", enrolment=enrolment, group=enrolment.group,
+                           first=places.first_session(enrolment.group))
+
+
+# ---- waiting-list offers ----
+
+def offer_from_token(token):
+    try:
+        claims = read_token(token[:500], "offer", places.offer_hours() * 3600 + 3600)
+    except BadToken:
+        return None
+    offer = places.get_row(WaitingListOffer, claims.get("offer"))
+    if offer is None or offer.enrolment.dyad.parent_id != claims["parent"]:
+        return None
+    return offer
+
+
+@bp.route("/offer/<token>", methods=["GET", "POST"])
+def answer_offer(token):
+    offer = offer_from_token(token)
+    if offer is None:
+        return render_template("parents/offer_closed.html"), 404
+    form = OfferForm()
+    if offer.status == OfferStatus.OPEN and offer.expires_at > utcnow() \
+            and form.validate_on_submit():
+        return offer_answered(offer, form.answer.data)
+    group = offer.enrolment.group
+    return render_template("parents/offer.html", offer=offer, form=form, group=group,
+                           first=places.first_session(group), open=offer.status == OfferStatus.OPEN
+                           and offer.expires_at > utcnow())
+
+
+def offer_answered(offer, answer):
+    try:
+        if answer == "accept":
+            places.accept_offer(offer)
+        else:
+            places.decline_offer(offer)
+        db.session.commit()
+    except (places.OfferClosed, places.GroupFull):
+        db.session.rollback()
+        return render_template("parents/offer_closed.html"), 409
+    places.announce_place_taken(offer.enrolment)
+    group = offer.enrolment.group
+    return render_template("parents/offer_answered.html", accepted=answer == "accept",
+                           group=group, first=places.first_session(group))
+
+
+def set_defaults(app):
+    """Service-wide settings, each of which instance/config.py may change."""
+    app.config.setdefault("ELIGIBLE_POSTCODE_AREAS", "")  # blank: anywhere
+    app.config.setdefault("NOT_ELIGIBLE_TEXT", "")
+    app.config.setdefault("NOT_ELIGIBLE_LINK", "")
+    app.config.setdefault("WAITING_LIST_OFFER_HOURS", 48)
+    app.config.setdefault("SIGN_UP_MINUTES", 60)
+    app.config.setdefault("SIGN_UP_COUNTRY_CODES", (44,))
+    app.config.setdefault("SIGN_UP_DETAILS_LIMIT", "30 per hour")
+
+
+def init_app(app):
+    from pairs_group.parents import staff_views
+
+    set_defaults(app)
+    app.register_blueprint(bp)
+    staff_views.init_app(app)
+    app.cli.add_command(cli.waiting_list_commands)
+    app.cli.add_command(cli.sign_up_commands)
+    app.jinja_env.globals["upcoming_groups"] = lambda: places.open_groups()[:6]

@@ -1,0 +1,60 @@
+"""Texts about a parent's place in a group: the welcome when she gets one, and the offer of a
+free place with a link to take it. The parents feature announces both with blinker signals
+(it sits below SMS and cannot call it); this module turns them into texts."""
+
+from flask_babel import gettext as _
+
+from pairs_group.db import db
+from pairs_group.parents import places
+from pairs_group.parents.models import OfferStatus, WaitingListOffer
+from pairs_group.sms.messages import MessageKind, register
+from pairs_group.sms.service import queue_sms, send_after_response, send_now
+
+
+def _waiting_list_offer(context):
+    if context.get("discreet"):
+        return _("A place is free for you. Answer within %(hours)d hours: %(link)s",
+                 hours=context["hours"], link=context["link"])
+    return _("A place is free for you at Together Time, %(venue)s. Take it or say no within "
+             "%(hours)d hours: %(link)s", venue=context["venue"], hours=context["hours"],
+             link=context["link"])
+
+
+def _offer_still_open(message):
+    offer = db.session.get(WaitingListOffer, message.context.get("offer_id") or 0)
+    return offer is not None and offer.status == OfferStatus.OPEN
+
+
+register(MessageKind(
+    "waiting_list_offer", _waiting_list_offer, example={
+        "name": "Maria", "venue": "Stockwell Children's Centre", "hours": 48, "offer_id": 1,
+        "link": "https://together.pairs.example.nhs.uk/join/offer/" + "x" * 80},
+    # The link alone is about 120 characters: 3 segments once accents force UCS-2.
+    budget=3, still_wanted=_offer_still_open, description="When a place frees up for her"))
+
+
+def send_welcome(enrolment, **_extra):
+    """Her welcome text, in her language, sent straight away (her place is committed)."""
+    parent, group = enrolment.dyad.parent, enrolment.group
+    first = places.first_session(group)
+    if first is None:
+        return None
+    message = queue_sms("welcome", f"welcome:{enrolment.id}", parent=parent, context={
+        "name": parent.name, "starts_at": first.starts_at.isoformat(),
+        "venue": first.venue.name})
+    return send_now(message)
+
+
+def queue_offer(offer, **_extra):
+    """Store the offer's text with the offer; send it once the request has committed."""
+    parent = offer.enrolment.dyad.parent
+    message = queue_sms("waiting_list_offer", f"offer:{offer.id}", parent=parent, context={
+        "name": parent.name, "venue": offer.enrolment.group.venue.name,
+        "hours": places.offer_hours(), "offer_id": offer.id, "link": places.offer_link(offer)})
+    send_after_response(message)
+    return message
+
+
+def init_app(app):
+    places.place_taken.connect(send_welcome, weak=False)
+    places.place_offered.connect(queue_offer, weak=False)

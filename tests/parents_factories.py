@@ -1,0 +1,62 @@
+"""Test helpers for signing up: a group that takes parents, and the answers of each step."""
+
+import itertools
+from datetime import date, timedelta
+
+from pairs_group.db import db
+from tests import factories
+
+_numbers = itertools.count(2000)
+
+
+def new_mobile():
+    """A UK mobile number that validates (07700 900xxx, Ofcom's drama range, does not)."""
+    return f"07911 2{next(_numbers):05d}"
+
+
+def open_group(**details):
+    """An open group starting next week that takes families in SW9 (babies up to a year)."""
+    details.setdefault("postcode_areas", "SW9, SE5 8")
+    details.setdefault("max_baby_age_weeks", 52)
+    details.setdefault("languages", ("en", "pt"))
+    details.setdefault("first_day", date.today() + timedelta(days=8))
+    details.setdefault("venue", factories.make_venue(name=f"Stockwell Centre {next(_numbers)}"))
+    group = factories.make_group(**details)
+    db.session.commit()
+    return group
+
+
+def baby_born_weeks_ago(weeks):
+    born = date.today() - timedelta(weeks=weeks)
+    return {"baby_status": "born", "date_of_birth[day]": str(born.day),
+            "date_of_birth[month]": str(born.month), "date_of_birth[year]": str(born.year)}
+
+
+def eligibility_answers(postcode="sw9 9aa", weeks=10, **extra):
+    return {"postcode": postcode, **baby_born_weeks_ago(weeks), **extra}
+
+
+def details_answers(mobile=None, **extra):
+    return {"name": "Ana Souza", "mobile": mobile or new_mobile(), "email": "",
+            "relationship": "mother", "baby_name": "Lucas", "language": "pt",
+            "needs_interpreter": "no", "interpreter_language": "", "access_needs": "", **extra}
+
+
+CONSENT_YES = {"sms": "yes", "evaluation": "yes"}
+
+
+def sign_up_until_group_choice(client, mobile=None, about=None, lang=""):
+    """Walk through the first four steps; returns the mobile used."""
+    mobile = mobile or new_mobile()
+    suffix = f"?lang={lang}" if lang else ""
+    for url, data in (("/join", eligibility_answers()),
+                      ("/join/your-details", details_answers(mobile)),
+                      ("/join/consent", CONSENT_YES),
+                      ("/join/about-you", about or {})):
+        response = client.post(url + suffix, data=data)
+        assert response.status_code == 302, (url, response.get_data(as_text=True)[:3000])
+    return mobile
+
+
+def choose(client, group, waiting="no"):
+    return client.post("/join/choose-a-group", data={"group_id": group.id, "waiting": waiting})

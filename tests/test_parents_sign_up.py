@@ -1,0 +1,289 @@
+"""Signing up, step by step: what is stored at the end, and what is never stored half-done."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db
+from pairs_group.parents.consents import current_consent, withdraw_consent
+from pairs_group.parents.models import (
+    AboutYou,
+    Baby,
+    Consent,
+    Dyad,
+    Enrolment,
+    EnrolmentStatus,
+    Parent,
+    PendingSignUp,
+)
+from pairs_group.sms.models import OutboxMessage
+from tests import parents_factories as pf
+from tests.conftest import count_rows
+from tests.pages import get_page, post_page
+
+
+def stored_people():
+    return [count_rows(model) for model in (Parent, Baby, Dyad, Enrolment, Consent, AboutYou)]
+
+
+def test_the_landing_page_says_it_is_free_and_starts_the_sign_up(client):
+    pf.open_group()
+    page = get_page(client, "/?lang=pt")
+    assert page.lang == "pt"
+    assert "free" in page.text and "Start now" in page.text
+    assert 'href="/join"' in page.html
+    assert "Every " in page.text  # when and where groups meet
+
+
+def test_a_parent_signs_up_and_everything_is_stored_at_the_end(client, app):
+    group = pf.open_group()
+    mobile = pf.sign_up_until_group_choice(client, about={
+        "ethnic_group": "black_african", "gender": "prefer_not_to_say", "heard_from": "midwife"})
+    assert stored_people() == [0, 0, 0, 0, 0, 0]
+    page = get_page(client, "/join/choose-a-group")
+    assert group.venue.name in page.text and "places left" in page.text
+    response = pf.choose(client, group)
+    assert response.status_code == 302
+    parent = db.session.scalar(sa.select(Parent))
+    assert parent.mobile == "+44" + mobile.replace(" ", "")[1:]
+    assert parent.language == "pt" and parent.postcode == "SW9 9AA"
+    enrolment = db.session.scalar(sa.select(Enrolment))
+    assert enrolment.status == EnrolmentStatus.ENROLLED and enrolment.group_id == group.id
+    assert current_consent(parent, "sms") is True and current_consent(parent, "evaluation")
+    assert count_rows(PendingSignUp) == 0
+    assert response.headers["Location"].endswith("/join/done?lang=pt")  # her language
+    done = get_page(client, response.headers["Location"])
+    assert "You have joined Together Time" in done.text
+
+
+def test_skipped_questions_and_prefer_not_to_say_stay_different(client):
+    group = pf.open_group()
+    pf.sign_up_until_group_choice(client, about={"gender": "prefer_not_to_say"})
+    pf.choose(client, group)
+    about = db.session.scalar(sa.select(AboutYou))
+    assert about.gender == "prefer_not_to_say"
+    assert about.ethnic_group is None and about.heard_from is None
+
+
+def test_the_welcome_text_is_sent_in_her_language(client, app):
+    group = pf.open_group()
+    pf.sign_up_until_group_choice(client)
+    pf.choose(client, group)
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "welcome"))
+    assert message.language == "pt" and message.context["venue"] == group.venue.name
+    assert message.context["starts_at"] == group.sessions[0].starts_at.isoformat()
+    assert message.status in ("sent", "deferred_quiet_hours")
+
+
+def test_no_welcome_text_is_sent_without_her_yes(client, app):
+    group = pf.open_group()
+    mobile = pf.new_mobile()
+    client.post("/join", data=pf.eligibility_answers())
+    client.post("/join/your-details", data=pf.details_answers(mobile))
+    client.post("/join/consent", data={"sms": "no", "evaluation": "no"})
+    client.post("/join/about-you", data={})
+    pf.choose(client, group)
+    sent = getattr(app.extensions.get("sms_backend"), "sent", [])
+    assert not [m for m in sent if m["kind"] == "welcome"]
+    parent = db.session.scalar(sa.select(Parent))
+    assert current_consent(parent, "sms") is False
+
+
+def test_a_parent_outside_the_area_gets_a_kind_page_and_nothing_is_stored(client, app):
+    pf.open_group()
+    app.config["NOT_ELIGIBLE_LINK"] = "https://example.org/family-hubs"
+    response = client.post("/join", data=pf.eligibility_answers(postcode="N1 9GU"))
+    assert response.status_code == 302
+    page = get_page(client, response.headers["Location"])
+    assert "your postcode is not in it" in page.text
+    assert "https://example.org/family-hubs" in page.html
+    assert count_rows(PendingSignUp) == 0 and stored_people()[0] == 0
+
+
+def test_the_service_wide_area_is_configuration(client, app):
+    pf.open_group(postcode_areas="")
+    app.config["ELIGIBLE_POSTCODE_AREAS"] = "SE11, SW8"
+    response = client.post("/join", data=pf.eligibility_answers(postcode="SW9 9AA"))
+    assert "not-eligible" in response.headers["Location"]
+    response = client.post("/join", data=pf.eligibility_answers(postcode="sw8 1aa"))
+    assert response.headers["Location"].endswith("/join/your-details")
+
+
+def test_a_baby_too_old_for_every_group_is_told_why(client):
+    pf.open_group(max_baby_age_weeks=26)
+    response = client.post("/join", data=pf.eligibility_answers(weeks=40))
+    page = get_page(client, response.headers["Location"])
+    assert "babies of a different age" in page.text
+
+
+def test_a_pregnant_parent_can_join_a_group_that_takes_pregnant_parents(client):
+    pf.open_group()
+    due = date.today() + timedelta(weeks=10)
+    response = client.post("/join", data={
+        "postcode": "SE5 8AB", "baby_status": "pregnant", "due_date[day]": due.day,
+        "due_date[month]": due.month, "due_date[year]": due.year,
+        "date_of_birth[day]": "nonsense"})
+    assert response.headers["Location"].endswith("/join/your-details")
+
+
+def test_eligibility_mistakes_are_explained_and_what_she_typed_is_kept(client):
+    page = post_page(client, "/join", {
+        "postcode": "NOT A CODE", "baby_status": "born", "date_of_birth[day]": "31",
+        "date_of_birth[month]": "2", "date_of_birth[year]": "2026"})
+    assert page.title.startswith("Error:")
+    assert "Enter a real UK postcode" in page.text
+    assert "must be a real date" in page.text
+    assert 'value="NOT A CODE"' in page.html and 'value="31"' in page.html
+    assert count_rows(PendingSignUp) == 0
+
+
+def test_a_missing_part_of_a_date_is_named(client):
+    page = post_page(client, "/join", {"postcode": "SW9 9AA", "baby_status": "born",
+                                       "date_of_birth[day]": "3", "date_of_birth[year]": "2026"})
+    assert "must include a month" in page.text
+
+
+def test_future_birth_dates_and_missing_answers_are_errors(client):
+    future = date.today() + timedelta(days=3)
+    page = post_page(client, "/join", {"postcode": "SW9 9AA", "baby_status": "born",
+                                       "date_of_birth[day]": future.day,
+                                       "date_of_birth[month]": future.month,
+                                       "date_of_birth[year]": future.year})
+    assert "must be today or in the past" in page.text
+    page = post_page(client, "/join", {})
+    assert "Enter your postcode" in page.text
+    assert "Choose if your baby is born or you are pregnant" in page.text
+
+
+def test_hostile_values_never_break_a_step(client):
+    pf.open_group()
+    huge = "x" * 100_000
+    for data in ({"postcode": huge, "baby_status": huge, "date_of_birth[day]": huge},
+                 {"postcode": ["SW9 9AA", "N1"], "baby_status": "born",
+                  "date_of_birth[day]": "-1", "date_of_birth[month]": "99",
+                  "date_of_birth[year]": "99999999"}):
+        post_page(client, "/join", data)
+    client.post("/join", data=pf.eligibility_answers())
+    page = post_page(client, "/join/your-details", pf.details_answers(
+        name=huge[:5000], mobile="not a phone", relationship="queen", language="xx",
+        email="nope", needs_interpreter="yes"))
+    for message in ("120 characters or fewer", "Enter a UK mobile number", "Choose one of",
+                    "Enter an email address", "Enter the language you need an interpreter"):
+        assert message in page.text, message
+    client.post("/join/your-details", data=pf.details_answers())
+    page = post_page(client, "/join/consent", {"sms": "maybe"})
+    assert "Choose one of the answers" in page.text
+    assert "Choose yes or no for using your answers" in page.text
+    client.post("/join/consent", data=pf.CONSENT_YES)
+    page = post_page(client, "/join/about-you", {"ethnic_group": "martian", "age_band": huge})
+    assert "Choose one of the answers" in page.text
+
+
+def test_a_tampered_group_id_is_refused_and_nothing_is_stored(client):
+    group = pf.open_group()
+    elsewhere = pf.open_group(postcode_areas="N1")
+    pf.sign_up_until_group_choice(client)
+    for group_id in (elsewhere.id, 999999, "abc", "", "1" * 400):
+        page = post_page(client, "/join/choose-a-group", {"group_id": group_id}, status=400)
+        assert "Choose one of the groups" in page.text
+    assert stored_people() == [0, 0, 0, 0, 0, 0]
+    assert pf.choose(client, group).status_code == 302
+
+
+def test_steps_cannot_be_skipped(client):
+    pf.open_group()
+    assert client.get("/join/consent").headers["Location"].endswith("/join")
+    client.post("/join", data=pf.eligibility_answers())
+    assert client.get("/join/about-you").headers["Location"].endswith("/join/your-details")
+    assert client.get("/join/choose-a-group").headers["Location"].endswith("/join/your-details")
+
+
+def test_an_expired_sign_up_starts_again_and_keeps_nothing(client, app):
+    pf.open_group()
+    client.post("/join", data=pf.eligibility_answers())
+    pending = db.session.scalar(sa.select(PendingSignUp))
+    pending.expires_at = pending.created_at - timedelta(seconds=1)
+    db.session.commit()
+    response = client.get("/join/your-details")
+    assert "expired=1" in response.headers["Location"]
+    page = get_page(client, response.headers["Location"])
+    assert "took too long" in page.text
+    result = app.test_cli_runner().invoke(args=["sign-ups", "forget-expired"])
+    assert "1 unfinished sign-ups deleted" in result.output
+    assert count_rows(PendingSignUp) == 0
+
+
+def test_a_mobile_already_signed_up_is_offered_sign_in(client):
+    group = pf.open_group()
+    mobile = pf.sign_up_until_group_choice(client)
+    pf.choose(client, group)
+    other = group.app if False else client.application.test_client()
+    other.post("/join", data=pf.eligibility_answers())
+    page = post_page(other, "/join/your-details", pf.details_answers(mobile))
+    assert "already signed up with this number" in page.text
+    assert "Sign in with your mobile number" in page.text
+    assert count_rows(Parent) == 1
+
+
+def test_a_mobile_taken_while_she_was_choosing_is_offered_sign_in(client):
+    group = pf.open_group()
+    first, second = client, client.application.test_client()
+    mobile = pf.sign_up_until_group_choice(first)
+    pf.sign_up_until_group_choice(second, mobile=mobile)
+    pf.choose(first, group)
+    page = get_page(second, "/join/choose-a-group")  # still pending for her
+    response = pf.choose(second, group)
+    assert "You have already signed up" in response.get_data(as_text=True)
+    assert count_rows(Parent) == 1 and page.title
+
+
+def test_the_last_place_taken_meanwhile_offers_the_waiting_list(client):
+    group = pf.open_group(capacity=1)
+    first, second = client, client.application.test_client()
+    pf.sign_up_until_group_choice(first)
+    pf.sign_up_until_group_choice(second)
+    pf.choose(first, group)
+    page = post_page(second, "/join/choose-a-group", {"group_id": group.id, "waiting": "no"},
+                     status=400)
+    assert "someone has just taken the last place" in page.text
+    assert "Join the waiting list" in page.text
+    assert count_rows(Parent) == 1
+    response = pf.choose(second, group, waiting="yes")
+    assert response.status_code == 302
+    waiting = db.session.scalars(sa.select(Enrolment).where(
+        Enrolment.status == EnrolmentStatus.WAITING)).all()
+    assert len(waiting) == 1
+    done = get_page(second, "/join/done")
+    assert "You are on the waiting list" in done.text
+
+
+def test_consent_can_be_withdrawn_and_the_history_is_kept(client):
+    group = pf.open_group()
+    pf.sign_up_until_group_choice(client)
+    pf.choose(client, group)
+    parent = db.session.scalar(sa.select(Parent))
+    withdraw_consent(parent, "evaluation")
+    db.session.commit()
+    assert current_consent(parent, "evaluation") is False
+    rows = db.session.scalars(sa.select(Consent).where(Consent.kind == "evaluation")).all()
+    assert [r.answer for r in rows] == [True, False]
+    assert all(r.wording_version == "evaluation-2026-1" for r in rows)
+    assert db.session.scalar(sa.select(AuditEvent.action).where(
+        AuditEvent.action == "consent.withdraw"))
+
+
+def test_the_privacy_notice_explains_pseudonymised_evaluation(client):
+    page = get_page(client, "/privacy")
+    assert "nobody can tell the answers are yours" in page.text
+
+
+def test_checking_many_numbers_is_slowed_down(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, SIGN_UP_DETAILS_LIMIT="3 per hour")
+    with app.app_context():
+        pf.open_group()
+        client = app.test_client()
+        client.post("/join", data=pf.eligibility_answers())
+        codes = [client.post("/join/your-details", data=pf.details_answers(mobile="1")).status_code
+                 for _ in range(4)]
+        assert codes == [200, 200, 200, 429]

@@ -1,0 +1,239 @@
+"""Waiting lists: places offered by text with a signed link, expiring, then the next parent;
+and the staff pages for the list and for walk-in parents."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db, utcnow
+from pairs_group.parents import places
+from pairs_group.parents.models import (
+    Consent,
+    EligibilityOverride,
+    Enrolment,
+    EnrolmentStatus,
+    OfferStatus,
+    Parent,
+    WaitingListOffer,
+)
+from pairs_group.sms.models import OutboxMessage
+from pairs_group.tokens import make_token
+from tests import factories
+from tests import parents_factories as pf
+from tests.conftest import count_rows
+from tests.pages import get_page, post_page
+
+
+def full_group_with_waiting(waiting=2, capacity=1):
+    group = pf.open_group(capacity=capacity)
+    enrolled = [factories.enrol(factories.make_dyad(mobile=pf.new_mobile()), group)
+                for _ in range(capacity)]
+    queue = []
+    for n in range(waiting):
+        enrolment = factories.enrol(factories.make_dyad(language="pt", mobile=pf.new_mobile()),
+                                    group, status=EnrolmentStatus.WAITING)
+        enrolment.created_at = utcnow() - timedelta(hours=10 - n)
+        queue.append(enrolment)
+    db.session.commit()
+    return group, enrolled, queue
+
+
+def offer_texts():
+    return db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "waiting_list_offer").order_by(OutboxMessage.id)).all()
+
+
+def link_path(message):
+    return message.context["link"].removeprefix("http://localhost")
+
+
+def test_a_freed_place_is_offered_to_the_first_parent_waiting_by_text(app):
+    group, enrolled, queue = full_group_with_waiting()
+    places.withdraw_enrolment(enrolled[0])
+    db.session.commit()
+    offer = db.session.scalar(sa.select(WaitingListOffer))
+    assert offer.enrolment_id == queue[0].id and offer.status == OfferStatus.OPEN
+    assert offer.expires_at - offer.offered_at == timedelta(hours=48)
+    [text] = offer_texts()
+    assert text.language == "pt" and "/join/offer/" in text.context["link"]
+    assert places.places_left(group) == 0  # the offer holds the place
+
+
+def test_she_takes_the_place_from_the_link_and_gets_her_welcome(client, app):
+    group, enrolled, queue = full_group_with_waiting()
+    places.withdraw_enrolment(enrolled[0])
+    db.session.commit()
+    path = link_path(offer_texts()[0])
+    page = get_page(client, path)
+    assert "A place is free for you" in page.text
+    page = post_page(client, path, {"answer": "accept"})
+    assert "You have joined Together Time" in page.text
+    assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.ENROLLED
+    welcome = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "welcome"))
+    assert welcome.parent_id == queue[0].dyad.parent_id
+    page = post_page(client, path, {"answer": "accept"})  # a second tap changes nothing
+    assert "This offer has closed" in page.text
+
+
+def test_saying_no_offers_the_place_to_the_next_parent(client, app):
+    group, enrolled, queue = full_group_with_waiting()
+    places.withdraw_enrolment(enrolled[0])
+    db.session.commit()
+    post_page(client, link_path(offer_texts()[0]), {"answer": "decline"})
+    assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.WITHDRAWN
+    second = offer_texts()[1]
+    assert second.parent_id == queue[1].dyad.parent_id
+
+
+def test_an_expired_offer_moves_on_to_the_next_parent(client, app, runner):
+    group, enrolled, queue = full_group_with_waiting()
+    places.withdraw_enrolment(enrolled[0])
+    db.session.commit()
+    first = db.session.scalar(sa.select(WaitingListOffer))
+    first.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = get_page(client, link_path(offer_texts()[0]))
+    assert "This offer has closed" in page.text
+    result = runner.invoke(args=["waiting-list", "expire-offers"])
+    assert "1 offers expired, 1 new offers made" in result.output
+    db.session.expire_all()
+    assert db.session.get(WaitingListOffer, first.id).status == OfferStatus.EXPIRED
+    assert offer_texts()[1].parent_id == queue[1].dyad.parent_id
+
+
+def test_the_offer_time_is_configuration(app):
+    app.config["WAITING_LIST_OFFER_HOURS"] = 6
+    group, enrolled, queue = full_group_with_waiting()
+    places.withdraw_enrolment(enrolled[0])
+    offer = db.session.scalar(sa.select(WaitingListOffer))
+    assert offer.expires_at - offer.offered_at == timedelta(hours=6)
+
+
+def test_forged_or_foreign_offer_links_open_nothing(client, app):
+    group, enrolled, queue = full_group_with_waiting()
+    places.withdraw_enrolment(enrolled[0])
+    db.session.commit()
+    offer = db.session.scalar(sa.select(WaitingListOffer))
+    someone_else = queue[1].dyad.parent_id
+    for token in ("nonsense", "x" * 5000, make_token(someone_else, "offer", offer=offer.id),
+                  make_token(queue[0].dyad.parent_id, "welcome", offer=offer.id),
+                  make_token(queue[0].dyad.parent_id, "offer", offer="1"),
+                  make_token(queue[0].dyad.parent_id, "offer", offer=10**12)):
+        page = post_page(client, f"/join/offer/{token}", {"answer": "accept"}, status=404)
+        assert "This offer has closed" in page.text
+    assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.WAITING
+
+
+def test_staff_see_the_waiting_list_and_offer_or_enrol(client, sign_in):
+    sign_in("admin")
+    group, enrolled, queue = full_group_with_waiting(capacity=2)
+    places.withdraw_enrolment(enrolled[0])  # offers queue[0] the free place
+    db.session.commit()
+    page = get_page(client, f"/staff/groups/{group.id}/waiting-list")
+    assert queue[0].dyad.parent.name in page.text and "Offered a place until" in page.text
+    assert db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "parents.view_waiting_list"))
+    response = client.post(f"/staff/groups/{group.id}/waiting-list/enrol",
+                           data={"enrolment_id": queue[1].id})
+    assert response.status_code == 302
+    assert db.session.get(Enrolment, queue[1].id).status == EnrolmentStatus.WAITING  # full
+    response = client.post(f"/staff/groups/{group.id}/waiting-list/enrol",
+                           data={"enrolment_id": queue[0].id})
+    assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.ENROLLED
+    assert places.places_left(group) == 0
+
+
+def test_staff_move_a_waiting_parent_to_another_group(client, sign_in):
+    sign_in("admin")
+    group, _enrolled, queue = full_group_with_waiting()
+    other = pf.open_group()
+    client.post(f"/staff/groups/{group.id}/waiting-list/move",
+                data={"enrolment_id": queue[0].id, "group_id": other.id})
+    moved = db.session.scalar(sa.select(Enrolment).where(Enrolment.group_id == other.id))
+    assert moved.dyad_id == queue[0].dyad_id and moved.status == EnrolmentStatus.WAITING
+    assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.WITHDRAWN
+
+
+def test_tampered_ids_on_staff_actions_are_refused(client, sign_in):
+    sign_in("admin")
+    group, enrolled, queue = full_group_with_waiting()
+    other_group, _e, other_queue = full_group_with_waiting()
+    for data in ({"enrolment_id": other_queue[0].id}, {"enrolment_id": enrolled[0].id},
+                 {"enrolment_id": "abc"}, {}, {"enrolment_id": 10**15}):
+        response = client.post(f"/staff/groups/{group.id}/waiting-list/offer", data=data)
+        assert response.status_code in (400, 404), data
+    response = client.post(f"/staff/groups/{group.id}/waiting-list/move",
+                           data={"enrolment_id": queue[0].id, "group_id": 10**9})
+    assert response.status_code == 400
+
+
+def test_a_facilitator_sees_only_her_own_groups_waiting_list(client, sign_in):
+    sign_in("facilitator")
+    group, _enrolled, _queue = full_group_with_waiting()
+    assert client.get(f"/staff/groups/{group.id}/waiting-list").status_code == 403
+    assert client.get(f"/staff/groups/{group.id}/add-parent").status_code == 403
+
+
+def walk_in(**extra):
+    return {"name": "Grace Walk-In", "mobile": pf.new_mobile(), "postcode": "SW9 1AB",
+            **pf.baby_born_weeks_ago(8), "baby_name": "Joy", "relationship": "mother",
+            "language": "en", "sms": "yes", **extra}
+
+
+def test_staff_add_a_walk_in_parent_quickly(client, sign_in):
+    sign_in("admin")
+    group = pf.open_group()
+    page = get_page(client, f"/staff/groups/{group.id}/add-parent")
+    assert "Add a parent" in page.text
+    response = client.post(f"/staff/groups/{group.id}/add-parent", data=walk_in())
+    assert response.status_code == 302
+    enrolment = db.session.scalar(sa.select(Enrolment))
+    assert enrolment.status == EnrolmentStatus.ENROLLED
+    assert db.session.scalar(sa.select(Consent.source)) == "staff"
+    assert db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "parents.add_walk_in"))
+
+
+def test_a_walk_in_who_is_not_eligible_needs_a_recorded_reason(client, sign_in):
+    staff = sign_in("admin")
+    group = pf.open_group()
+    data = walk_in(postcode="N1 9GU")
+    page = post_page(client, f"/staff/groups/{group.id}/add-parent", data)
+    assert "give a reason" in page.text and count_rows(Parent) == 0
+    data["override_reason"] = "Moved out of the area last week; her health visitor asked."
+    response = client.post(f"/staff/groups/{group.id}/add-parent", data=data)
+    assert response.status_code == 302
+    override = db.session.scalar(sa.select(EligibilityOverride))
+    assert override.reason.startswith("Moved out") and override.reasons_not_eligible == "area"
+    assert override.staff_user_id == staff.id
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "parents.eligibility_override"))
+    assert event.details["reason"].startswith("Moved out")
+
+
+def test_a_walk_in_to_a_full_group_joins_its_waiting_list(client, sign_in):
+    sign_in("admin")
+    group, _enrolled, _queue = full_group_with_waiting(waiting=0)
+    client.post(f"/staff/groups/{group.id}/add-parent", data=walk_in())
+    parent = db.session.scalar(sa.select(Parent).where(Parent.name == "Grace Walk-In"))
+    assert parent.dyads[0].enrolments[0].status == EnrolmentStatus.WAITING
+
+
+def test_walk_in_mistakes_are_explained(client, sign_in):
+    sign_in("admin")
+    group = pf.open_group()
+    page = post_page(client, f"/staff/groups/{group.id}/add-parent",
+                     {"name": "", "mobile": "123", "postcode": "zz", "language": "en"})
+    for message in ("Enter your name", "Enter a UK mobile number", "Enter a real UK postcode",
+                    "Choose if your baby is born", "Choose yes or no for text messages"):
+        assert message in page.text, message
+
+
+def test_the_group_page_and_staff_menu_link_to_the_waiting_list(client, sign_in):
+    sign_in("admin")
+    group = pf.open_group()
+    page = get_page(client, f"/staff/groups/{group.id}")
+    assert f"/staff/groups/{group.id}/waiting-list" in page.html
+    page = get_page(client, "/staff/waiting-lists")
+    assert "Waiting lists" in page.text and group.name in page.text
