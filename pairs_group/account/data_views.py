@@ -1,0 +1,154 @@
+"""Her calendar, settings (with a new number checked by code) and her data, to see or delete."""
+
+from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from pairs_group.account import calendar, codes, data, erasure, settings
+from pairs_group.account.forms import (
+    ConfirmForm,
+    DeleteAccountForm,
+    NewMobileForm,
+    SettingsForm,
+    SignInCodeForm,
+)
+from pairs_group.account.models import CodePurpose
+from pairs_group.account.service import enrolment_of, enrolments_of
+from pairs_group.account.web import bp, parent_required
+from pairs_group.audit.service import record
+from pairs_group.db import db
+from pairs_group.i18n import babel_locale
+from pairs_group.limits import limiter
+
+NEW_MOBILE = "new_mobile_flow"  # {"code": id, "mobile": E.164} while she checks a new number
+
+
+def ics_response(body, filename):
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.get("/my-account/calendar")
+@parent_required
+def calendar_page():
+    feed = calendar.feed_for(current_user)
+    feed_url = url_for("account.calendar_feed", token=feed.token, _external=True)
+    return render_template("account/calendar.html", enrolments=enrolments_of(current_user),
+                           feed_url=feed_url, webcal_url=feed_url.replace("http", "webcal", 1)
+                           .replace("webcals", "webcal"), form=ConfirmForm())
+
+
+@bp.get("/my-account/groups/<int:enrolment_id>/calendar.ics")
+@parent_required
+def download_calendar(enrolment_id):
+    enrolment = enrolment_of(current_user, enrolment_id) or abort(404)
+    body = calendar.calendar_of([enrolment], enrolment.group.name)
+    return ics_response(body, f"together-time-{enrolment.id}.ics")
+
+
+@bp.post("/my-account/calendar/new-address")
+@parent_required
+def renew_calendar():
+    if ConfirmForm().validate_on_submit():
+        calendar.renew_feed(current_user)
+        flash(_("Your calendar has a new address. The old one no longer works."), "info")
+    return redirect(url_for("account.calendar_page"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token):
+    parent = calendar.parent_for_feed(token) or abort(404)
+    with force_locale(babel_locale(parent.language)):  # her calendar app has no cookie
+        body = calendar.calendar_of(enrolments_of(parent), _("Together Time"))
+    return ics_response(body, "together-time.ics")
+
+
+@bp.route("/my-account/settings", methods=["GET", "POST"])
+@parent_required
+def edit_settings():
+    form = SettingsForm(data=settings.current(current_user))
+    if form.validate_on_submit():
+        settings.save(current_user, form.data)
+        flash(_("Your settings are saved."), "info")
+        return redirect(url_for("account.edit_settings"))
+    return render_template("account/settings.html", form=form)
+
+
+@bp.route("/my-account/settings/mobile", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ACCOUNT_CODES_PER_ADDRESS"], methods=["POST"])
+@parent_required
+def change_mobile():
+    form = NewMobileForm()
+    if form.validate_on_submit():
+        row = codes.request_code(form.e164, CodePurpose.CHANGE_MOBILE, parent=current_user)
+        session[NEW_MOBILE] = {"code": row.id, "mobile": form.e164}
+        return redirect(url_for("account.check_new_mobile"))
+    return render_template("account/change_mobile.html", form=form)
+
+
+@bp.route("/my-account/settings/mobile/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ACCOUNT_CODE_CHECKS_PER_ADDRESS"], methods=["POST"])
+@parent_required
+def check_new_mobile():
+    flow = session.get(NEW_MOBILE)
+    if not isinstance(flow, dict) or not isinstance(flow.get("code"), int):
+        return redirect(url_for("account.change_mobile"))
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        problem = settings.confirm_new_mobile(current_user, flow["code"], form.code.data.strip())
+        if problem is None:
+            session.pop(NEW_MOBILE, None)
+            flash(_("Your mobile number is changed."), "info")
+            return redirect(url_for("account.edit_settings"))
+        form.code.errors.append(problem)
+    return render_template("account/enter_code.html", form=form, new_mobile=flow["mobile"])
+
+
+@bp.get("/my-account/my-data")
+@parent_required
+def my_data():
+    found = data.for_reading(data.collect(current_user))
+    record("account.view_data", current_user)
+    db.session.commit()
+    return render_template("account/my_data.html", found=found, form=ConfirmForm(),
+                           consents=settings.consents_of(current_user))
+
+
+@bp.get("/my-account/my-data.<any(json, csv):kind>")
+@parent_required
+def download_data(kind):
+    found = data.collect(current_user)
+    record("account.export", current_user, format=kind)
+    db.session.commit()
+    body = data.as_json(found) if kind == "json" else data.as_csv(found)
+    mimetype = "application/json" if kind == "json" else "text/csv"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="my-together-time-data.{kind}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.post("/my-account/my-data/withdraw-consent")
+@parent_required
+def withdraw_consent():
+    if ConfirmForm().validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
+        flash(_("You have taken back your permission. We will not use your answers to "
+                "check how the service is doing."), "info")
+    return redirect(url_for("account.my_data"))
+
+
+@bp.route("/my-account/delete", methods=["GET", "POST"])
+@parent_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        parent = current_user._get_current_object()
+        erasure.erase_parent(parent)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Your account is deleted. Thank you for being part of Together Time."), "info")
+        return redirect(url_for("pages.index"))
+    return render_template("account/delete.html", form=form,
+                           keeps=erasure.agreed_to_evaluation(current_user))

@@ -1,0 +1,172 @@
+"""A parent's pages: sign in with a code, home, "I can't come", calendar, settings, her data."""
+
+import time
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+
+from pairs_group.account import (
+    codes,
+    data_views,  # noqa: F401 - settings, calendar and data pages
+    links,
+    service,
+)
+from pairs_group.account.forms import CantComeForm, ConfirmForm, SignInCodeForm, SignInForm
+from pairs_group.account.settings import code_problem_message
+from pairs_group.account.web import bp, current_parent, is_parent, parent_required, turn_away
+from pairs_group.audit.service import record
+from pairs_group.auth.login import SIGN_IN_ENDPOINTS, is_safe_next, register_user_kind
+from pairs_group.db import db
+from pairs_group.limits import limiter
+from pairs_group.parents.models import Parent
+from pairs_group.tokens import BadToken
+
+FLOW = "sign_in_flow"  # {"code": id, "next": path} while she waits for her text
+
+
+def number_key():
+    """Rate-limit key: the number, normalised, so spacing tricks share one count (a typo is
+    counted against the address it came from, not against everyone's typos)."""
+    number = codes.normalise_mobile(request.form.get("mobile", "")[:40])
+    return "mobile:" + (number or "not-a-number:" + get_remote_address())
+
+
+def limit(name):
+    return lambda: current_app.config[name]
+
+
+def pad_to(started, seconds):
+    """Every answer to "text me a code" takes the same time, known number or not."""
+    time.sleep(max(0.0, seconds - (time.monotonic() - started)))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(limit("ACCOUNT_CODES_PER_NUMBER"), key_func=number_key, methods=["POST"])
+@limiter.limit(limit("ACCOUNT_CODES_PER_ADDRESS"), methods=["POST"])
+def sign_in():
+    if is_parent():
+        return redirect(url_for("account.home"))
+    form, started = SignInForm(), time.monotonic()
+    if form.validate_on_submit():
+        row = codes.request_code(form.e164)
+        target = request.args.get("next", "")
+        session[FLOW] = {"code": row.id, "next": target if is_safe_next(target) else ""}
+        pad_to(started, current_app.config["ACCOUNT_SIGN_IN_SECONDS"])
+        return redirect(url_for("account.enter_code"))
+    return render_template("account/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(limit("ACCOUNT_CODE_CHECKS_PER_ADDRESS"), methods=["POST"])
+def enter_code():
+    flow = session.get(FLOW)
+    if not isinstance(flow, dict) or not isinstance(flow.get("code"), int):
+        return redirect(url_for("account.sign_in"))
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        try:
+            row = codes.check_code(flow["code"], form.code.data.strip())
+        except codes.CodeProblem as problem:
+            form.code.errors.append(code_problem_message(problem.reason))
+        else:
+            return finish_sign_in(db.session.get(Parent, row.parent_id), form.remember.data,
+                                  flow.get("next"))
+    return render_template("account/enter_code.html", form=form)
+
+
+def finish_sign_in(parent, remember, target):
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    login_user(parent, remember=bool(remember))
+    record("account.sign_in", parent, remember=bool(remember), method="code")
+    db.session.commit()
+    return redirect(target if is_safe_next(target) else url_for("account.home"))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("account.sign_in"))
+
+
+@bp.get("/link/<purpose>/<token>")
+@limiter.limit(limit("ACCOUNT_CODE_CHECKS_PER_ADDRESS"))
+def follow_link(purpose, token):
+    try:
+        endpoint = links.follow(purpose[:40], token)
+    except BadToken:
+        return render_template("account/link_problem.html"), 400
+    return redirect(url_for(endpoint))
+
+
+@bp.get("/my-account")
+def home():
+    parent = current_parent("welcome")
+    if parent is None:
+        return turn_away()
+    enrolments = service.enrolments_of(parent)
+    return render_template(
+        "account/home.html", parent=parent, next_up=service.next_session(parent),
+        enrolments=enrolments, schedules={e.id: service.schedule(e) for e in enrolments},
+        tasks=service.tasks_for(parent), full=is_parent(), form=ConfirmForm())
+
+
+def session_or_404(enrolment_id, session_id):
+    enrolment, group_session = service.session_for(current_user, enrolment_id, session_id)
+    if enrolment is None:
+        abort(404)
+    return enrolment, group_session
+
+
+@bp.route("/my-account/groups/<int:enrolment_id>/sessions/<int:session_id>/cant-come",
+          methods=["GET", "POST"])
+@parent_required
+def cant_come(enrolment_id, session_id):
+    enrolment, group_session = session_or_404(enrolment_id, session_id)
+    form = CantComeForm()
+    if form.validate_on_submit():
+        if service.say_cant_come(enrolment, group_session, form.reason.data):
+            flash(_("Thank you for telling us. We will miss you this time."), "info")
+        else:
+            flash(_("It is too late to change this session."), "info")
+        return redirect(url_for("account.home"))
+    return render_template("account/cant_come.html", form=form, enrolment=enrolment,
+                           group_session=group_session)
+
+
+@bp.post("/my-account/groups/<int:enrolment_id>/sessions/<int:session_id>/can-come")
+@parent_required
+def undo_cant_come(enrolment_id, session_id):
+    enrolment, group_session = session_or_404(enrolment_id, session_id)
+    if ConfirmForm().validate_on_submit() and service.undo_cant_come(enrolment, group_session):
+        flash(_("Great, we will see you there."), "info")
+    else:
+        flash(_("It is too late to change this session."), "info")
+    return redirect(url_for("account.home"))
+
+
+@bp.route("/my-account/groups/<int:enrolment_id>/leave", methods=["GET", "POST"])
+@parent_required
+def leave_group(enrolment_id):
+    enrolment = service.enrolment_of(current_user, enrolment_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.withdraw(enrolment)
+        flash(_("You have left the group. You can join another group at any time."), "info")
+        return redirect(url_for("account.home"))
+    return render_template("account/leave_group.html", form=form, enrolment=enrolment)
+
+
+def init_app(app):
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=30))
+    app.config.setdefault("ACCOUNT_CODES_PER_NUMBER", "3 per 10 minutes;10 per day")
+    app.config.setdefault("ACCOUNT_CODES_PER_ADDRESS", "20 per hour")
+    app.config.setdefault("ACCOUNT_CODE_CHECKS_PER_ADDRESS", "30 per hour")
+    app.config.setdefault("ACCOUNT_SIGN_IN_SECONDS", 0.0 if app.testing else 1.0)
+    register_user_kind("parent", Parent)
+    SIGN_IN_ENDPOINTS["account"] = "account.sign_in"
+    app.register_blueprint(bp)

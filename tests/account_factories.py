@@ -1,0 +1,45 @@
+"""Test helpers for a parent's account: a family in a group, and signing in with a real code."""
+
+import itertools
+import re
+
+from flask import current_app
+
+from pairs_group.db import db
+from tests import factories
+
+_numbers = itertools.count(1000)
+
+
+def valid_mobile():
+    """A real-looking UK mobile number (Ofcom's 07700 900 drama range does not validate)."""
+    return f"+4479111{next(_numbers):05d}"
+
+
+def make_parent(language="en", **details):
+    details.setdefault("mobile", valid_mobile())
+    return factories.make_dyad(language=language, **details).parent
+
+
+def family_in_group(language="en", **group_details):
+    """A parent and baby enrolled in a new group; returns (parent, enrolment)."""
+    dyad = factories.make_dyad(language=language, mobile=valid_mobile())
+    group = factories.make_group(**group_details)
+    enrolment = factories.enrol(dyad, group)
+    db.session.commit()
+    return dyad.parent, enrolment
+
+
+def last_code(mobile):
+    """The code in the last text sent to this number (from the recording backend)."""
+    sent = current_app.extensions["sms_backend"].sent
+    bodies = [m["body"] for m in sent if m["to"] == mobile and m["kind"] == "sign_in_code"]
+    return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
+
+
+def sign_in_parent(client, parent, remember=False):
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    response = client.post("/sign-in/code", data={
+        "code": last_code(parent.mobile), **({"remember": "y"} if remember else {})})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

@@ -1,0 +1,213 @@
+import csv
+import io
+import json
+
+import sqlalchemy as sa
+from flask_babel import refresh
+
+from pairs_group.account import erasure
+from pairs_group.account.models import SignInCode
+from pairs_group.attendance.models import Attendance, AttendanceStatus
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db
+from pairs_group.parents.consents import current_consent, record_consent
+from pairs_group.parents.models import Baby, ConsentKind, Dyad, Enrolment, Parent
+from pairs_group.sms.models import OutboxMessage
+from tests.account_factories import family_in_group, last_code, make_parent, sign_in_parent
+from tests.pages import get_page, post_page
+
+
+def count(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def signed_in_family(client, evaluation=None):
+    parent, enrolment = family_in_group()
+    if evaluation is not None:
+        record_consent(parent, ConsentKind.EVALUATION, evaluation)
+    record_consent(parent, ConsentKind.SMS, True)
+    db.session.commit()
+    sign_in_parent(client, parent)
+    return parent, enrolment
+
+
+def audited(action):
+    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_settings_change_language_texts_and_discreet_wording(app, client):
+    parent, _ = signed_in_family(client)
+    get_page(client, "/my-account/settings")
+    response = client.post("/my-account/settings", data={
+        "language": "pt", "texts": "off", "discreet": "y", "email": "maria@example.com"})
+    assert response.status_code == 302
+    db.session.refresh(parent)
+    assert parent.language == "pt" and parent.discreet_sms and parent.email == "maria@example.com"
+    assert current_consent(parent, ConsentKind.SMS) is False
+    refresh()  # the test's app context would otherwise keep the first request's locale
+    page = get_page(client, "/my-account/settings")
+    assert page.lang == "pt"  # her saved language drives the pages
+
+
+def test_hostile_settings_are_refused_with_messages(app, client):
+    signed_in_family(client)
+    page = post_page(client, "/my-account/settings", {
+        "language": "xx", "texts": "maybe", "email": "not-an-email" + "x" * 300})
+    assert page.title.startswith("Error:")
+    assert page.html.count("nhsuk-error-message") >= 3
+    assert "An email address is not that long" in page.text
+
+
+def test_a_new_mobile_is_saved_only_after_its_code(app, client):
+    parent, _ = signed_in_family(client)
+    old = parent.mobile
+    get_page(client, "/my-account/settings/mobile")
+    client.post("/my-account/settings/mobile", data={"mobile": "07911 123777"})
+    db.session.refresh(parent)
+    assert parent.mobile == old
+    sent = app.extensions["sms_backend"].sent[-1]
+    assert sent["to"] == "+447911123777"
+    page = post_page(client, "/my-account/settings/mobile/code", {"code": "000000"
+                     if last_code("+447911123777") != "000000" else "111111"})
+    assert "That code is not right" in page.text
+    client.post("/my-account/settings/mobile/code", data={"code": last_code("+447911123777")})
+    db.session.refresh(parent)
+    assert parent.mobile == "+447911123777"
+
+
+def test_a_mobile_code_cannot_sign_anyone_in(app, client):
+    parent, _ = signed_in_family(client)
+    client.post("/my-account/settings/mobile", data={"mobile": "07911 123778"})
+    row = db.session.scalar(sa.select(SignInCode).where(SignInCode.mobile == "+447911123778"))
+    client.post("/sign-out")
+    with client.session_transaction() as saved:
+        saved["sign_in_flow"] = {"code": row.id, "next": ""}
+    page = post_page(client, "/sign-in/code", {"code": last_code("+447911123778")})
+    assert "This code has run out" in page.text
+
+
+def test_my_data_shows_everything_and_downloads_as_json_and_csv(app, client):
+    parent, enrolment = signed_in_family(client, evaluation=True)
+    page = get_page(client, "/my-account/my-data")
+    assert parent.name in page.text and "Your baby" in page.text and "Your groups" in page.text
+    assert "code_hash" not in page.html
+    found = json.loads(client.get("/my-account/my-data.json").data)
+    assert found["parent"][0]["mobile"] == parent.mobile
+    assert {"baby", "dyad", "enrolment", "consent"} <= set(found)
+    rows = list(csv.reader(io.StringIO(client.get("/my-account/my-data.csv").get_data(
+        as_text=True))))
+    assert rows[0] == ["table", "row", "field", "value"]
+    assert ["parent", "1", "name", parent.name] in rows
+    assert audited("account.export")
+
+
+def test_a_formula_in_her_data_stays_text_in_the_csv(app, client):
+    parent, _ = signed_in_family(client)
+    parent.access_needs = "=HYPERLINK(\"http://evil\")"
+    db.session.commit()
+    text = client.get("/my-account/my-data.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+
+
+def test_she_withdraws_evaluation_consent(app, client):
+    parent, _ = signed_in_family(client, evaluation=True)
+    assert "Take back my yes" in get_page(client, "/my-account/my-data").text
+    client.post("/my-account/my-data/withdraw-consent")
+    assert current_consent(parent, ConsentKind.EVALUATION) is False
+    assert audited("consent.withdraw")
+
+
+def test_deleting_asks_for_confirmation_first(app, client):
+    parent, _ = signed_in_family(client)
+    page = post_page(client, "/my-account/delete", {})
+    assert "Tick the box" in page.text and count(Parent) == 1
+
+
+def test_deleting_without_evaluation_consent_erases_everything(app, client):
+    parent, enrolment = signed_in_family(client, evaluation=False)
+    session = enrolment.group.sessions[0]
+    client.post(f"/my-account/groups/{enrolment.id}/sessions/{session.id}/cant-come",
+                data={"reason": "sick"})
+    get_page(client, "/my-account/delete")
+    response = client.post("/my-account/delete", data={"confirm": "y"})
+    assert response.status_code == 302
+    for model in (Parent, Baby, Dyad, Enrolment, Attendance, OutboxMessage, SignInCode):
+        assert count(model) == 0, model
+    assert audited("account.delete")
+    assert "/sign-in" in client.get("/my-account").headers["Location"]
+
+
+def test_deleting_with_evaluation_consent_keeps_anonymised_attendance(app, client):
+    parent, enrolment = signed_in_family(client, evaluation=True)
+    session = enrolment.group.sessions[0]
+    client.post(f"/my-account/groups/{enrolment.id}/sessions/{session.id}/cant-come",
+                data={"reason": "Maria's baby is ill"})
+    assert "keep your attendance" in get_page(client, "/my-account/delete").text
+    client.post("/my-account/delete", data={"confirm": "y"})
+    db.session.expire_all()
+    mark = db.session.scalar(sa.select(Attendance))
+    assert mark.status == AttendanceStatus.CANCELLED_BY_PARENT and mark.reason == ""
+    kept = db.session.scalar(sa.select(Parent))
+    assert kept.name == "" and kept.mobile.startswith("erased-") and kept.email is None
+    baby = db.session.scalar(sa.select(Baby))
+    assert baby.name == "" and baby.date_of_birth is None
+    assert count(OutboxMessage) == 0
+
+
+def test_erasure_takes_tables_other_features_add_and_runs_their_hooks(app):
+    parent = make_parent()
+    db.session.commit()
+    seen = []
+    hook = erasure.register_erasure_hook(lambda p, keep: seen.append((p.id, keep)))
+    try:
+        erasure.erase_parent(parent, keep_anonymised=False)
+        db.session.commit()
+    finally:
+        erasure.ERASURE_HOOKS.remove(hook)
+    assert seen and seen[0][1] is False and count(Parent) == 0
+
+
+def test_pages_need_a_signed_in_parent(client):
+    for url in ["/my-account", "/my-account/my-data", "/my-account/my-data.json",
+                "/my-account/delete", "/my-account/calendar", "/my-account/settings/mobile"]:
+        assert "/sign-in" in client.get(url).headers["Location"], url
+    assert client.post("/my-account/delete", data={"confirm": "y"}).status_code == 302
+
+
+def family_with_answers(evaluation):
+    from pairs_group.parents.models import AboutYou
+    from pairs_group.questionnaires.models import Answer, QuestionnaireResponse, Score
+
+    parent, enrolment = family_in_group()
+    record_consent(parent, ConsentKind.EVALUATION, evaluation)
+    db.session.add(AboutYou(parent=parent, ethnic_group="white_british"))
+    response = QuestionnaireResponse(dyad=enrolment.dyad, instrument_id="prfq",
+                                     instrument_version="1", timepoint="pre")
+    response.answers.append(Answer(item_id="q1", value=3, text="my own words"))
+    response.scores.append(Score(subscale="total", value=3.0))
+    db.session.add(response)
+    db.session.commit()
+    return parent, (AboutYou, Answer, QuestionnaireResponse, Score)
+
+
+def test_erasure_without_consent_leaves_no_answers_or_scores(app):
+    parent, (about_you, answer, response, score) = family_with_answers(False)
+    erasure.erase_parent(parent)
+    db.session.commit()
+    for model in (about_you, answer, response, score, Dyad, Baby, Parent):
+        assert count(model) == 0, model
+
+
+def test_erasure_with_consent_keeps_scores_but_not_words_or_identity(app):
+    parent, (about_you, answer, response, score) = family_with_answers(True)
+    result = erasure.erase_parent(parent)
+    db.session.commit()
+    assert result["kept"] >= 3
+    assert count(score) == 1 and count(response) == 1 and count(Dyad) == 1
+    assert count(answer) == 0 and count(about_you) == 0
+    assert data_of_erased_parent_names_nobody()
+
+
+def data_of_erased_parent_names_nobody():
+    kept = db.session.scalar(sa.select(Parent))
+    return (kept.name, kept.email, kept.postcode, kept.access_needs) == ("", None, "", "")

@@ -1,0 +1,198 @@
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import sqlalchemy as sa
+
+from pairs_group.account import codes
+from pairs_group.account.models import SignInCode
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db, utcnow
+from pairs_group.sms.models import OutboxMessage
+from tests.account_factories import last_code, make_parent, sign_in_parent
+from tests.pages import get_page, post_page
+
+
+def texts(app):
+    return app.extensions["sms_backend"].sent
+
+
+def test_the_sign_in_page_asks_for_a_mobile_number(client):
+    page = get_page(client, "/sign-in")
+    assert "Mobile phone number" in page.text
+
+
+def test_a_parent_signs_in_with_the_code_texted_to_her(app, client):
+    parent = make_parent(mobile="+447911123456")
+    db.session.commit()
+    response = client.post("/sign-in", data={"mobile": "07911 123456"})
+    assert response.headers["Location"].endswith("/sign-in/code")
+    assert texts(app)[-1]["kind"] == "sign_in_code" and texts(app)[-1]["to"] == parent.mobile
+    get_page(client, "/sign-in/code")
+    response = client.post("/sign-in/code", data={"code": last_code(parent.mobile)})
+    assert response.headers["Location"].endswith("/my-account")
+    assert "Hello" in get_page(client, "/my-account").text
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "account.sign_in" in actions
+
+
+def test_an_unknown_number_sees_the_same_pages_and_gets_no_text(app, client):
+    known = make_parent(mobile="+447911123111")
+    db.session.commit()
+    first = client.post("/sign-in", data={"mobile": known.mobile})
+    second = client.post("/sign-in", data={"mobile": "07911 123999"})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert [t["to"] for t in texts(app)] == [known.mobile]
+    page = get_page(client, "/sign-in/code")
+    assert "If this number is one we know" in page.text
+    page = post_page(client, "/sign-in/code", {"code": "123456"})
+    assert "That code is not right" in page.text
+
+
+def test_the_code_is_not_left_readable_in_the_outbox(app, client):
+    parent = make_parent()
+    db.session.commit()
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    code = last_code(parent.mobile)
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert code not in message.body and code not in str(message.context)
+    row = db.session.scalar(sa.select(SignInCode))
+    assert code not in (row.code_hash, row.salt)
+
+
+def test_a_code_works_once(app, client):
+    parent = make_parent()
+    db.session.commit()
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    code = last_code(parent.mobile)
+    flow = client.get("/sign-in/code")  # noqa: F841 - keep the flow in the cookie
+    with client.session_transaction() as saved:
+        flow_state = dict(saved["sign_in_flow"])
+    assert client.post("/sign-in/code", data={"code": code}).status_code == 302
+    client.post("/sign-out")
+    with client.session_transaction() as saved:
+        saved["sign_in_flow"] = flow_state  # replay the old flow and code
+    page = post_page(client, "/sign-in/code", {"code": code})
+    assert "This code has run out" in page.text
+
+
+def test_a_code_runs_out_after_ten_minutes(app, client):
+    parent = make_parent()
+    db.session.commit()
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    code = last_code(parent.mobile)
+    db.session.execute(sa.update(SignInCode).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    page = post_page(client, "/sign-in/code", {"code": code})
+    assert "This code has run out" in page.text
+
+
+def test_five_wrong_tries_use_the_code_up(app, client):
+    parent = make_parent()
+    db.session.commit()
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    code = last_code(parent.mobile)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        assert "That code is not right" in post_page(client, "/sign-in/code",
+                                                     {"code": wrong}).text
+    assert "Too many wrong tries" in post_page(client, "/sign-in/code", {"code": wrong}).text
+    assert "Too many wrong tries" in post_page(client, "/sign-in/code", {"code": code}).text
+
+
+def test_a_new_code_replaces_the_old_one(app, client):
+    parent = make_parent()
+    db.session.commit()
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    old = db.session.scalar(sa.select(SignInCode))
+    client.post("/sign-in", data={"mobile": parent.mobile})
+    db.session.refresh(old)
+    assert old.used_at is not None
+
+
+def test_codes_are_six_random_digits_stored_hashed(app):
+    parent = make_parent()
+    db.session.commit()
+    made = {codes.make_code(parent.mobile, parent)[1] for _ in range(20)}
+    assert all(len(c) == 6 and c.isdigit() for c in made) and len(made) > 15
+
+
+def test_bad_numbers_and_codes_get_clear_messages(client):
+    for value, message in [("", "Enter your mobile phone number"),
+                           ("hello", "Enter a UK mobile number"),
+                           ("020 7946 0000", "Enter a UK mobile number"),
+                           ("7" * 500, "A mobile number is not that long")]:
+        page = post_page(client, "/sign-in", {"mobile": value})
+        assert message in page.text and page.title.startswith("Error:")
+    with client.session_transaction() as saved:
+        saved["sign_in_flow"] = {"code": 999999, "next": ""}
+    for value in ["12345", "abcdef", "1" * 5000, ""]:
+        assert "code" in post_page(client, "/sign-in/code", {"code": value}).text
+
+
+def test_a_tampered_flow_in_the_cookie_goes_back_to_the_start(client):
+    with client.session_transaction() as saved:
+        saved["sign_in_flow"] = {"code": "1 OR 1=1"}
+    assert client.get("/sign-in/code").headers["Location"].endswith("/sign-in")
+
+
+def test_signing_in_starts_a_fresh_session_and_remembers_the_phone(app, client):
+    parent = make_parent()
+    db.session.commit()
+    with client.session_transaction() as saved:
+        saved["planted"] = "by an attacker"
+    response = sign_in_parent(client, parent, remember=True)
+    with client.session_transaction() as saved:
+        assert "planted" not in saved
+    cookie = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token")]
+    expires = parsedate_to_datetime(cookie[0].split("Expires=")[1].split(";")[0])
+    assert abs(expires - utcnow() - timedelta(days=30)) < timedelta(minutes=5)
+
+
+def test_she_goes_where_she_was_going_but_never_off_site(app, client):
+    parent = make_parent()
+    db.session.commit()
+    assert "/sign-in?next=" in client.get("/my-account/settings").headers["Location"]
+    client.post("/sign-in?next=/my-account/settings", data={"mobile": parent.mobile})
+    response = client.post("/sign-in/code", data={"code": last_code(parent.mobile)})
+    assert response.headers["Location"].endswith("/my-account/settings")
+    client.post("/sign-out")
+    client.post("/sign-in?next=//evil.example", data={"mobile": parent.mobile})
+    response = client.post("/sign-in/code", data={"code": last_code(parent.mobile)})
+    assert response.headers["Location"].endswith("/my-account")
+
+
+def test_signing_out_ends_her_session(app, client):
+    parent = make_parent()
+    db.session.commit()
+    sign_in_parent(client, parent)
+    client.post("/sign-out")
+    assert "/sign-in" in client.get("/my-account").headers["Location"]
+
+
+def test_staff_cannot_use_parents_pages(client, sign_in):
+    sign_in("admin")
+    assert client.get("/my-account/settings").status_code == 403
+
+
+def test_a_form_without_its_csrf_token_is_refused_kindly(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        for url in ["/sign-in", "/sign-in/code", "/sign-out", "/my-account/delete"]:
+            response = client.post(url, data={"mobile": "07911 123456", "code": "123456"})
+            assert response.status_code == 400, url
+
+
+def test_odd_shaped_input_never_breaks_the_sign_in(client):
+    for data in [{"mobile": ["07911 123456", "07911 123457"]}, {"mobile": "\x00\x01"},
+                 {"mobile": "０７９１１ １２３４５６"}, {"mobile": "+44 (0) 7911 123456"},
+                 {"unexpected": "field"}]:
+        assert client.post("/sign-in", data=data).status_code in (200, 302)
+
+
+def test_demo_numbers_work_outside_production_only(app):
+    assert codes.normalise_mobile("07700 900101") == "+447700900101"
+    app.config["PAIRS_ENV"] = "production"
+    assert codes.normalise_mobile("07700 900101") is None
+    assert codes.normalise_mobile("07911 123456") == "+447911123456"
