@@ -18,7 +18,18 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"  # claimed, then the provider's answer was lost: reviewed, never resent
     SKIPPED_OPTED_OUT = "skipped_opted_out"
+    SKIPPED_NO_CONSENT = "skipped_no_consent"
+    SKIPPED_NOT_NEEDED = "skipped_not_needed"  # e.g. the session was cancelled since it was queued
     DEFERRED_QUIET_HOURS = "deferred_quiet_hours"
+
+
+# Statuses the dispatcher may pick up, statuses nothing may move a message out of, and those
+# staff should look at.
+WAITING = (MessageStatus.PENDING, MessageStatus.DEFERRED_QUIET_HOURS)
+FINAL = (MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED,
+         MessageStatus.SKIPPED_OPTED_OUT, MessageStatus.SKIPPED_NO_CONSENT,
+         MessageStatus.SKIPPED_NOT_NEEDED)
+NEEDS_ATTENTION = (MessageStatus.FAILED, MessageStatus.UNDELIVERED, MessageStatus.UNKNOWN)
 
 
 class OutboxMessage(db.Model):
@@ -50,3 +61,45 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InboundAction(enum.StrEnum):
+    OPTED_OUT = "opted_out"
+    OPTED_IN = "opted_in"
+    HELP = "help"
+    CANT_COME = "cant_come"
+    INBOX = "inbox"  # for staff to read
+
+
+class InboundMessage(db.Model):
+    """A text a parent sent us, and what was done with it."""
+
+    __tablename__ = "inbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    from_number: Mapped[str] = mapped_column(sa.String(32))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("parent.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    action: Mapped[InboundAction] = mapped_column(
+        sa.Enum(InboundAction, native_enum=False, length=20), default=InboundAction.INBOX)
+    possible_opt_out: Mapped[bool] = mapped_column(default=False)  # "please stop texting me"
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+
+
+class OptOutEvent(db.Model):
+    """Every opt-out and opt-in, timestamped (PECR): the parent's flag says only the latest."""
+
+    __tablename__ = "sms_opt_out_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("parent.id", ondelete="SET NULL"), index=True)
+    number: Mapped[str] = mapped_column(sa.String(32))
+    opted_out: Mapped[bool]  # False: opted back in
+    source: Mapped[str] = mapped_column(sa.String(40))  # keyword, provider error, staff
+    keyword: Mapped[str] = mapped_column(sa.String(40), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,89 @@
+"""`flask reminders send` (from cron, every few minutes) and `flask reminders worker` (a loop for
+simple deployments). Both queue what is due and then send it; running twice sends nothing twice."""
+
+import sys
+import time as clock
+
+import click
+import sqlalchemy as sa
+
+from pairs_group.db import db, utcnow
+from pairs_group.reminders import service
+from pairs_group.sms.models import WAITING, OutboxMessage
+from pairs_group.sms.service import dispatch_due, quiet_until
+
+PROGRESS_FROM = 50  # show a progress bar for runs at least this big
+
+
+@click.group("reminders")
+def reminder_commands():
+    """Session reminders by text."""
+
+
+def progress_bar(length, label):
+    return click.progressbar(length=length, label=label, file=sys.stderr,
+                             show_pos=True) if length >= PROGRESS_FROM else None
+
+
+def queue_due(now):
+    due = service.not_yet_queued(service.due_reminders(now))
+    bar = progress_bar(len(due), "Queueing reminders")
+    if bar is None:
+        return service.queue_reminders(now, due)
+    with bar:
+        return service.queue_reminders(now, due, bar.update)
+
+
+def waiting_count(now):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_(WAITING), OutboxMessage.send_after <= now))
+
+
+def send_due(now):
+    bar = progress_bar(waiting_count(now), "Sending texts")
+    if bar is None:
+        return dispatch_due(now=now)
+    with bar:
+        return dispatch_due(now=now, progress=bar.update)
+
+
+def run_once(now):
+    queued = queue_due(now)
+    report = send_due(now)
+    quiet = " (quiet hours: only urgent texts go now)" if quiet_until(now) else ""
+    click.echo(f"{now.isoformat()}: {queued} reminders queued; sent {report.claimed}"
+               f"{quiet}; {report.statuses or {}}")
+
+
+@reminder_commands.command("send")
+@click.option("--now", "now_text", help="Run as if at this ISO time, e.g. 2027-01-11T10:05+00:00")
+@click.option("--dry-run", is_flag=True, help="Say what would be queued; change nothing.")
+def send_command(now_text, dry_run):
+    """Queue the reminders that are due and send every text that is due."""
+    try:
+        now = service.parse_moment(now_text)
+    except ValueError as error:
+        raise click.BadParameter("use an ISO time like 2027-01-11T10:05+00:00",
+                                 param_hint="--now") from error
+    if dry_run:
+        due = service.not_yet_queued(service.due_reminders(now))
+        for reminder in due:
+            click.echo(f"would queue {reminder.key} ({reminder.parent.language})")
+        click.echo(f"{len(due)} reminders would be queued; nothing was changed.")
+        db.session.rollback()
+        return
+    run_once(now)
+
+
+@reminder_commands.command("worker")
+@click.option("--interval", type=click.IntRange(5, 3600), default=60, show_default=True,
+              help="Seconds between runs.")
+@click.option("--max-loops", type=click.IntRange(1, 1_000_000), default=1440, show_default=True,
+              help="Stop after this many runs (let the process supervisor restart it).")
+def worker_command(interval, max_loops):
+    """Run `reminders send` every INTERVAL seconds, MAX_LOOPS times."""
+    for loop in range(max_loops):
+        run_once(utcnow())
+        db.session.remove()
+        if loop + 1 < max_loops:
+            clock.sleep(interval)

@@ -1,0 +1,53 @@
+"""`flask sms ...`: send what is due now, and ask GOV.UK Notify how sent texts got on."""
+
+from datetime import UTC, datetime, timedelta
+
+import click
+import sqlalchemy as sa
+
+from pairs_group.db import db, utcnow
+from pairs_group.sms import service
+from pairs_group.sms.models import MessageStatus, OutboxMessage
+
+
+@click.group("sms")
+def sms_commands():
+    """Texts: send what is due, check delivery."""
+
+
+def parse_now(value):
+    """--now as an aware moment (a time without a zone is read as UTC)."""
+    if not value:
+        return utcnow()
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@sms_commands.command("dispatch")
+@click.option("--now", "now_text", help="Run as if at this ISO time.")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=100_000)
+def dispatch_command(now_text, limit):
+    """Send every text that is due (safe to run from several machines at once)."""
+    report = service.dispatch_due(now=parse_now(now_text), limit=limit)
+    click.echo(f"claimed {report.claimed}; {report.statuses or 'nothing sent'}; "
+               f"deferred to the morning {report.deferred}; marked unknown {report.expired}")
+
+
+@sms_commands.command("notify-poll")
+@click.option("--days", type=click.IntRange(1, 7), default=3)
+def notify_poll_command(days):
+    """Ask Notify for the status of texts sent in the last few days (Notify backend only)."""
+    from pairs_group.sms.webhooks import NOTIFY_STATUSES, update_status
+
+    backend = service.backend()
+    if getattr(backend, "name", "") != "notify":
+        raise click.ClickException("The SMS backend is not notify.")
+    messages = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.status == MessageStatus.SENT, OutboxMessage.provider_id.is_not(None),
+        OutboxMessage.sent_at >= utcnow() - timedelta(days=days)).limit(5000)).all()
+    changed = 0
+    for message in messages:
+        status = NOTIFY_STATUSES.get(backend.status_of(message.provider_id))
+        changed += bool(status and update_status(message, status))
+    db.session.commit()
+    click.echo(f"checked {len(messages)}, updated {changed}")

@@ -1,0 +1,113 @@
+"""Texts parents send us: opt-out and opt-in words in every shipped language, HELP, replies that
+other features understand (e.g. "2" = can't come), and the rest for staff to read."""
+
+import re
+import unicodedata
+
+import sqlalchemy as sa
+from blinker import Namespace
+
+from pairs_group.db import db, utcnow
+from pairs_group.parents.models import Parent
+from pairs_group.sms.models import InboundAction, InboundMessage, MessageStatus, OutboxMessage
+from pairs_group.sms.service import queue_sms, send_now, set_opted_out
+
+signals = Namespace()
+# Sent with (parent, text=normalised words, inbound=InboundMessage). A receiver that deals with
+# the reply returns an InboundAction; the first one wins. Reminders answer "2" this way.
+reply_received = signals.signal("sms-reply-received")
+
+# Single-word keywords, compared after normalising (upper case, accents and punctuation gone).
+# Twilio's own (it blocks these at the carrier too), then each shipped language's usual words.
+# Twilio blocks and confirms its own keywords itself; for the others we confirm.
+TWILIO_KEYWORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
+                   "START", "UNSTOP", "YES"}
+STOP_WORDS = {
+    "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "STOPP",
+    "PARAR", "PARE", "SAIR", "CANCELAR",  # pt
+    "BAJA", "ALTO", "DETENER",  # es (PARAR, CANCELAR above)
+    "WYPISZ", "REZYGNUJE", "REZYGNACJA",  # pl (STOP is the usual word in Poland)
+    "ARRET", "ARRETER", "DESABONNER", "DESINSCRIRE",  # fr (STOP is the usual word in France)
+    "JOOJI", "JOOGSO",  # so
+    "قف", "توقف", "ايقاف", "الغاء",  # ar (after hamza marks are removed)
+}
+START_WORDS = {"START", "UNSTOP", "YES", "INICIAR", "COMECAR", "ALTA", "COMENZAR", "DEMARRER",
+               "BILOW", "ابدا"}
+HELP_WORDS = {"HELP", "INFO", "AJUDA", "AYUDA", "POMOC", "AIDE", "CAAWIMO", "CAAWI", "مساعدة"}
+# A longer reply that still sounds like "stop texting me": a person decides.
+POLITE_OPT_OUT = re.compile(
+    r"\b(stop|unsubscribe|no more|don'?t (text|message)|do not (text|message)|remove me|"
+    r"parar|pare|baja|arr[eê]t|jooji|wypisz)\b|توقف|لا ترسل", re.IGNORECASE)
+
+
+def normalise(text):
+    """Upper case, accents and hamza marks gone, punctuation and spaces trimmed."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").strip())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s.!?,;:'\"()]+", " ", bare).strip().upper()
+
+
+def parent_for_number(number):
+    return db.session.scalar(sa.select(Parent).where(Parent.mobile == (number or "").strip()))
+
+
+def receive(from_number, body, provider_id=None):
+    """Record a text she sent and act on it; returns the InboundMessage (committed)."""
+    if provider_id:
+        seen = db.session.scalar(sa.select(InboundMessage).where(
+            InboundMessage.provider_id == provider_id))
+        if seen is not None:  # Twilio retried the webhook
+            return seen
+    parent = parent_for_number(from_number)
+    inbound = InboundMessage(provider_id=provider_id, from_number=(from_number or "")[:32],
+                             parent_id=parent.id if parent else None, body=(body or "")[:1600])
+    db.session.add(inbound)
+    db.session.flush()
+    inbound.action = act_on(parent, normalise(body), inbound)
+    db.session.commit()
+    return inbound
+
+
+def act_on(parent, words, inbound):
+    if words in STOP_WORDS:
+        set_opted_out(parent, True, "keyword", words)
+        if parent is not None and words not in TWILIO_KEYWORDS:
+            _reply(parent, "opted_out", inbound)
+        return InboundAction.OPTED_OUT
+    if words in START_WORDS and parent is not None and parent.sms_opted_out_at:
+        set_opted_out(parent, False, "keyword", words)
+        if words not in TWILIO_KEYWORDS:
+            _reply(parent, "opted_in", inbound)
+        return InboundAction.OPTED_IN
+    if words in HELP_WORDS:
+        if parent is not None:
+            _reply(parent, "help_reply", inbound)
+        return InboundAction.HELP
+    if parent is not None:
+        for _receiver, action in reply_received.send(parent, text=words, inbound=inbound):
+            if action:
+                return action
+    inbound.possible_opt_out = bool(POLITE_OPT_OUT.search(inbound.body))
+    return InboundAction.INBOX
+
+
+def _reply(parent, kind, inbound):
+    """Answer at once, in her language (she just wrote to us, so quiet hours do not apply)."""
+    from flask import current_app
+
+    context = {"phone": current_app.config["SMS_HELP_PHONE"]} if kind == "help_reply" else {}
+    message = queue_sms(kind, f"{kind}:inbound:{inbound.id}", parent=parent, context=context)
+    send_now(message)
+
+
+def last_text_to(parent, kinds):
+    """The latest text of these kinds sent to her, or None."""
+    return db.session.scalar(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.parent_id == parent.id, OutboxMessage.kind.in_(kinds),
+            OutboxMessage.status.in_((MessageStatus.SENT, MessageStatus.DELIVERED)))
+        .order_by(OutboxMessage.sent_at.desc()).limit(1))
+
+
+def mark_reviewed(inbound, staff_user):
+    inbound.reviewed_at, inbound.reviewed_by_id = utcnow(), staff_user.id

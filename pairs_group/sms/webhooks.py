@@ -1,0 +1,106 @@
+"""Webhooks from the providers: Twilio's status callbacks and inbound texts (signed with
+X-Twilio-Signature), and Notify's delivery receipts (a bearer token). CSRF-exempt; anything not
+properly signed gets 403 and changes nothing."""
+
+import hmac
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from pairs_group.db import db
+from pairs_group.forms import csrf
+from pairs_group.sms import inbound
+from pairs_group.sms.models import FINAL, MessageStatus, OutboxMessage
+
+bp = Blueprint("sms_webhooks", __name__, url_prefix="/sms")
+
+# Twilio's statuses -> ours. Queued, accepted, sending ... all mean "on its way": already "sent".
+TWILIO_STATUSES = {
+    "sent": MessageStatus.SENT, "delivered": MessageStatus.DELIVERED,
+    "read": MessageStatus.DELIVERED, "undelivered": MessageStatus.UNDELIVERED,
+    "failed": MessageStatus.FAILED, "canceled": MessageStatus.FAILED,
+    "partially_delivered": MessageStatus.UNDELIVERED,
+}
+NOTIFY_STATUSES = {
+    "delivered": MessageStatus.DELIVERED, "sent": MessageStatus.SENT,
+    "permanent-failure": MessageStatus.FAILED, "temporary-failure": MessageStatus.UNDELIVERED,
+    "technical-failure": MessageStatus.FAILED,
+}
+# How far along each status is: a callback never moves a message backwards.
+PROGRESS = {MessageStatus.SENDING: 1, MessageStatus.UNKNOWN: 1, MessageStatus.SENT: 2}
+
+
+def requested_url():
+    """The URL Twilio signed: the public one, rebuilt from X-Forwarded-* only when trusted."""
+    query = request.query_string.decode("latin-1")
+    path = request.path + ("?" + query if query else "")
+    if current_app.config.get("TRUST_PROXY_HEADERS") and request.headers.get("X-Forwarded-Host"):
+        scheme = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
+        host = request.headers["X-Forwarded-Host"].split(",")[0].strip()
+        return f"{scheme}://{host}{path}"
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def require_twilio_signature():
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        abort(403)
+    params = request.form.to_dict(flat=True)
+    if not RequestValidator(token).validate(requested_url(), params, signature):
+        abort(403)
+
+
+def update_status(message, new_status, error_code=None):
+    """Apply a provider's status, unless the message already got further."""
+    if message.status in FINAL:
+        return False
+    if PROGRESS.get(new_status, 3) < PROGRESS.get(message.status, 0):
+        return False
+    message.status = new_status
+    if error_code:
+        message.error_code = str(error_code)[:20]
+    return True
+
+
+@bp.post("/twilio/status")
+def twilio_status():
+    require_twilio_signature()
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
+    status = TWILIO_STATUSES.get((request.form.get("MessageStatus") or "").lower())
+    message = sid and db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.provider_id == sid))
+    if message and status and update_status(message, status, request.form.get("ErrorCode")):
+        db.session.commit()
+    return "", 200
+
+
+@bp.post("/twilio/inbound")
+def twilio_inbound():
+    require_twilio_signature()
+    inbound.receive(request.form.get("From", ""), request.form.get("Body", ""),
+                    request.form.get("MessageSid") or request.form.get("SmsSid"))
+    # Empty TwiML: our replies go through the outbox, where they are logged like any text.
+    return str(MessagingResponse()), 200, {"Content-Type": "application/xml"}
+
+
+@bp.post("/notify/status")
+def notify_status():
+    token = current_app.config.get("NOTIFY_CALLBACK_TOKEN") or ""
+    given = request.headers.get("Authorization", "")
+    if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        abort(403)
+    data = request.get_json(silent=True) or {}
+    status = NOTIFY_STATUSES.get(str(data.get("status", "")))
+    message = data.get("id") and db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.provider_id == str(data["id"])[:64]))
+    if message and status and update_status(message, status):
+        db.session.commit()
+    return "", 200
+
+
+def init_app(app):
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

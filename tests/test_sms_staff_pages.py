@@ -1,0 +1,150 @@
+"""Staff pages for texts: the log and its filters, one parent's texts, replies, opt-outs,
+wording with segments and cost; and the reminder times of each group."""
+
+from datetime import time
+
+import pytest
+import sqlalchemy as sa
+
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db, utcnow
+from pairs_group.reminders.models import ReminderOffset
+from pairs_group.sms.models import InboundMessage, MessageStatus
+from pairs_group.sms.service import queue_sms
+from tests import factories
+from tests.pages import get_page, post_page
+
+
+@pytest.fixture
+def texts(app):
+    group = factories.make_group()
+    dyad = factories.make_dyad(name="Ana Souza", language="pt")
+    factories.enrol(dyad, group)
+    db.session.flush()
+    ok = queue_sms("reminder", "r:1", parent=dyad.parent, session=group.sessions[0], context={
+        "starts_at": group.sessions[0].starts_at.isoformat(), "venue": "Stockwell",
+        "session_id": group.sessions[0].id, "enrolment_id": 1})
+    failed = queue_sms("sign_in_code", "c:1", parent=dyad.parent, context={"code": "1"})
+    failed.status, failed.error_code = MessageStatus.FAILED, "21211"
+    unknown = queue_sms("sign_in_code", "c:2", parent=dyad.parent, context={"code": "2"})
+    unknown.status = MessageStatus.UNKNOWN
+    db.session.add(InboundMessage(from_number=dyad.parent.mobile, parent_id=dyad.parent.id,
+                                  body="Please stop texting me", possible_opt_out=True))
+    db.session.commit()
+    return {"group": group, "parent": dyad.parent, "ok": ok, "failed": failed}
+
+
+def test_the_log_highlights_failed_and_unknown_texts(client, sign_in, texts):
+    sign_in("admin")
+    page = get_page(client, "/staff/texts/")
+    assert "2 texts failed" in page.text and "Error 21211" in page.text
+    assert page.html.count("nhsuk-tag--red") >= 2 and "Ana Souza" in page.text
+
+
+def test_a_facilitator_sees_only_the_texts_of_her_groups_parents(client, sign_in, texts):
+    sign_in("facilitator")
+    page = get_page(client, "/staff/texts/")
+    assert "Ana Souza" not in page.text and "No texts match" in page.text
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("status=failed", 1), ("kind=reminder", 1), ("status=unknown&kind=sign_in_code", 1),
+    ("status=delivered", 0), ("sent_from=2000-01-01&sent_to=2100-01-01", 3),
+])
+def test_the_log_filters(client, sign_in, texts, query, shown):
+    sign_in()
+    page = get_page(client, "/staff/texts/?" + query)
+    assert page.html.count('class="nhsuk-table__row"') == shown
+
+
+def test_the_log_filters_by_group(client, sign_in, texts):
+    sign_in()
+    page = get_page(client, f"/staff/texts/?group_id={texts['group'].id}")
+    assert page.html.count('class="nhsuk-table__row"') == 1
+
+
+@pytest.mark.parametrize("query", [
+    "status=nonsense", "kind=%3Cscript%3E", "group_id=99999999999999999999", "sent_from=31/02/x",
+    "sent_from=2027-02-01&sent_to=2027-01-01", "status=" + "x" * 5000,
+])
+def test_hostile_filters_get_a_clear_message_not_an_error(client, sign_in, texts, query):
+    sign_in()
+    page = get_page(client, "/staff/texts/?" + query)
+    assert "There is a problem" in page.text
+
+
+def test_a_parents_history_is_shown_and_the_viewing_audited(client, sign_in, texts):
+    sign_in()
+    page = get_page(client, f"/staff/texts/parents/{texts['parent'].id}")
+    assert "Please stop texting me" in page.text and "Error 21211" in page.text
+    assert db.session.scalar(sa.select(AuditEvent.action).where(
+        AuditEvent.action == "sms.view_history"))
+    get_page(client, "/staff/texts/parents/999999", status=404)
+
+
+def test_the_inbox_flags_polite_opt_outs_and_can_be_cleared(client, sign_in, texts):
+    sign_in()
+    page = get_page(client, "/staff/texts/replies")
+    assert "may want no more texts" in page.text
+    reply = db.session.scalar(sa.select(InboundMessage))
+    response = client.post(f"/staff/texts/replies/{reply.id}/done")
+    assert response.status_code == 302
+    assert "No replies to deal with" in get_page(client, "/staff/texts/replies").text
+    assert client.post("/staff/texts/replies/999999/done").status_code == 404
+
+
+def test_the_opt_out_list(client, sign_in, texts):
+    texts["parent"].sms_opted_out_at = utcnow()
+    db.session.commit()
+    sign_in()
+    assert "Ana Souza" in get_page(client, "/staff/texts/opt-outs").text
+
+
+def test_staff_see_segments_and_cost_for_every_template(client, sign_in, app):
+    sign_in()
+    page = get_page(client, "/staff/texts/templates")
+    for label in ("Session reminder", "Session moved", "Welcome", "Sign-in code",
+                  "Discreet wording"):
+        assert label in page.text
+    assert "Too long" not in page.text and "UCS-2" in page.text and "GSM-7" in page.text
+
+
+def test_evaluators_and_parents_cannot_see_texts(client, sign_in, app):
+    sign_in("evaluator")
+    assert client.get("/staff/texts/").status_code == 403
+
+
+def test_staff_change_a_groups_reminder_times(client, sign_in, texts):
+    sign_in()
+    group = texts["group"]
+    page = get_page(client, f"/staff/reminders/groups/{group.id}")
+    assert 'value="10:00"' in page.html
+    response = client.post(f"/staff/reminders/groups/{group.id}", data={
+        "days_1": "1", "at_1": "18:00", "days_2": "0", "at_2": "09:15"})
+    assert response.status_code == 302
+    stored = db.session.execute(sa.select(ReminderOffset.days_before, ReminderOffset.at_time)
+                                .order_by(ReminderOffset.days_before)).all()
+    assert stored == [(0, time(9, 15)), (1, time(18, 0))]
+    assert "On the day at 09:15" in get_page(client, "/staff/reminders/").text
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"days_1": "", "at_1": ""}, "Enter at least one reminder time"),
+    ({"days_1": "99", "at_1": "10:00"}, "from 0 to 14"),
+    ({"days_1": "-1", "at_1": "10:00"}, "from 0 to 14"),
+    ({"days_1": "two", "at_1": "10:00"}, "There is a problem"),
+    ({"days_1": "1", "at_1": "25:99"}, "There is a problem"),
+    ({"days_1": "1", "at_1": ""}, "Enter a time"),
+    ({"days_1": "", "at_1": "10:00"}, "Enter how many days"),
+])
+def test_bad_reminder_times_are_explained_and_kept(client, sign_in, texts, data, message):
+    sign_in()
+    page = post_page(client, f"/staff/reminders/groups/{texts['group'].id}", data)
+    assert message in page.text and page.title.startswith("Error")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderOffset)) == 0
+
+
+def test_a_facilitator_changes_only_her_own_groups_times(client, sign_in, texts):
+    sign_in("facilitator")
+    assert client.get(f"/staff/reminders/groups/{texts['group'].id}").status_code == 403
+    assert client.get("/staff/reminders/groups/999999").status_code == 404
