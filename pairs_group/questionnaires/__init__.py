@@ -1,0 +1,1 @@
+"""Questionnaires: before/after outcome measures, licence-aware, scored on submit."""

@@ -1,0 +1,91 @@
+"""Forms: a parent's page of answers, a practitioner's entry form, a group's plan."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from pairs_group.forms import Form
+
+
+class AnswersForm(Form):
+    """Only the CSRF token is a WTForms field: the items come from the instrument file, and
+    their errors are added by the view (item field id, message)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_errors = []
+
+    @property
+    def errors(self):
+        found = dict(super().errors)
+        found.update({field_id: [message] for field_id, message in self.item_errors})
+        return found
+
+    def error_list(self):
+        return super().error_list() + self.item_errors
+
+
+class ActionForm(Form):
+    """A button that changes something (reopen, send reminder, acknowledge): CSRF only."""
+
+
+def in_language(texts, language):
+    """File text wrapped with the language it is written in (data, not our words)."""
+    code = language if language in texts else "en" if "en" in texts else next(iter(texts))
+    return Markup('<span lang="%s">%s</span>') % (code, texts[code])
+
+
+def item_label(instrument, item):
+    if item.label:
+        return in_language(item.label, str(get_locale() or "en"))
+    return _l("Item %(number)s", number=item.id)
+
+
+def entry_field(instrument, item):
+    label = item_label(instrument, item)
+    if item.type in ("scale", "choice"):
+        choices = [SelectChoice(v, label_for(item, v)) for v in item.values]
+        checks = [InputRequired(_l("Choose one"))] if item.required else [Optional()]
+        return RadioField(label, coerce=int, choices=choices, validators=checks)
+    low, high = (item.min, item.max) if item.type == "integer" else (min(item.values),
+                                                                     max(item.values))
+    checks = [InputRequired(_l("Enter a number"))] if item.required else [Optional()]
+    return IntegerField(label, validators=checks + [NumberRange(
+        low, high, _l("Enter a whole number from %(low)d to %(high)d", low=low, high=high))])
+
+
+def label_for(item, value):
+    """A choice's label from the file (e.g. LOAF levels), or just the number."""
+    language = str(get_locale() or "en")
+    texts = {code: labels[str(value)] for code, labels in item.labels.items()
+             if str(value) in labels}
+    return in_language(texts, language) if texts else str(value)
+
+
+def entry_form_class(instrument):
+    """A form with one field per item (named item_<id>), plus the rater and the date."""
+
+    class EntryForm(Form):
+        rater = StringField(_l("Rated by"), validators=[
+            DataRequired(_l("Enter the name of the person who rated")), Length(max=120)])
+        assessed_on = DateField(_l("Date of the rating"), validators=[
+            InputRequired(_l("Enter the date, like 13/01/2027"))])
+
+    for item in instrument.items:
+        if item.type != "text":
+            setattr(EntryForm, "item_" + item.id, entry_field(instrument, item))
+    return EntryForm
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PlanForm(Form):
+    pre = MultiCheckboxField(_l("Before the group"), validate_choice=True)
+    post = MultiCheckboxField(_l("After the group"), validate_choice=True)

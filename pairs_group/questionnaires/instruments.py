@@ -1,0 +1,295 @@
+"""Instruments as data: load the shipped and the service's files, check them, score answers.
+
+Nothing here touches the database: files are read and checked when the app starts.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from flask import current_app
+from jsonschema import Draft202012Validator
+from markupsafe import Markup
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
+SCHEMA_FILE = SHIPPED_DIR / "schema.json"
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class InstrumentError(ValueError):
+    """An instrument file is not valid; the message names the file and the problem."""
+
+
+class AnswerError(ValueError):
+    """An answer that the instrument cannot take (unknown item, value out of range)."""
+
+    def __init__(self, message, item_id=None):
+        super().__init__(message)
+        self.item_id = item_id
+
+
+@dataclass
+class Item:
+    id: str
+    type: str
+    text: dict
+    label: dict
+    values: list
+    labels: dict
+    min: int | None = None
+    max: int | None = None
+    max_length: int = 2000
+    required: bool = False
+    practitioner_only: bool = False
+
+    def accepts(self, value):
+        """True when value is an answer this item can take."""
+        if self.type == "text":
+            return isinstance(value, str) and len(value) <= self.max_length
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        if self.type == "integer":
+            return self.min <= value <= self.max
+        return value in self.values
+
+
+@dataclass
+class Instrument:
+    id: str
+    version: str
+    data: dict
+    source: str
+    items: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.items = [make_item(raw, self.data["scale"]) for raw in self.data["items"]]
+        self.by_id = {item.id: item for item in self.items}
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["data"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def parent_completes(self):
+        return self.data["completed_by"] == "parent"
+
+    @property
+    def optional(self):
+        return self.data.get("optional", False)
+
+    @property
+    def allow_missing(self):
+        return self.data.get("allow_missing", False)
+
+    @property
+    def phone_items(self):
+        """The items a parent answers herself (not the practitioner's paper totals)."""
+        return [item for item in self.items if not item.practitioner_only]
+
+    @property
+    def has_wording(self):
+        """Every phone item has words to show (MORS-SF only when the service supplied them)."""
+        return all(item.text for item in self.phone_items)
+
+    @property
+    def parent_can_answer(self):
+        return self.parent_completes and self.has_wording
+
+    def sections(self):
+        """The phone items in pages of at most section_size (6 at most)."""
+        size = self.data.get("section_size", 5)
+        items = self.phone_items
+        return [items[start:start + size] for start in range(0, len(items), size)]
+
+    def section_of(self, item_id):
+        for number, section in enumerate(self.sections()):
+            if any(item.id == item_id for item in section):
+                return number
+        return 0
+
+    def language_for(self, language):
+        """The language the items are shown in: hers if a validated translation exists."""
+        validated = self.data.get("validated_translations", [])
+        has_text = all(language in item.text for item in self.phone_items)
+        return language if language in validated and has_text else "en"
+
+    def text(self, texts, language):
+        return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+    def title_in(self, language):
+        return self.text(self.data.get("short_title") or self.data["title"], language)
+
+    def title_markup(self, language, full=False):
+        """The title marked with the language it is written in (file data, not our words)."""
+        texts = self.data["title"] if full else self.data.get("short_title") or self.data["title"]
+        code = language if language in texts else "en" if "en" in texts else next(iter(texts))
+        return Markup('<span lang="%s">%s</span>') % (code, texts[code])
+
+
+def make_item(raw, scale):
+    kind = raw.get("type", "scale")
+    own_scale = raw.get("scale", scale if kind == "scale" else {"values": []})
+    return Item(
+        id=raw["id"], type=kind, text=raw.get("text", {}), label=raw.get("label", {}),
+        values=list(own_scale.get("values", [])), labels=own_scale.get("labels", {}),
+        min=raw.get("min"), max=raw.get("max"), max_length=raw.get("max_length", 2000),
+        required=raw.get("required", False), practitioner_only=raw.get("practitioner_only", False),
+    )
+
+
+# ---------------------------------------------------------------- loading and checking
+
+
+def read_file(path):
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        return json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:
+        raise InstrumentError(f"{path}: cannot be read: {error}") from error
+
+
+def schema_problems(data):
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+            for e in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))]
+
+
+def meaning_problems(data):
+    """What a schema cannot say: ids unique, subscales and reversals name real items."""
+    ids = [item["id"] for item in data["items"]]
+    problems = [f"item {i} appears twice" for i in {i for i in ids if ids.count(i) > 1}]
+    for subscale in data["subscales"]:
+        problems += [f"subscale {subscale['id']} names unknown item {i}"
+                     for i in subscale["items"] + [subscale.get("total_item")]
+                     if i is not None and i not in ids]
+    problems += [f"reverse item {i} is not an item" for i in data.get("reverse_items", [])
+                 if i not in ids]
+    if data.get("reverse_items") and "reverse_base" not in data:
+        problems.append("reverse_items needs reverse_base")
+    problems += [f"item {item['id']} (integer) needs min and max" for item in data["items"]
+                 if item.get("type") == "integer" and ("min" not in item or "max" not in item)]
+    problems += [f"safeguarding item {i} is not an item"
+                 for i in data.get("safeguarding_items", {}) if i not in ids]
+    return problems
+
+
+def load_file(path):
+    data = read_file(path)
+    if not isinstance(data, dict):
+        raise InstrumentError(f"{path}: must hold one instrument (a mapping)")
+    problems = schema_problems(data) or meaning_problems(data)
+    if problems:
+        raise InstrumentError(f"{path}: " + "; ".join(problems))
+    return Instrument(id=data["id"], version=data["version"], data=data, source=str(path))
+
+
+def instrument_files(folder):
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.name != "schema.json")
+
+
+def load_all(extra_dir=None):
+    """Shipped instruments, then the service's (a file with the same id replaces ours)."""
+    found = {}
+    for path in instrument_files(SHIPPED_DIR) + instrument_files(extra_dir or "/nonexistent"):
+        instrument = load_file(path)
+        found[instrument.id] = instrument
+    return found
+
+
+def instance_dir(app):
+    return app.config.get("INSTRUMENTS_DIR") or str(Path(app.instance_path) / "instruments")
+
+
+def init_app(app):
+    """Check every file at start-up: a broken instrument stops the app with a clear message."""
+    app.extensions["instruments"] = load_all(instance_dir(app))
+
+
+def registry():
+    return current_app.extensions["instruments"]
+
+
+def get(instrument_id):
+    """The instrument, or None (unknown or switched off)."""
+    instrument = registry().get(instrument_id)
+    if instrument is None or not is_enabled(instrument):
+        return None
+    return instrument
+
+
+def is_enabled(instrument):
+    return not instrument.optional or instrument.id in current_app.config.get(
+        "QUESTIONNAIRES_OPTIONAL", ())
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def check_answers(instrument, answers):
+    """Raise AnswerError for an unknown item or a value it cannot take (None = no answer)."""
+    for item_id, value in answers.items():
+        item = instrument.by_id.get(str(item_id))
+        if item is None:
+            raise AnswerError(f"unknown item {item_id}", item_id)
+        if value is not None and not item.accepts(value):
+            raise AnswerError(f"item {item_id} cannot be {value!r}", item_id)
+
+
+def scored_value(instrument, item_id, value):
+    if item_id in instrument.data.get("reverse_items", []):
+        return instrument.data["reverse_base"] - value
+    return value
+
+
+def score_subscale(instrument, subscale, answers):
+    """(value, valid): None and False when more answers are missing than the file allows."""
+    total_item = subscale.get("total_item")
+    if total_item and answers.get(total_item) is not None:
+        return float(answers[total_item]), True
+    values = [scored_value(instrument, i, answers[i]) for i in subscale["items"]
+              if answers.get(i) is not None]
+    missing = len(subscale["items"]) - len(values)
+    if not values or missing > subscale.get("max_missing", 0):
+        return None, False
+    if subscale["method"] == "mean":
+        return sum(values) / len(values), True
+    if subscale["method"] == "sum":
+        return float(sum(values)), True
+    return float(values[0]), True
+
+
+def score(instrument, answers):
+    """{subscale id: (value, valid)} for answers {item id: int or None}."""
+    answers = {str(k): v for k, v in answers.items()}
+    check_answers(instrument, answers)
+    numeric = {k: v for k, v in answers.items() if not isinstance(v, str)}
+    numeric = apply_zone_cutoffs(instrument, numeric)
+    return {sub["id"]: score_subscale(instrument, sub, numeric) for sub in instrument.subscales}
+
+
+def apply_zone_cutoffs(instrument, answers):
+    """ASQ:SE-2 with the service's cutoffs: the zone follows from the interval and the total."""
+    cutoffs = instrument.data.get("zone_cutoffs", {}).get(str(answers.get("interval")))
+    if not cutoffs or answers.get("total") is None:
+        return answers
+    total = answers["total"]
+    zone = 3 if total >= cutoffs["above"] else 2 if total >= cutoffs["monitoring"] else 1
+    return {**answers, "zone": zone}
+
+
+def scores_as_json(instrument, answers):
+    """The shape researchers script against: instrument, version, subscales, valid."""
+    scores = score(instrument, answers)
+    return {
+        "instrument": instrument.id,
+        "version": instrument.version,
+        "subscales": {name: value for name, (value, _valid) in scores.items()},
+        "valid": {name: valid for name, (_value, valid) in scores.items()},
+    }

@@ -1,0 +1,295 @@
+"""Pages: a parent answers on her phone; staff enter ratings, follow completion, reopen."""
+
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from pairs_group.db import db
+from pairs_group.parents.models import Parent
+from pairs_group.questionnaires import (
+    cli,
+    instruments,
+    service,
+    staff_views,
+    texts,  # noqa: F401 - registers the SMS kinds
+)
+from pairs_group.questionnaires.blueprint import bp
+from pairs_group.questionnaires.forms import AnswersForm
+
+TIMEPOINTS = ("pre", "post")
+DECLINED = "declined"
+
+
+# ---------------------------------------------------------------- who is answering
+
+
+def current_parent():
+    """The signed-in parent, or the parent whose texted link opened this browser session."""
+    if current_user.is_authenticated and getattr(current_user, "kind", None) == "parent":
+        return current_user
+    # A followed text link (the account feature checks and spends it) grants these pages only.
+    grant = session.get("link_grant") or {}
+    if grant.get("purpose") == "questionnaire" and isinstance(grant.get("parent"), int):
+        return db.session.get(Parent, grant["parent"])
+    return None
+
+
+def parent_or_sign_in():
+    parent = current_parent()
+    if parent is None:
+        abort(redirect(url_for(sign_in_endpoint(), next=request.full_path.rstrip("?"))))
+    return parent
+
+
+def sign_in_endpoint():
+    from flask import current_app
+
+    return "account.sign_in" if "account.sign_in" in current_app.view_functions else "pages.index"
+
+
+def load_task(dyad_id, instrument_id, timepoint):
+    """Her open task, or a 404 page: another dyad's, unknown, closed or already sent."""
+    parent = parent_or_sign_in()
+    if timepoint not in TIMEPOINTS:
+        abort(404)
+    try:
+        return parent, service.task_for(parent, dyad_id, instrument_id, timepoint)
+    except service.NotAllowed:
+        abort(404)
+
+
+def ensure_response(parent, task):
+    if task.response is None:
+        task.response = service.start_response(task.dyad, task.instrument, task.timepoint,
+                                               parent.language)
+        db.session.commit()
+    return task.response
+
+
+def task_args(task):
+    return {"dyad_id": task.dyad.id, "instrument_id": task.instrument.id,
+            "timepoint": str(task.timepoint)}
+
+
+# ---------------------------------------------------------------- the parent's pages
+
+
+@bp.get("/questionnaires/")
+def answer():
+    """Her open questionnaires (where a texted link lands)."""
+    parent = parent_or_sign_in()
+    return render_template("questionnaires/list.html", tasks=service.open_tasks(parent))
+
+
+@bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/",
+          methods=["GET", "POST"])
+def about(dyad_id, instrument_id, timepoint):
+    """Why we ask and how answers are used, then Start (or Carry on)."""
+    parent, task = load_task(dyad_id, instrument_id, timepoint)
+    form = AnswersForm()
+    if form.validate_on_submit():
+        response = ensure_response(parent, task)
+        number = min(response.current_section, len(task.instrument.sections()))
+        return redirect(section_url(task, number))
+    return render_template("questionnaires/about.html", task=task, form=form)
+
+
+def section_url(task, number):
+    if number >= len(task.instrument.sections()):
+        return url_for("questionnaires.review", **task_args(task))
+    return url_for("questionnaires.section", number=number + 1, **task_args(task))
+
+
+@bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/section/<int:number>",
+          methods=["GET", "POST"])
+def section(dyad_id, instrument_id, timepoint, number):
+    parent, task = load_task(dyad_id, instrument_id, timepoint)
+    sections = task.instrument.sections()
+    if not 1 <= number <= len(sections):
+        abort(404)
+    response = ensure_response(parent, task)
+    form, items = AnswersForm(), sections[number - 1]
+    chosen = service.answers_of(response)
+    if form.validate_on_submit():
+        action = request.form.get("action", "next")
+        answers = read_answers(form, task.instrument, items, require=action == "next")
+        if not form.item_errors:
+            target = {"back": number - 2, "save": number - 1}.get(action, number)
+            return save_and_go(task, response, answers, max(target, 0), form)
+        chosen = {**chosen, **raw_choices(items)}
+    return render_template("questionnaires/section.html", task=task, form=form, items=items,
+                           number=number, total=len(sections), chosen=chosen,
+                           response=response, declined=DECLINED)
+
+
+def save_and_go(task, response, answers, target, form):
+    try:
+        service.save_answers(response, answers, section=target)
+        db.session.commit()
+    except (service.Locked, instruments.AnswerError):
+        db.session.rollback()
+        abort(404)
+    if request.form.get("action") == "save":
+        flash(_("Your answers are saved. You can carry on any time from the link in your text."))
+        return redirect(url_for("questionnaires.answer"))
+    return redirect(section_url(task, target))
+
+
+def raw_choices(items):
+    """What she picked on this page, to show it again next to an error."""
+    found = {}
+    for item in items:
+        raw = request.form.get("item-" + item.id)
+        if raw is not None:
+            found[item.id] = None if raw == DECLINED else (raw if item.type == "text" else
+                                                          to_int(raw))
+    return found
+
+
+def to_int(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return raw
+
+
+def read_answers(form, instrument, items, require):
+    """{item id: value} from the page; errors go on the form and nothing is kept."""
+    allowed = {item.id: item for item in items}
+    for key in request.form:
+        if key.startswith("item-") and key[5:] not in allowed:
+            form.item_errors.append(("item-" + items[0].id, _(
+                "We did not recognise one of the answers. Nothing was saved. Please try again.")))
+            return {}
+    answers = {}
+    for item in items:
+        read_one(form, instrument, item, request.form.get("item-" + item.id), answers, require)
+    return answers
+
+
+def read_one(form, instrument, item, raw, answers, require):
+    field_id, number = "item-" + item.id, item.id
+    if item.type == "text":
+        text = (raw or "").strip()
+        if len(text) > item.max_length:
+            form.item_errors.append((field_id, _(
+                "Please use %(count)d characters or fewer", count=item.max_length)))
+        elif text:
+            answers[item.id] = text
+        return
+    if raw is None or raw == "":
+        if require:
+            form.item_errors.append((field_id, _("Choose an answer to question %(number)s",
+                                                 number=number)))
+        return
+    if raw == DECLINED and instrument.allow_missing:
+        answers[item.id] = None
+        return
+    value = to_int(raw)
+    if not item.accepts(value):
+        form.item_errors.append((field_id, _(
+            "Choose one of the answers shown for question %(number)s", number=number)))
+        return
+    answers[item.id] = value
+
+
+@bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/answer")
+def save_answer(dyad_id, instrument_id, timepoint):
+    """One tapped answer, saved at once (the page's script calls this; JSON back)."""
+    parent = current_parent()
+    if parent is None or timepoint not in TIMEPOINTS:
+        return jsonify(ok=False, error=_("Please sign in again.")), 401
+    try:
+        task = service.task_for(parent, dyad_id, instrument_id, timepoint)
+    except service.NotAllowed:
+        return jsonify(ok=False, error=_("We cannot find this questionnaire.")), 404
+    item_id, raw = request.form.get("item", ""), request.form.get("value", "")
+    item = task.instrument.by_id.get(item_id)
+    if item is None or item.practitioner_only:
+        return jsonify(ok=False, error=_("We did not recognise this question.")), 400
+    value = None if raw == DECLINED else (raw.strip()[:item.max_length + 1]
+                                          if item.type == "text" else to_int(raw))
+    return store_one(parent, task, item, value)
+
+
+def store_one(parent, task, item, value):
+    response = ensure_response(parent, task)
+    try:
+        service.check_declines(task.instrument, {item.id: value})
+        service.save_answers(response, {item.id: value})
+        db.session.commit()
+    except instruments.AnswerError:
+        db.session.rollback()
+        return jsonify(ok=False, error=_("That answer is not one of the choices.")), 400
+    except service.Locked:
+        db.session.rollback()
+        return jsonify(ok=False, error=_("This questionnaire has already been sent.")), 409
+    except IntegrityError:
+        db.session.rollback()
+        return jsonify(ok=False, error=_("Please try again.")), 409
+    return jsonify(ok=True, item=item.id)
+
+
+@bp.get("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/review")
+def review(dyad_id, instrument_id, timepoint):
+    parent, task = load_task(dyad_id, instrument_id, timepoint)
+    response = ensure_response(parent, task)
+    return render_review(task, response, AnswersForm())
+
+
+def render_review(task, response, form):
+    return render_template(
+        "questionnaires/review.html", task=task, form=form, response=response,
+        chosen=service.answers_of(response), sections=task.instrument.sections(),
+        missing=service.unanswered(response, task.instrument))
+
+
+@bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/submit")
+def submit(dyad_id, instrument_id, timepoint):
+    parent = parent_or_sign_in()
+    form = AnswersForm()
+    try:
+        task = service.task_for(parent, dyad_id, instrument_id, timepoint)
+    except service.NotAllowed:
+        flash(_("Thank you. We already have your answers."))
+        return redirect(url_for("questionnaires.answer"))
+    response = ensure_response(parent, task)
+    if not form.validate_on_submit():
+        return render_review(task, response, form), 400
+    return finish(task, response, form)
+
+
+def finish(task, response, form):
+    try:
+        service.submit(response)
+        db.session.commit()
+    except instruments.AnswerError:
+        db.session.rollback()
+        form.item_errors.append(("missing", _("Please answer every question before you send.")))
+        return render_review(task, response, form), 400
+    except (service.Locked, IntegrityError):
+        db.session.rollback()
+    flash(_("Thank you. Your answers have been sent."))
+    return redirect(url_for("questionnaires.answer"))
+
+
+def init_app(app):
+    instruments.init_app(app)
+    app.config.setdefault("QUESTIONNAIRES_OPTIONAL", ())
+    # Texted links are followed by the account feature, which then sends her to our list.
+    purposes = app.extensions.setdefault("link_purposes", {})
+    purposes["questionnaire"] = ("questionnaires.answer", service.LINK_MAX_AGE)
+    app.register_blueprint(bp)
+    staff_views.init_app(app)
+    cli.init_app(app)
+

@@ -1,0 +1,208 @@
+"""Facilitators: completion per group, reminders, practitioner entry (LOAF, ASQ:SE-2, paper
+MORS), reopening (audited), and texts with links queued once."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db
+from pairs_group.questionnaires import service
+from pairs_group.questionnaires.models import QuestionnaireResponse, Score
+from pairs_group.sms.messages import KINDS
+from pairs_group.sms.models import OutboxMessage
+from tests.conftest import count_rows
+from tests.pages import get_page, post_page
+from tests.questionnaires_factories import family, submitted_prfq
+
+
+def entry_url(enrolment, instrument, timepoint="pre"):
+    return (f"/staff/questionnaires/groups/{enrolment.group_id}/dyads/{enrolment.dyad_id}/"
+            f"{instrument}/{timepoint}")
+
+
+def as_facilitator_of(sign_in, group):
+    user = sign_in("facilitator")
+    group.facilitators.append(user)
+    db.session.commit()
+    return user
+
+
+def scores_of(instrument):
+    response = db.session.scalar(sa.select(QuestionnaireResponse).where(
+        QuestionnaireResponse.instrument_id == instrument))
+    return response, {s.subscale: s.value for s in response.scores}
+
+
+def test_a_facilitator_enters_a_loaf_rating_for_her_group(app, client, sign_in):
+    _parent, enrolment = family()
+    user = as_facilitator_of(sign_in, enrolment.group)
+    page = get_page(client, entry_url(enrolment, "loaf"))
+    assert "Level 1: well-adapted (not in need of clinical attention)" in page.text
+    saved = client.post(entry_url(enrolment, "loaf"), data={
+        "item_part_a": "2", "item_part_b": "1", "rater": "Dr Ruth Ade",
+        "assessed_on": "2026-11-20"})
+    assert saved.status_code == 302
+    response, scores = scores_of("loaf")
+    assert scores == {"part_a": 2.0, "part_b": 1.0}
+    assert response.entered_by_id == user.id and response.rater == "Dr Ruth Ade"
+    assert str(response.assessed_on) == "2026-11-20" and response.is_submitted
+
+
+def test_the_registers_loaf_link_opens_the_pre_rating(app, client, sign_in):
+    _parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    reply = client.get(f"/staff/questionnaires/groups/{enrolment.group_id}/dyads/"
+                       f"{enrolment.dyad_id}/loaf")
+    assert reply.location.endswith("/loaf/pre")
+
+
+def test_a_facilitator_cannot_see_or_enter_for_another_group(app, client, sign_in):
+    _parent, enrolment = family()
+    sign_in("facilitator")
+    assert client.get(entry_url(enrolment, "loaf")).status_code == 403
+    assert client.post(entry_url(enrolment, "loaf"), data={
+        "item_part_a": "2", "item_part_b": "1", "rater": "X",
+        "assessed_on": "2026-11-20"}).status_code == 403
+    assert client.get(f"/staff/questionnaires/groups/{enrolment.group_id}").status_code == 403
+    assert count_rows(QuestionnaireResponse) == 0
+
+
+def test_bad_ratings_get_clear_messages_and_store_nothing(app, client, sign_in):
+    _parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    for data in ({"item_part_a": "5", "item_part_b": "1", "rater": "X",
+                  "assessed_on": "2026-11-20"},
+                 {"item_part_a": "1", "rater": "", "assessed_on": "not a date"},
+                 {"item_part_a": "1", "item_part_b": "1", "rater": "X" * 500,
+                  "assessed_on": "2026-11-20"}):
+        page = post_page(client, entry_url(enrolment, "loaf"), data)
+        assert "There is a problem" in page.text
+    assert count_rows(QuestionnaireResponse) == 0
+
+
+def test_asq_se2_scores_only(app, client, sign_in):
+    _parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    client.post(entry_url(enrolment, "asq_se2"), data={
+        "item_interval": "12", "item_total": "55", "item_zone": "3", "item_items_omitted": "1",
+        "rater": "Dr Ade", "assessed_on": "2026-11-20"})
+    _response, scores = scores_of("asq_se2")
+    assert scores == {"total": 55.0, "zone": 3.0, "interval_months": 12.0, "items_omitted": 1.0}
+
+
+def test_paper_mors_needs_every_item_or_the_totals(app, client, sign_in):
+    _parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    page = post_page(client, entry_url(enrolment, "mors_sf"), {
+        "item_1": "3", "rater": "Dr Ade", "assessed_on": "2026-11-20"})
+    assert "or its total from the paper form" in page.text
+    assert count_rows(QuestionnaireResponse) == 0
+    client.post(entry_url(enrolment, "mors_sf"), data={
+        "item_warmth_total": "28", "item_invasiveness_total": "6", "rater": "Dr Ade",
+        "assessed_on": "2026-11-20"})
+    _response, scores = scores_of("mors_sf")
+    assert scores == {"warmth": 28.0, "invasiveness": 6.0}
+
+
+def test_staff_cannot_type_answers_into_a_parents_own_questionnaire(app, client, sign_in):
+    _parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    assert client.post(entry_url(enrolment, "prfq"), data={"item_1": "3"}).status_code == 400
+    assert count_rows(QuestionnaireResponse) == 0
+
+
+def test_the_overview_shows_who_has_started_stopped_and_finished(app, client, sign_in):
+    parent, enrolment = family()
+    other_parent, other = family()
+    other.group = enrolment.group
+    db.session.commit()
+    submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
+    response = service.start_response(other.dyad, service.instruments.get("prfq"), "pre")
+    service.save_answers(response, {"7": 3})
+    db.session.commit()
+    as_facilitator_of(sign_in, enrolment.group)
+    page = get_page(client, f"/staff/questionnaires/groups/{enrolment.group_id}")
+    assert parent.name in page.text and other_parent.name in page.text
+    assert "Done" in page.text and "Started, not sent" in page.text
+    assert "stopped at section 2 of 4" in page.text and "to enter by staff" in page.text
+
+
+def test_send_reminder_queues_one_text_a_day_with_her_link(app, client, sign_in):
+    parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    url = (f"/staff/questionnaires/groups/{enrolment.group_id}/dyads/{enrolment.dyad_id}"
+           "/pre/remind")
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    messages = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert [(m.kind, m.parent_id) for m in messages] == [("questionnaire_reminder", parent.id)]
+    assert "/link/questionnaire/" in messages[0].context["url"]
+
+
+def test_the_texted_link_opens_her_questionnaires(app, client):
+    parent, _enrolment = family()
+    url = service.link_url(parent).removeprefix("http://localhost")
+    assert client.get(url).location.endswith("/questionnaires/")
+    assert "Thinking about your baby" in get_page(client, "/questionnaires/").text
+
+
+def test_send_links_queues_each_link_once_then_one_reminder(app, runner):
+    parent, enrolment = family()
+    now = enrolment.enrolled_at + timedelta(hours=1)
+    result = runner.invoke(args=["questionnaires", "send-links", "--now", now.isoformat()])
+    assert "Queued 1 link(s) and 0 reminder(s)." in result.output, result.output
+    runner.invoke(args=["questionnaires", "send-links", "--now", now.isoformat()])
+    later = (now + timedelta(days=6)).isoformat()
+    assert "0 link(s) and 1 reminder(s)" in runner.invoke(
+        args=["questionnaires", "send-links", "--now", later]).output
+    assert "0 link(s) and 0 reminder(s)" in runner.invoke(
+        args=["questionnaires", "send-links", "--now", later]).output
+    kinds = sorted(m.kind for m in db.session.scalars(sa.select(OutboxMessage)))
+    assert kinds == ["questionnaire_link", "questionnaire_reminder"]
+
+
+def test_no_link_is_sent_once_she_has_answered(app, runner):
+    _parent, enrolment = family()
+    submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
+    now = (enrolment.enrolled_at + timedelta(hours=1)).isoformat()
+    result = runner.invoke(args=["questionnaires", "send-links", "--now", now])
+    assert "Queued 0 link(s)" in result.output
+    assert runner.invoke(args=["questionnaires", "send-links", "--now", "soon"]).exit_code != 0
+
+
+def test_the_texts_read_well_and_fit_the_budget(app):
+    with app.test_request_context():
+        check_texts()
+
+
+def check_texts():
+    for kind in ("questionnaire_link", "questionnaire_reminder"):
+        text = KINDS[kind].render(KINDS[kind].example)
+        assert text.isascii() and "Maria" in text and KINDS[kind].example["url"] in text
+
+
+def test_reopening_a_response_is_audited_and_unlocks_it(app, client, sign_in):
+    parent, enrolment = family()
+    response = submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
+    as_facilitator_of(sign_in, enrolment.group)
+    page = get_page(client, entry_url(enrolment, "prfq"))
+    assert "Reopen" in page.text
+    assert client.post(f"/staff/questionnaires/responses/{response.id}/reopen").status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(QuestionnaireResponse, response.id).is_submitted
+    assert count_rows(Score) == 0
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"questionnaires.reopen", "questionnaires.view", "questionnaires.submit"} <= actions
+    assert service.open_tasks(parent)[0].response.id == response.id
+
+
+def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
+    parent, enrolment = family()
+    sign_in("admin")
+    url = f"/staff/questionnaires/groups/{enrolment.group_id}/plan"
+    get_page(client, url)
+    assert client.post(url, data={"pre": ["fft"], "post": ["prfq"]}).status_code == 302
+    assert [t.instrument.id for t in service.open_tasks(parent)] == ["fft"]
+    page = post_page(client, url, {"pre": ["nonsense"]})
+    assert "There is a problem" in page.text
