@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pairs_group.auth.models import StaffUser
 from pairs_group.db import UTCDateTime, db, utcnow
 from pairs_group.groups.models import GroupSession
 from pairs_group.parents.models import Enrolment
@@ -38,3 +39,4 @@ class Attendance(db.Model):
 
     enrolment: Mapped[Enrolment] = relationship()
     session: Mapped[GroupSession] = relationship()
+    recorded_by: Mapped[StaffUser | None] = relationship()

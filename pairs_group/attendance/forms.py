@@ -1,0 +1,105 @@
+"""The register form (one radio group per dyad) and the form to correct one mark."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from pairs_group.attendance.models import AttendanceStatus
+from pairs_group.attendance.service import MAX_REASON_LENGTH, REGISTER_CHOICES
+from pairs_group.forms import Form
+
+STATUS_LABELS = {
+    AttendanceStatus.ATTENDED: _l("Attended"),
+    AttendanceStatus.CANCELLED_BY_PARENT: _l("Apologies"),
+    AttendanceStatus.DID_NOT_ATTEND: _l("Did not attend"),
+    AttendanceStatus.CANCELLED_BY_SERVICE: _l("Cancelled by us"),
+}
+MAX_VERSION = 2**31 - 1
+
+
+def parse_version(raw):
+    """The version a row was seen at; anything odd counts as 'seen at an unknown version'."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_VERSION else -1
+
+
+@dataclass
+class RegisterLine:
+    """What one row of the register shows: the dyad, the choice ticked, the version it carries."""
+
+    row: object
+    chosen: str
+    version: int
+    was: str
+    error: str = ""
+    conflict: object = None
+
+    @property
+    def key(self):
+        return self.row.enrolment.id
+
+
+class RegisterForm(Form):
+    """CSRF for the whole register; the rows are read by hand because they vary per session."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_errors = []
+
+    def error_list(self):
+        return super().error_list() + self.row_errors
+
+    @property
+    def errors(self):
+        return {**super().errors, **dict(self.row_errors)}
+
+
+def lines_from_rows(rows):
+    return [RegisterLine(r, r.status.value if r.status else "", r.version,
+                         r.status.value if r.status else "") for r in rows]
+
+
+def named_enrolment_ids(formdata):
+    """The enrolment ids the form's rows name (status-<id>), for checking they belong here."""
+    named = {name.split("-", 1)[1] for name in formdata if name.startswith("status-")}
+    return {int(n) for n in named if n.isdigit() and len(n) < 12}
+
+
+def read_lines(form, formdata, rows):
+    """Each row as she left it; unknown statuses become errors next to that row."""
+    lines = []
+    for row in rows:
+        key = row.enrolment.id
+        chosen = formdata.get(f"status-{key}", "")
+        was = formdata.get(f"was-{key}", "")
+        line = RegisterLine(row, chosen, parse_version(formdata.get(f"version-{key}")), was)
+        if chosen and chosen not in {s.value for s in REGISTER_CHOICES} and chosen != was:
+            line.error = _("Choose attended, apologies or did not attend for %(name)s.",
+                           name=row.enrolment.dyad.parent.name)
+            line.chosen = ""
+            form.row_errors.append((f"status-{key}-attended", line.error))
+        lines.append(line)
+    return lines
+
+
+def changed_lines(lines):
+    """Only the rows she changed are saved: an untouched row never overwrites anyone."""
+    return [line for line in lines if line.chosen and line.chosen != line.was]
+
+
+class ChangeAttendanceForm(Form):
+    status = RadioField(
+        _l("What happened?"),
+        choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in AttendanceStatus],
+        validators=[InputRequired(_l("Choose what happened."))],
+    )
+    reason = TextAreaField(
+        _l("Why are you changing it? (optional)"),
+        validators=[Length(max=MAX_REASON_LENGTH, message=_l(
+            "Write %(max)d characters or fewer.", max=MAX_REASON_LENGTH))],
+    )
+    version = HiddenField()

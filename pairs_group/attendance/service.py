@@ -1,0 +1,231 @@
+"""Taking a register: who is expected, marking them, corrections and service cancellations."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+
+from pairs_group.attendance.models import Attendance, AttendanceStatus
+from pairs_group.audit.models import AuditEvent
+from pairs_group.audit.service import record
+from pairs_group.auth.models import Role, StaffUser
+from pairs_group.db import db, utcnow
+from pairs_group.groups.models import Group, GroupSession, group_facilitator
+from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
+from pairs_group.times import london_day_bounds, london_today
+
+MAX_REASON_LENGTH = 500
+# The marks a facilitator gives with one tap; the service's own cancellation comes from a cancel.
+REGISTER_CHOICES = (AttendanceStatus.ATTENDED, AttendanceStatus.CANCELLED_BY_PARENT,
+                    AttendanceStatus.DID_NOT_ATTEND)
+
+
+class StaleAttendance(Exception):
+    """Someone else changed this mark after it was shown: nothing was saved for it."""
+
+    def __init__(self, enrolment, current):
+        super().__init__(f"attendance for enrolment {enrolment.id} changed")
+        self.enrolment, self.current = enrolment, current
+
+
+@dataclass
+class RegisterRow:
+    """One dyad on a register: the enrolment, its mark (if any) and whether it is her first time."""
+
+    enrolment: Enrolment
+    attendance: Attendance | None
+    is_new: bool
+
+    @property
+    def version(self):
+        return self.attendance.version if self.attendance else 0
+
+    @property
+    def status(self):
+        return self.attendance.status if self.attendance else None
+
+
+def may_take_register(staff, session: GroupSession):
+    """Admins take any register; facilitators only their own groups'; evaluators none."""
+    if staff.role == Role.ADMIN:
+        return True
+    return staff.role == Role.FACILITATOR and staff in session.group.facilitators
+
+
+def todays_sessions(staff, now: datetime):
+    """Sessions on today's London date: a facilitator's own groups, or every group for admins."""
+    start, end = london_day_bounds(london_today(now))
+    query = (sa.select(GroupSession).join(Group)
+             .where(GroupSession.starts_at >= start, GroupSession.starts_at < end)
+             .order_by(GroupSession.starts_at, Group.name))
+    if staff.role != Role.ADMIN:
+        query = query.join(group_facilitator, group_facilitator.c.group_id == Group.id).where(
+            group_facilitator.c.staff_user_id == staff.id)
+    return db.session.scalars(query).all()
+
+
+def day_end(session: GroupSession):
+    return london_day_bounds(london_today(session.starts_at))[1]
+
+
+def is_expected(enrolment: Enrolment, session: GroupSession):
+    """Enrolled by the end of the session's day and not gone before it started."""
+    if enrolment.status == EnrolmentStatus.WAITING:
+        return False
+    if enrolment.enrolled_at and enrolment.enrolled_at >= day_end(session):
+        return False
+    if enrolment.ended_at:
+        return enrolment.ended_at > session.starts_at
+    return enrolment.status != EnrolmentStatus.WITHDRAWN
+
+
+def earlier_sessions(session: GroupSession):
+    return [s for s in session.group.sessions
+            if s.starts_at < session.starts_at and not s.is_cancelled]
+
+
+def enrolments_outside(session: GroupSession, enrolment_ids):
+    """Those of these enrolment ids that belong to another group (or to no one)."""
+    if not enrolment_ids:
+        return set()
+    ours = db.session.scalars(sa.select(Enrolment.id).where(
+        Enrolment.id.in_(enrolment_ids), Enrolment.group_id == session.group_id))
+    return set(enrolment_ids) - set(ours)
+
+
+def marks_for(session: GroupSession):
+    rows = db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id)
+                              .options(selectinload(Attendance.recorded_by)))
+    return {a.enrolment_id: a for a in rows}
+
+
+def register_for(session: GroupSession):
+    """Everyone expected at the session, plus anyone already marked, in name order."""
+    marks = marks_for(session)
+    # The register shows each parent's and baby's name: loaded together, not row by row.
+    enrolments = db.session.scalars(sa.select(Enrolment).where(
+        Enrolment.group_id == session.group_id).options(
+        selectinload(Enrolment.dyad).selectinload(Dyad.parent),
+        selectinload(Enrolment.dyad).selectinload(Dyad.baby))).all()
+    before = earlier_sessions(session)
+    rows = [
+        RegisterRow(e, marks.get(e.id), not any(is_expected(e, s) for s in before))
+        for e in enrolments if e.id in marks or is_expected(e, session)
+    ]
+    return sorted(rows, key=lambda r: (r.enrolment.dyad.parent.name.casefold(), r.enrolment.id))
+
+
+def current_mark(session, enrolment):
+    return db.session.execute(
+        sa.select(Attendance)
+        .where(Attendance.session_id == session.id, Attendance.enrolment_id == enrolment.id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def snapshot(attendance):
+    if attendance is None:
+        return {"status": None, "reason": "", "version": 0}
+    return {"status": attendance.status.value, "reason": attendance.reason,
+            "version": attendance.version}
+
+
+def check_mark(session, enrolment, status, reason):
+    if enrolment.group_id != session.group_id:
+        raise ValueError("the enrolment is not in this session's group")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValueError("the reason is too long")
+    return AttendanceStatus(status)  # ValueError for an unknown status
+
+
+def mark_attendance(session, enrolment, status, by=None, expected_version=0, reason=""):
+    """Set one mark if it is still as the marker saw it (version), else raise StaleAttendance.
+
+    The guarded INSERT/UPDATE is a single statement, so two facilitators saving at once
+    can never both win: one of them changes no row and is told.
+    """
+    status = check_mark(session, enrolment, status, reason)
+    before = current_mark(session, enrolment)
+    if (before.version if before else 0) != expected_version:
+        raise StaleAttendance(enrolment, before)
+    if before is not None and before.status == status and before.reason == reason:
+        return before
+    seen = snapshot(before)  # taken now: re-reading below refreshes the same object
+    values = {"status": status, "reason": reason, "recorded_at": utcnow(),
+              "recorded_by_id": by.id if by is not None else None}
+    written = (update_mark(before, expected_version, values) if before
+               else insert_mark(session, enrolment, values))
+    after = current_mark(session, enrolment)
+    if not written:
+        raise StaleAttendance(enrolment, after)
+    record("attendance.change", after, session_id=session.id, enrolment_id=enrolment.id,
+           before=seen, after=snapshot(after))
+    return after
+
+
+def update_mark(attendance, expected_version, values):
+    result = db.session.execute(
+        sa.update(Attendance)
+        .where(Attendance.id == attendance.id, Attendance.version == expected_version)
+        .values(version=expected_version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def insert_mark(session, enrolment, values):
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    statement = dialect.insert(Attendance).values(
+        session_id=session.id, enrolment_id=enrolment.id, version=1, **values)
+    result = db.session.execute(statement.on_conflict_do_nothing(
+        index_elements=["enrolment_id", "session_id"]).returning(Attendance.id))
+    return result.scalar_one_or_none() is not None  # no id back: the other phone got there first
+
+
+def mark_service_cancellation(session: GroupSession, by=None):
+    """Everyone expected at a cancelled session is marked cancelled by the service."""
+    changed = 0
+    for row in register_for(session):
+        if row.status == AttendanceStatus.CANCELLED_BY_SERVICE:
+            continue
+        for _attempt in range(2):  # a parent's apology may land at the same moment: retry once
+            try:
+                current = current_mark(session, row.enrolment)
+                mark_attendance(session, row.enrolment, AttendanceStatus.CANCELLED_BY_SERVICE,
+                                by, current.version if current else 0)
+                changed += 1
+                break
+            except StaleAttendance:
+                continue
+    return changed
+
+
+def on_session_changed(session, change, **_extra):
+    """Listener for groups.service.session_changed: store the cancellation for the reports."""
+    if change == "cancelled":
+        mark_service_cancellation(session)
+
+
+def history_of(attendance: Attendance | None):
+    """Every change to one mark, oldest first, from the audit log."""
+    if attendance is None:
+        return []
+    return db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "attendance.change",
+            AuditEvent.target_type == Attendance.__name__,
+            AuditEvent.target_id == str(attendance.id))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+
+
+def actor_names(events):
+    """'staff:3' -> the staff member's name, for showing who made each change."""
+    ids = {int(e.actor.split(":")[1]) for e in events
+           if e.actor.startswith("staff:") and e.actor.split(":")[1].isdigit()}
+    if not ids:
+        return {}
+    users = db.session.scalars(sa.select(StaffUser).where(StaffUser.id.in_(ids)))
+    return {u.get_id(): u.name or u.email for u in users}

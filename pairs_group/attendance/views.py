@@ -1,0 +1,192 @@
+"""Staff pages for registers: today's sessions, the register itself, and correcting one mark."""
+
+from collections import Counter
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from pairs_group.attendance import service
+from pairs_group.attendance.forms import (
+    STATUS_LABELS,
+    ChangeAttendanceForm,
+    RegisterForm,
+    changed_lines,
+    lines_from_rows,
+    named_enrolment_ids,
+    parse_version,
+    read_lines,
+)
+from pairs_group.attendance.models import AttendanceStatus
+from pairs_group.audit.service import record
+from pairs_group.auth.login import staff_required
+from pairs_group.auth.models import Role
+from pairs_group.db import db, utcnow
+from pairs_group.groups.models import GroupSession
+from pairs_group.groups.service import session_changed
+from pairs_group.navigation import add_staff_link
+from pairs_group.parents.models import Enrolment
+
+bp = Blueprint("attendance", __name__, url_prefix="/staff")
+
+STAFF = (Role.ADMIN, Role.FACILITATOR)
+
+
+def session_for_register(session_id):
+    """The session, if this member of staff may take its register (403 otherwise)."""
+    session = db.session.get(GroupSession, session_id) or abort(404)
+    if not service.may_take_register(current_user, session):
+        abort(403)
+    return session
+
+
+def enrolment_for_register(session, enrolment_id):
+    enrolment = db.session.get(Enrolment, enrolment_id) or abort(404)
+    if enrolment.group_id != session.group_id:
+        abort(403)
+    return enrolment
+
+
+@bp.get("/today")
+@staff_required(*STAFF)
+def show_today():
+    sessions = service.todays_sessions(current_user, utcnow())
+    registers = {s.id: service.register_for(s) for s in sessions}
+    return render_template(
+        "attendance/today.html", sessions=sessions,
+        totals={key: len(rows) for key, rows in registers.items()},
+        marked={key: sum(1 for r in rows if r.status) for key, rows in registers.items()},
+    )
+
+
+@bp.get("/sessions/<int:session_id>/register")
+@staff_required(*STAFF)
+def show_register(session_id):
+    session = session_for_register(session_id)
+    if session.is_cancelled and service.mark_service_cancellation(session):
+        db.session.commit()  # a session cancelled before anyone listened is stored now
+    rows = service.register_for(session)
+    record("attendance.view_register", session, enrolment_ids=[r.enrolment.id for r in rows])
+    # Rendered before the commit: a commit expires every loaded row, and the page would then
+    # reload each family's rows one at a time.
+    page = render_register(session, RegisterForm(), lines_from_rows(rows))
+    db.session.commit()
+    return page
+
+
+@bp.post("/sessions/<int:session_id>/register")
+@staff_required(*STAFF)
+def save_register(session_id):
+    session = session_for_register(session_id)
+    if session.is_cancelled:
+        flash(_("This session was cancelled, so everyone is marked cancelled by us."), "info")
+        return redirect(url_for("attendance.show_register", session_id=session.id))
+    if service.enrolments_outside(session, named_enrolment_ids(request.form)):
+        abort(403)  # another group's families: tampering, never a slip
+    rows = service.register_for(session)
+    form = RegisterForm()
+    lines = read_lines(form, request.form, rows)
+    if not form.validate_on_submit() or form.row_errors:
+        return render_register(session, form, lines, status=400)
+    conflicts = save_lines(session, changed_lines(lines))
+    db.session.commit()
+    if conflicts:
+        return render_register(session, form, lines_after_conflict(session, conflicts),
+                               conflicts=conflicts, status=409)
+    flash(saved_message(session), "success")
+    return redirect(url_for("attendance.show_register", session_id=session.id))
+
+
+def save_lines(session, lines):
+    """Save each changed row; the rows someone else changed meanwhile come back as conflicts."""
+    conflicts = {}
+    for line in lines:
+        try:
+            service.mark_attendance(session, line.row.enrolment, line.chosen, current_user,
+                                    line.version)
+        except service.StaleAttendance as stale:
+            conflicts[line.key] = (line.chosen, stale.current)
+    return conflicts
+
+
+def lines_after_conflict(session, conflicts):
+    """Fresh rows; where she was overtaken, her choice stays ticked over the newer version."""
+    lines = lines_from_rows(service.register_for(session))
+    for line in lines:
+        if line.key in conflicts:
+            line.chosen, line.conflict = conflicts[line.key][0], line.row.attendance
+    return lines
+
+
+def saved_message(session):
+    counts = Counter(r.status for r in service.register_for(session))
+    return _("Register saved. Attended: %(attended)d. Apologies: %(apologies)d. "
+             "Did not attend: %(dna)d. Not marked yet: %(unmarked)d.",
+             attended=counts[AttendanceStatus.ATTENDED],
+             apologies=counts[AttendanceStatus.CANCELLED_BY_PARENT],
+             dna=counts[AttendanceStatus.DID_NOT_ATTEND], unmarked=counts[None])
+
+
+def render_register(session, form, lines, conflicts=None, status=200):
+    return render_template(
+        "attendance/register.html", session=session, group=session.group, form=form,
+        lines=lines, conflicts=conflicts or {}, labels=STATUS_LABELS,
+        choices=service.REGISTER_CHOICES, loaf_endpoint=loaf_endpoint(),
+    ), status
+
+
+def loaf_endpoint():
+    """The questionnaires feature's practitioner LOAF page, when it exists."""
+    name = "questionnaires.practitioner_entry"
+    return name if name in current_app.view_functions else None
+
+
+@bp.route("/sessions/<int:session_id>/register/<int:enrolment_id>", methods=["GET", "POST"])
+@staff_required(*STAFF)
+def change_attendance(session_id, enrolment_id):
+    session = session_for_register(session_id)
+    enrolment = enrolment_for_register(session, enrolment_id)
+    mark = service.current_mark(session, enrolment)
+    form = ChangeAttendanceForm(data={"status": mark.status.value if mark else None,
+                                      "version": mark.version if mark else 0})
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            service.mark_attendance(session, enrolment, form.status.data, current_user,
+                                    parse_version(form.version.data), form.reason.data or "")
+            db.session.commit()
+            flash(_("Saved. The change is recorded with your name."), "success")
+            return redirect(url_for("attendance.show_register", session_id=session.id))
+        except service.StaleAttendance as error:
+            conflict = True
+            form.version.data = str(error.current.version if error.current else 0)
+    return render_change(session, enrolment, form, conflict)
+
+
+def render_change(session, enrolment, form, conflict):
+    mark = service.current_mark(session, enrolment)
+    events = service.history_of(mark)
+    record("attendance.view", mark or enrolment, session_id=session.id,
+           enrolment_id=enrolment.id)
+    db.session.commit()
+    return render_template(
+        "attendance/change.html", session=session, group=session.group, enrolment=enrolment,
+        mark=mark, form=form, conflict=conflict, events=events, names=service.actor_names(events),
+        labels=STATUS_LABELS,
+    ), 409 if conflict else (400 if form.errors else 200)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    session_changed.connect(service.on_session_changed)
+    add_staff_link("attendance.show_today", _l("Today"), STAFF, order=5)
