@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
         "navigation", "health", "tokens", "limits"}
 # Lowest first: a feature may import only features before it in this list.
-LAYERS = ["audit", "auth", "groups", "parents", "sms", "attendance", "questionnaires",
+LAYERS = ["audit", "geo", "auth", "groups", "parents", "sms", "attendance", "questionnaires",
           "reminders", "account", "privacy", "pages", "reports"]
 TOP = {"features", "models", "demo", "__init__", "i18n_cli"}
 

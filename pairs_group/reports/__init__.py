@@ -1,0 +1,1 @@
+"""The service's evaluation reports: attendance, outcomes, reach, completeness, exports."""

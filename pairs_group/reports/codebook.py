@@ -1,0 +1,116 @@
+"""The export's codebook: every variable of every file, its label, type and value codes."""
+
+from pairs_group.attendance.models import AttendanceStatus
+from pairs_group.parents import choices
+from pairs_group.parents.models import PREFER_NOT_TO_SAY, EnrolmentStatus, Relationship
+from pairs_group.reports import instruments
+
+CODEBOOK_HEADER = ["file", "variable", "label", "type", "values"]
+SUBSCALE_ORDER = list(instruments.SUBSCALE_NAMES)
+INTEGER_SUBSCALES = ("part_a", "part_b", "zone", "rating", "interval_months", "items_omitted")
+PREFER = f"{PREFER_NOT_TO_SAY}=Prefer not to say; (blank)=not answered"
+
+
+def _codes(options):
+    return "; ".join(f"{code}={label}" for code, label in options)
+
+
+def _answer_codes(question):
+    options = [o for o in choices.QUESTIONS[question] if o[0] != PREFER_NOT_TO_SAY]
+    return _codes(options) + "; " + PREFER
+
+
+def _enum_codes(enum):
+    return "; ".join(member.value for member in enum)
+
+
+# (variable, label, type, values) per file; the header of each CSV is its variables in order.
+VARIABLES = {
+    "dyads.csv": [
+        ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),
+        ("relationship_to_baby", "Parent or carer's relationship to the baby", "string",
+         lambda: _enum_codes(Relationship)),
+        ("language", "Language the parent uses the app in (ISO 639-1)", "string", ""),
+        ("postcode_district", "Postcode district (outward code only)", "string", ""),
+        ("imd_decile", "Index of Multiple Deprivation decile of the home postcode's LSOA "
+         "(1 = most deprived 10%)", "integer", "1-10; blank = unknown"),
+        ("imd_edition", "IMD edition the decile comes from", "string", "e.g. IMD2019, IMD2025"),
+        ("ethnic_group", "Ethnic group (Census 2021, 19 categories)", "string",
+         lambda: _answer_codes("ethnic_group")),
+        ("ethnic_group_5", "Ethnic group (Census 2021, 5 groups)", "string",
+         lambda: _codes([(c, label) for c, label, _i in choices.ETHNIC_GROUPS]) + "; " + PREFER),
+        ("gender", "Gender", "string", lambda: _answer_codes("gender")),
+        ("age_band", "Age band", "string", lambda: _answer_codes("age_band")),
+        ("relationship_status", "Relationship status", "string",
+         lambda: _answer_codes("relationship_status")),
+        ("first_time_parent", "First-time parent", "string",
+         lambda: _answer_codes("first_time_parent")),
+        ("heard_from", "How they heard about the group", "string",
+         lambda: _answer_codes("heard_from")),
+    ],
+    "enrolments.csv": [
+        ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),
+        ("group_id", "Group (app id)", "integer", ""),
+        ("venue_id", "Venue (app id)", "integer", ""),
+        ("group_start_date", "Date of the group's first session (Europe/London)", "date", ""),
+        ("status", "Enrolment status", "string", lambda: _enum_codes(EnrolmentStatus)),
+        ("enrolled_date", "Date the place was taken", "date", ""),
+        ("ended_date", "Date the enrolment ended", "date", ""),
+    ],
+    "attendance.csv": [
+        ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),
+        ("group_id", "Group (app id)", "integer", ""),
+        ("session_number", "Session number within the group", "integer", ""),
+        ("session_date", "Session date (Europe/London)", "date", ""),
+        ("status", "Attendance", "string", lambda: _enum_codes(AttendanceStatus)),
+    ],
+    "responses.csv": [
+        ("response_id", "Questionnaire response (app id)", "integer", ""),
+        ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),
+        ("instrument", "Instrument", "string",
+         lambda: _codes((k, str(v)) for k, v in instruments.INSTRUMENT_NAMES.items())),
+        ("instrument_version", "Instrument version", "string", ""),
+        ("timepoint", "Timepoint", "string", "pre=start of group; post=end of group"),
+        ("status", "Response status", "string", "in_progress; submitted"),
+        ("language_shown", "Language the items were shown in", "string", ""),
+        ("entered_by", "Who entered the answers", "string", "parent; staff"),
+        ("submitted_date", "Date submitted (Europe/London)", "date", ""),
+    ],
+    "answers.csv": [
+        ("response_id", "Questionnaire response (see responses.csv)", "integer", ""),
+        ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),
+        ("instrument", "Instrument", "string", ""),
+        ("timepoint", "Timepoint", "string", "pre; post"),
+        ("item_id", "Item", "string", ""),
+        ("value", "Answer as given (free text is not exported)", "integer",
+         "blank = not answered or free text"),
+    ],
+    "scores.csv": [
+        ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),
+        ("instrument", "Instrument", "string", ""),
+        ("timepoint", "Timepoint", "string", "pre; post"),
+        ("response_id", "Questionnaire response (see responses.csv)", "integer", ""),
+    ],
+}
+HEADERS = {name: [v[0] for v in variables] for name, variables in VARIABLES.items()}
+
+
+def _subscale_values(subscale):
+    if subscale in ("part_a", "part_b"):
+        return _codes((k, str(v)) for k, v in instruments.LOAF_LEVELS.items())
+    if subscale == "zone":
+        return _codes((k, str(v)) for k, v in instruments.ASQ_ZONES.items())
+    if subscale == "rating":
+        return _codes((k, str(v)) for k, v in instruments.FFT_RATINGS.items())
+    return "blank = not scored or invalid (too many answers missing)"
+
+
+def rows(subscales):
+    """The codebook's rows, including one per subscale column of scores.csv."""
+    for name, variables in VARIABLES.items():
+        for variable, label, kind, values in variables:
+            yield name, variable, label, kind, values() if callable(values) else values
+    for subscale in subscales:
+        kind = "integer" if subscale in INTEGER_SUBSCALES else "number"
+        yield ("scores.csv", subscale, str(instruments.subscale_name(subscale)), kind,
+               _subscale_values(subscale))

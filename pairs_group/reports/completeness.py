@@ -1,0 +1,78 @@
+"""How complete the data is: gaps in about-you answers, missing pre/post, registers not taken."""
+
+import sqlalchemy as sa
+
+from pairs_group.db import db
+from pairs_group.groups.models import Group, GroupStatus
+from pairs_group.parents.models import PREFER_NOT_TO_SAY, Parent
+from pairs_group.questionnaires.models import QuestionnaireResponse, ResponseStatus, Timepoint
+from pairs_group.reports import attendance, reach
+from pairs_group.reports.filters import scoped_enrolments
+
+THRESHOLD = 0.05  # anything missing for more than 5% is highlighted
+CORE_INSTRUMENTS = ("prfq", "mors_sf", "loaf", "asq_se2")
+
+
+def _share(count, total):
+    return count / total if total else None
+
+
+def about_you_gaps(report_filter):
+    """Per question: % not answered (skipped or never asked) and % "prefer not to say"."""
+    rows = []
+    for question, label in reach.QUESTION_LABELS.items():
+        counts = reach.answer_counts(report_filter, question)
+        total = sum(counts.values())
+        missing, declined = counts.get(reach.NOT_ANSWERED, 0), counts.get(PREFER_NOT_TO_SAY, 0)
+        rows.append({"field": question, "label": label, "total": total,
+                     "not_answered": missing, "prefer_not_to_say": declined,
+                     "not_answered_proportion": _share(missing, total),
+                     "prefer_not_to_say_proportion": _share(declined, total)})
+    return rows + [_postcode_gaps(report_filter)]
+
+
+def _postcode_gaps(report_filter):
+    parents = reach.scoped_parent_ids(report_filter)
+    total, blank = db.session.execute(
+        sa.select(sa.func.count(), sa.func.sum(sa.case((sa.func.trim(Parent.postcode) == "", 1),
+                                                       else_=0)))
+        .select_from(parents).join(Parent, Parent.id == parents.c.parent_id)).one()
+    return {"field": "postcode", "label": reach.POSTCODE_LABEL, "total": total,
+            "not_answered": int(blank or 0), "prefer_not_to_say": None,
+            "not_answered_proportion": _share(int(blank or 0), total),
+            "prefer_not_to_say_proportion": None}
+
+
+def _has_response(enrolments, instrument, timepoint):
+    return (sa.select(QuestionnaireResponse.id)
+            .where(QuestionnaireResponse.dyad_id == enrolments.c.dyad_id,
+                   QuestionnaireResponse.instrument_id == instrument,
+                   QuestionnaireResponse.timepoint == timepoint,
+                   QuestionnaireResponse.status == ResponseStatus.SUBMITTED).exists())
+
+
+def missing_questionnaires(report_filter):
+    """Per core instrument: enrolments without a pre; enrolments of finished groups without a
+    post (a post is not yet due while the group runs)."""
+    enrolments = scoped_enrolments(report_filter).add_columns(
+        Group.status.label("group_status")).subquery()
+    finished = enrolments.c.group_status == GroupStatus.FINISHED
+    rows = []
+    for instrument in CORE_INSTRUMENTS:
+        no_pre = ~_has_response(enrolments, instrument, Timepoint.PRE)
+        no_post = finished & ~_has_response(enrolments, instrument, Timepoint.POST)
+        total, due, pre, post = db.session.execute(sa.select(
+            sa.func.count(), sa.func.sum(sa.case((finished, 1), else_=0)),
+            sa.func.sum(sa.case((no_pre, 1), else_=0)),
+            sa.func.sum(sa.case((no_post, 1), else_=0))).select_from(enrolments)).one()
+        rows.append({"instrument": instrument, "enrolments": total, "missing_pre": int(pre or 0),
+                     "missing_pre_proportion": _share(pre or 0, total),
+                     "post_due": int(due or 0), "missing_post": int(post or 0),
+                     "missing_post_proportion": _share(post or 0, due or 0)})
+    return rows
+
+
+def summary(report_filter, limit=None):
+    return {"threshold": THRESHOLD, "about_you": about_you_gaps(report_filter),
+            "questionnaires": missing_questionnaires(report_filter),
+            "registers_not_taken": attendance.registers_not_taken(report_filter, limit)}

@@ -1,0 +1,160 @@
+"""Pre/post outcomes: dyads paired in SQL, statistics per subscale, level shifts, FFT."""
+
+from itertools import groupby
+
+import numpy as np
+import sqlalchemy as sa
+
+from pairs_group.db import db
+from pairs_group.questionnaires.models import (
+    Answer,
+    QuestionnaireResponse,
+    ResponseStatus,
+    Score,
+    Timepoint,
+)
+from pairs_group.reports import instruments
+from pairs_group.reports.filters import scoped_dyad_ids
+from pairs_group.reports.statistics import better_direction_taken, paired_summary
+
+
+def _timepoint_value(timepoint):
+    return sa.func.max(sa.case((QuestionnaireResponse.timepoint == timepoint, Score.value)))
+
+
+def dyad_scores(report_filter):
+    """One row per dyad x instrument x subscale with its valid pre and post values (a subquery)."""
+    return (sa.select(QuestionnaireResponse.instrument_id.label("instrument"),
+                      Score.subscale, QuestionnaireResponse.dyad_id,
+                      _timepoint_value(Timepoint.PRE).label("pre"),
+                      _timepoint_value(Timepoint.POST).label("post"))
+            .join(Score, Score.response_id == QuestionnaireResponse.id)
+            .where(QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+                   Score.valid.is_(True), Score.value.is_not(None),
+                   QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)))
+            .group_by(QuestionnaireResponse.instrument_id, Score.subscale,
+                      QuestionnaireResponse.dyad_id)
+            .subquery())
+
+
+def load_scores(report_filter):
+    """(instrument, subscale) -> array of [pre, post] per dyad (NaN where missing).
+
+    SQL pairs each dyad's pre and post in one aggregate query; the per-dyad values then go to
+    NumPy and SciPy, which need them (a Wilcoxon test cannot be done from sums)."""
+    scores = dyad_scores(report_filter)
+    rows = db.session.execute(
+        sa.select(scores.c.instrument, scores.c.subscale, scores.c.pre, scores.c.post)
+        .order_by(scores.c.instrument, scores.c.subscale)).all()
+    return {key: np.array([(row[2], row[3]) for row in group], dtype=float).reshape(-1, 2)
+            for key, group in groupby(rows, key=lambda row: (row[0], row[1]))}
+
+
+def _empty():
+    return np.empty((0, 2))
+
+
+def _counts(values):
+    has_pre, has_post = ~np.isnan(values[:, 0]), ~np.isnan(values[:, 1])
+    return {"n_pre": int(has_pre.sum()), "n_post": int(has_post.sum()),
+            "pairs_lost": int((has_pre & ~has_post).sum())}
+
+
+def _pairs(values):
+    complete = values[~np.isnan(values).any(axis=1)]
+    return complete[:, 0], complete[:, 1]
+
+
+def outcome_rows(report_filter, table=None):
+    """One row per instrument subscale measured before or after, with its paired statistics."""
+    table = load_scores(report_filter) if table is None else table
+    rows = []
+    for key in sorted(table, key=_display_order):
+        if key in instruments.NOT_OUTCOMES:
+            continue
+        summary = paired_summary(*_pairs(table[key]))
+        direction = instruments.direction(*key)
+        rows.append({"instrument": key[0], "subscale": key[1], **_counts(table[key]),
+                     **summary.as_dict(), "too_few_pairs": summary.too_few,
+                     "direction": direction, "ordinal": key in instruments.ORDINAL,
+                     "improved": better_direction_taken(direction, summary.mean_change)})
+    return rows
+
+
+def _display_order(key):
+    order = list(instruments.INSTRUMENT_NAMES)
+    position = order.index(key[0]) if key[0] in order else len(order)
+    subscales = list(instruments.SUBSCALE_NAMES)
+    return position, subscales.index(key[1]) if key[1] in subscales else 99, key
+
+
+def distribution(table, instrument, subscale, levels):
+    """% of dyads at each level before and after (everyone measured at that time)."""
+    values = table.get((instrument, subscale), _empty())
+    result = {}
+    for column, timepoint in enumerate(("pre", "post")):
+        measured = values[~np.isnan(values[:, column]), column]
+        total = len(measured)
+        counts = {level: int((measured == level).sum()) for level in levels}
+        result[timepoint] = {"n": total, "levels": [
+            {"level": level, "count": counts[level],
+             "proportion": counts[level] / total if total else None} for level in levels]}
+    return result
+
+
+def shift_table(table, instrument, subscale, levels):
+    """Counts of paired dyads by level before (rows) and after (columns)."""
+    pre, post = _pairs(table.get((instrument, subscale), _empty()))
+    rows = [{"pre": a, "post": {b: int(((pre == a) & (post == b)).sum()) for b in levels}}
+            for a in levels]
+    moves = {"better": int((post < pre).sum()), "same": int((post == pre).sum()),
+             "worse": int((post > pre).sum())}
+    return {"rows": rows, "n_pairs": len(pre), "moves": moves}
+
+
+def levels_section(table, instrument, subscales, levels):
+    return [{"subscale": subscale,
+             "distribution": distribution(table, instrument, subscale, levels),
+             "shift": shift_table(table, instrument, subscale, levels)}
+            for subscale in subscales]
+
+
+def fft_summary(table):
+    """Ratings, % positive (very good + good) and % negative (poor + very poor) of all answers."""
+    values = table.get(("fft", "rating"), _empty())
+    rating = np.where(np.isnan(values[:, 1]), values[:, 0], values[:, 1])
+    rating = rating[~np.isnan(rating)]
+    total = len(rating)
+    counts = {code: int((rating == code).sum()) for code in instruments.FFT_RATINGS}
+
+    def share(*codes):
+        return sum(counts[c] for c in codes) / total if total else None
+
+    return {"n": total, "counts": counts, "positive": share(1, 2), "negative": share(4, 5)}
+
+
+def fft_comments(report_filter, limit=None):
+    """The free-text answers, newest first (never linked to a person in the report)."""
+    query = (sa.select(Answer.item_id, Answer.text, QuestionnaireResponse.submitted_at)
+             .join(QuestionnaireResponse, QuestionnaireResponse.id == Answer.response_id)
+             .where(QuestionnaireResponse.instrument_id == "fft",
+                    QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+                    Answer.item_id.in_(list(instruments.FFT_COMMENT_ITEMS)),
+                    sa.func.length(sa.func.trim(Answer.text)) > 0,
+                    QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)))
+             .order_by(QuestionnaireResponse.submitted_at.desc(), Answer.id).limit(limit))
+    return [{"item": r.item_id, "text": r.text, "submitted_at": r.submitted_at}
+            for r in db.session.execute(query)]
+
+
+def summary(report_filter, limit=None):
+    """The whole outcomes section, from one load of the scores."""
+    table = load_scores(report_filter)
+    return {
+        "rows": outcome_rows(report_filter, table),
+        "loaf": levels_section(table, "loaf", ("part_a", "part_b"),
+                               list(instruments.LOAF_LEVELS)),
+        "asq_se2": levels_section(table, "asq_se2", ("zone",), list(instruments.ASQ_ZONES)),
+        "fft": fft_summary(table),
+        "fft_comments": fft_comments(report_filter, limit),
+    }

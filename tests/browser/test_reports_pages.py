@@ -1,0 +1,68 @@
+"""An evaluator reads the reports on a laptop and on a phone; a table downloads as CSV."""
+
+import pytest
+
+from pairs_group.db import db
+from tests import factories, reports_factories
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 800}
+PAGES = [("", "attendance"), ("outcomes", "outcomes"), ("reach", "reach"),
+         ("completeness", "completeness"), ("exports", "exports")]
+
+
+def seed(live_app):
+    with live_app.app_context():
+        factories.make_staff("evaluator", email="eve@example.nhs.uk", name="Eve Evaluator")
+        reports_factories.deprivation_lookup()
+        reports_factories.group_with_data(name="Together Time Stockwell", seed=7)
+        db.session.commit()
+
+
+def sign_in(page, base_url):
+    page.goto(f"{base_url}/staff/sign-in?next=/staff/reports/")
+    page.get_by_label("Email address").fill("eve@example.nhs.uk")
+    page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/reports/")
+
+
+def test_an_evaluator_reads_every_report_on_a_laptop(live_server, live_app, browser,
+                                                      screenshot):
+    seed(live_app)
+    context = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    context.set_default_timeout(60_000)  # a busy CI machine renders the statistics slowly
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    for path, name in PAGES:
+        page.goto(f"{live_server.url}/staff/reports/{path}")
+        assert page.locator("h1").is_visible()
+        screenshot(page, f"reports-laptop-{name}")
+    page.goto(f"{live_server.url}/staff/reports/outcomes")
+    page.locator(".reports-outcomes").screenshot(path="screenshots/reports-laptop-outcomes-table.png")
+    page.goto(f"{live_server.url}/staff/reports/outcomes")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download outcomes (CSV)").click()
+    assert download.value.suggested_filename == "outcomes-outcomes.csv"
+    context.close()
+
+
+def test_the_reports_fit_a_phone_and_the_filter_works(live_server, live_app, phone,
+                                                      screenshot):
+    seed(live_app)
+    page = phone
+    page.set_default_timeout(60_000)
+    sign_in(page, live_server.url)
+    for path, name in PAGES[:4]:
+        page.goto(f"{live_server.url}/staff/reports/{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{name} is {width}px wide on a 390px phone"
+        screenshot(page, f"reports-phone-{name}")
+    page.goto(f"{live_server.url}/staff/reports/")
+    page.get_by_text("Filter the report").click()
+    page.get_by_label("Parent's language").select_option(label="Polski")
+    page.get_by_role("button", name="Show figures").click()
+    page.wait_for_url("**language=pl**")
+    assert page.get_by_label("Parent's language").input_value() == "pl"
+    screenshot(page, "reports-phone-filtered")

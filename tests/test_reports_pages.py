@@ -1,0 +1,153 @@
+"""The report pages: who sees what, filters, CSV for every table, audited exports."""
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import db
+from pairs_group.reports.tables import TABLES
+from tests import reports_factories
+from tests.conftest import staff_sign_in
+from tests.pages import get_page
+
+
+@pytest.fixture
+def data(app):
+    reports_factories.deprivation_lookup()
+    return reports_factories.group_with_data(name="Stockwell spring")
+
+
+def rows_of(response):
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def exports_logged():
+    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "export")).all()
+
+
+def test_an_evaluator_sees_every_section_with_real_figures(client, sign_in, data):
+    sign_in("evaluator")
+    attendance = get_page(client, "/staff/reports/")
+    assert "National CAMHS non-attendance is 15% to 20%" in attendance.text
+    assert "<svg" in attendance.html and "Financial year" in attendance.text
+    assert "Stockwell spring" in attendance.text
+    outcomes = get_page(client, "/staff/reports/outcomes")
+    for words in ("Warmth", "Invasiveness", "Pre-mentalizing", "Wilcoxon p", "LOAF levels",
+                  "ASQ:SE-2 zones", "Very good or good", "What parents said"):
+        assert words in outcomes.text
+    reach = get_page(client, "/staff/reports/reach")
+    assert "IMD2019" in reach.text and "most deprived 30%" in reach.text
+    assert "Black, Black British, Black Welsh, Caribbean or African" in reach.text
+    assert "Prefer not to say" in reach.text and "Not answered" in reach.text
+    completeness = get_page(client, "/staff/reports/completeness")
+    assert 'class="reports-over"' in completeness.html
+    assert "Registers not taken" in completeness.text
+    for page in (attendance, outcomes, reach, completeness):
+        assert "Download" in page.text and "/staff/reports/exports" in page.html
+
+
+def test_too_few_pairs_are_said_instead_of_a_p_value(client, sign_in, app):
+    reports_factories.group_with_data(size=4, seed=3)
+    sign_in("evaluator")
+    page = get_page(client, "/staff/reports/outcomes")
+    assert "Too few pairs (fewer than 5) for a test" in page.text
+
+
+def test_a_facilitator_sees_only_her_own_groups(client, sign_in, app):
+    mine = reports_factories.group_with_data(name="My group", seed=4)
+    other = reports_factories.group_with_data(name="Someone else's group", seed=5).id
+    me = mine.facilitators[0]
+    db.session.commit()
+    staff_sign_in(client, me)
+    page = get_page(client, "/staff/reports/")
+    assert "My group" in page.text and "Someone else's group" not in page.text
+    rows = rows_of(client.get("/staff/reports/attendance/groups.csv"))
+    assert [row[1] for row in rows[1:]] == ["My group"]
+    page = get_page(client, f"/staff/reports/?group={other}")
+    assert "Choose a group from the list" in page.text
+    assert client.get("/staff/reports/exports").status_code == 403
+    assert client.get("/staff/reports/exports/dyads.csv").status_code == 403
+
+
+def test_filters_narrow_the_figures_and_bad_dates_are_explained(client, sign_in, data):
+    sign_in("admin")
+    everything = rows_of(client.get("/staff/reports/attendance/overall.csv"))[1]
+    assert int(everything[4]) > 0
+    nothing = rows_of(client.get(
+        "/staff/reports/attendance/overall.csv?language=pl&start=2001-01-01&end=2001-12-31"))[1]
+    assert int(nothing[4]) == 0
+    page = get_page(client, "/staff/reports/?start=2027-05-01&end=2027-04-01")
+    assert page.title.startswith("Error:")
+    assert "The end date must be the same as or after the start date" in page.text
+    page = get_page(client, "/staff/reports/?start=not-a-date&venue=99999&language=xx")
+    assert page.title.startswith("Error:")
+    assert 'value="not-a-date"' in page.html
+    assert client.get("/staff/reports/attendance/overall.csv?venue=abc").status_code == 400
+
+
+def test_every_table_downloads_as_csv_and_is_audited(client, sign_in, data):
+    sign_in("evaluator")
+    for section, table in sorted(TABLES):
+        response = client.get(f"/staff/reports/{section}/{table}.csv")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        assert len(rows_of(response)) >= (1 if table == "registers-not-taken" else 2), table
+    assert [e.details["file"] for e in exports_logged()] == [
+        f"{section}-{table}.csv" for section, table in sorted(TABLES)]
+
+
+def test_an_unknown_table_is_not_found(client, sign_in, data):
+    sign_in("evaluator")
+    assert client.get("/staff/reports/attendance/nope.csv").status_code == 404
+    assert client.get("/staff/reports/exports/secrets.csv").status_code == 404
+
+
+def test_an_evaluator_downloads_each_pseudonymised_export_and_each_is_audited(
+        client, sign_in, data):
+    evaluator = sign_in("evaluator")
+    page = get_page(client, "/staff/reports/exports")
+    names = ["dyads.csv", "enrolments.csv", "attendance.csv", "responses.csv", "answers.csv",
+             "scores.csv", "codebook.csv"]
+    for name in names:
+        assert name in page.text
+        response = client.get(f"/staff/reports/exports/{name}")
+        assert response.status_code == 200 and response.is_streamed
+        body = response.get_data(as_text=True)
+        assert " Demo" not in body and "+44" not in body
+    logged = exports_logged()
+    assert [e.details["file"] for e in logged] == names
+    assert {e.actor for e in logged} == {evaluator.get_id()}
+
+
+def test_signed_out_people_and_parents_cannot_open_reports(client, app):
+    response = client.get("/staff/reports/")
+    assert response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]
+    assert client.get("/staff/reports/exports/dyads.csv").status_code == 302
+
+
+def test_the_json_report_names_what_scripts_rely_on(runner, data):
+    import json
+
+    result = runner.invoke(args=["report", "--format", "json", "--group", str(data.id)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report["attendance"]["counts"]) == {
+        "attended", "cancelled_by_parent", "cancelled_by_service", "did_not_attend"}
+    assert set(report["attendance"]["proportions"]) == set(report["attendance"]["counts"])
+    row = report["outcomes"][0]
+    assert {"instrument", "subscale", "n_pairs", "mean_pre", "mean_post", "mean_change", "ci95",
+            "p_t", "p_wilcoxon", "d_z"} <= set(row)
+    assert report["filters"]["group_id"] == data.id
+    assert [e.details["file"] for e in exports_logged()] == ["report.json"]
+
+
+def test_a_facilitator_with_no_groups_sees_empty_reports_and_no_exports_link(client, sign_in,
+                                                                            data):
+    sign_in("facilitator")
+    page = get_page(client, "/staff/reports/")
+    assert 'href="/staff/reports/"' in page.html
+    assert "/staff/reports/exports" not in page.html
+    assert "No attendance has been recorded" in page.text
