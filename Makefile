@@ -29,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 # NHS.UK frontend compiled from its Sass without the Frutiger web font, plus its script and icons.
 assets: static/build/app.css static/build/nhsuk-frontend.min.js static/build/assets/manifest.json
 
-static/build/app.css: static/src/app.scss static/src/_pairs.scss node_modules/.installed
+static/build/app.css: static/src/app.scss static/src/_pairs.scss static/src/_rtl.scss node_modules/.installed
 	mkdir -p static/build
 	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@
 
@@ -51,6 +51,7 @@ demo: database
 	$(FLASK) demo
 
 bench: setup
+	command -v wrk >/dev/null || apt-get install -y wrk || echo "no wrk: using the Python load generator"
 	$(BIN)/python -m bench
 
 lint: setup

@@ -1,8 +1,10 @@
 """Languages: which one a page is in, how it is chosen, and the switch that remembers it."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import g, request
+from babel import Locale as BabelLocale
+from flask import g, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -17,19 +19,28 @@ class Language:
     direction: str = "ltr"
 
 
-# Each language's own name for itself: a parent looks for her language written her way.
-LANGUAGES = {
-    language.code: language
-    for language in (
-        Language("en", "English"),
-        Language("pt", "Português"),
-        Language("es", "Español"),
-        Language("pl", "Polski"),
-        Language("fr", "Français"),
-        Language("so", "Soomaali"),
-        Language("ar", "العربية", "rtl"),
-    )
-}
+CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
+# The language switch's order; a language added later (`flask translate init LANG`) follows.
+ORDER = ("en", "pt", "es", "pl", "fr", "so", "ar")
+
+
+def describe(code):
+    """A language as its speakers write its name (a parent looks for hers written her way),
+    and its direction, from Babel's CLDR data."""
+    locale = BabelLocale.parse(code)
+    name = locale.get_display_name(code)
+    return Language(code, name[:1].upper() + name[1:], locale.text_direction)
+
+
+def shipped_languages(catalogues=CATALOGUES):
+    """English plus every language with a catalogue: adding one is `flask translate init LANG`
+    and translating it (the catalogue tests fail until every string is translated)."""
+    codes = {"en"} | {po.parent.parent.name for po in catalogues.glob("*/LC_MESSAGES/messages.po")}
+    ordered = sorted(codes, key=lambda c: (ORDER.index(c) if c in ORDER else len(ORDER), c))
+    return {code: describe(code) for code in ordered}
+
+
+LANGUAGES = shipped_languages()
 
 babel = Babel()
 
@@ -57,6 +68,8 @@ def babel_locale(code):
 
 def select_locale():
     """?lang= (the switch), then the signed-in person's language, cookie, browser, English."""
+    if not has_request_context():
+        return babel_locale("en")  # command-line work: English unless force_locale says otherwise
     asked = supported(request.args.get("lang"))
     if asked:
         g.remember_language = asked

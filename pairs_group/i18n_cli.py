@@ -26,7 +26,8 @@ def translate_commands():
 @translate_commands.command("extract")
 def extract():
     """Collect every translatable string into translations/messages.pot."""
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+            "-k", "plural:1,2", "--no-location",
             "--sort-output", "-o", str(TEMPLATE), ".")
 
 
@@ -47,6 +48,7 @@ def compile_catalogues():
 @translate_commands.command("init")
 @click.argument("language")
 def init(language):
-    """Start a catalogue for a new LANGUAGE (then add it to LANGUAGES in pairs_group/i18n.py)."""
+    """Start a catalogue for a new LANGUAGE (a code such as ur or yo): the app offers every
+    language with a catalogue, named and directed (right to left or not) by Babel."""
     extract.callback()
     pybabel("init", "-i", str(TEMPLATE), "-d", str(CATALOGUES), "-l", language)

@@ -5,8 +5,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from markupsafe import Markup
 
 
 @lru_cache(maxsize=256)
@@ -37,6 +38,27 @@ def london_datetime(value, style="full"):
     return format_datetime(value, style) if value else ""
 
 
+def ltr(value):
+    """Phone numbers, codes, postcodes and numbers read left to right, even in Arabic text."""
+    if value is None or value == "":
+        return ""
+    return Markup('<bdi class="pairs-ltr" dir="ltr">%s</bdi>') % value
+
+
+def number(value, decimals=None):
+    """A number as the reader's language writes it (1,234.5 in English; 1 234,5 in Polish)."""
+    if value is None:
+        return ""
+    if decimals is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+def percent(value):
+    """A fraction (0.73) as a percentage in the reader's language (73%, 73 %)."""
+    return "" if value is None else format_percent(value)
+
+
 def choice_items(field):
     """A choice field's options as the items NHS.UK radios, checkboxes and selects take."""
     items = []
@@ -57,4 +79,5 @@ def init_app(app):
     app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items)
     app.jinja_env.filters.update(
         london_date=london_date, london_time=london_time, london_datetime=london_datetime,
+        ltr=ltr, number=number, percent=percent,
     )

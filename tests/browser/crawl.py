@@ -1,0 +1,120 @@
+"""Signing in as each role in a real browser, and visiting every page a role can reach by
+following links (breadth first, bounded), for the accessibility and language tests."""
+
+import re
+import time
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pyotp
+
+from pairs_group.db import db
+from tests import factories
+from tests.page_samples import build_world
+
+# axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ROLES = ("anonymous", "parent", "facilitator", "admin", "evaluator")
+START = {"anonymous": "/", "parent": "/my-account", "facilitator": "/staff/groups/",
+         "admin": "/staff/groups/", "evaluator": "/staff/groups/"}
+# Not pages to check: files to download, and links that end the signed-in session.
+NOT_FOLLOWED = re.compile(r"(\.ics|\.csv|\.json|\.xlsx|\.zip|/static/|/sign-out|/calendar/)",
+                          re.IGNORECASE)
+
+
+def live_settings():
+    """Settings for a crawl: admins may sign in without an authenticator app."""
+    return {"STAFF_TOTP_REQUIRED_FOR_ADMINS": False}
+
+
+def make_world(app, language="en"):
+    """The sample rows, with every person's saved language set to the one under test."""
+    with app.app_context():
+        world = build_world()
+        for user in world.users.values():
+            user.language = language
+        db.session.commit()
+        return {role: (getattr(user, "email", None), getattr(user, "mobile", None),
+                       getattr(user, "totp_secret", None))
+                for role, user in world.users.items()}
+
+
+def sign_in(page, base, role, people, app):
+    """Sign in through the real forms: staff with a password, a parent with a texted code."""
+    if role == "anonymous":
+        return
+    email, mobile, totp_secret = people[role]
+    if role == "parent":
+        page.goto(base + "/sign-in")
+        page.locator("input[name=mobile]").fill(mobile)
+        submit(page)
+        page.locator("input[name=code]").fill(last_code_texted(app, mobile))
+        submit(page)
+    else:
+        page.goto(base + "/staff/sign-in")
+        page.locator("input[name=email]").fill(email)
+        page.locator("input[name=password]").fill(factories.STAFF_PASSWORD)
+        submit(page)
+        if totp_secret and page.url.endswith("/staff/sign-in/code"):
+            page.locator("input[name=code]").fill(pyotp.TOTP(totp_secret).now())
+            submit(page)
+    page.wait_for_load_state()
+    assert "sign-in" not in page.url, f"{role} could not sign in: {page.url}"
+
+
+def submit(page):
+    page.locator("main form[method=post] button[type=submit], main form[method=post] "
+                 "button:not([type])").first.click()
+    page.wait_for_load_state()
+
+
+def last_code_texted(app, mobile, seconds=10):
+    """The code in the last text to this number (the test backend keeps what it sent)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sent = [m for m in app.extensions["sms_backend"].sent if m["to"] == mobile]
+        codes = re.findall(r"\b\d{6}\b", sent[-1]["body"]) if sent else []
+        if codes:
+            return codes[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no sign-in code was texted to {mobile}")
+
+
+def same_site_links(page, base):
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    for href in hrefs:
+        url = urldefrag(href)[0]
+        if url.startswith(base) and not NOT_FOLLOWED.search(url) and "lang=" not in url:
+            yield url
+
+
+def crawl(page, base, start, visit, limit=40, done=None):
+    """Open start, then every same-site link breadth first, at most `limit` pages; call
+    visit(page, url) on each HTML page. Kinds of page in `done` are not opened again (and
+    the kinds visited are added to it)."""
+    done = set() if done is None else done
+    queue, visited = deque([base + start]), []
+    seen = done | {kind_of(base + start)}
+    while queue and len(visited) < limit:
+        url = queue.popleft()
+        response = page.goto(url)
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        visited.append(url)
+        done.add(kind_of(url))
+        visit(page, url)
+        for link in same_site_links(page, base):
+            if kind_of(link) not in seen:
+                seen.add(kind_of(link))
+                queue.append(link)
+    return visited
+
+
+def kind_of(url):
+    """Pages that differ only by an id (session 1, session 2...) are one kind: visit one."""
+    return re.sub(r"\d+", "N", url)
+
+
+def path_of(url):
+    parts = urlsplit(url)
+    return parts.path + (("?" + parts.query) if parts.query else "")

@@ -1,0 +1,127 @@
+"""Every page of the app, with sample data, for the tests that visit them all (language
+coverage in tests/test_i18n_coverage.py; accessibility and JS-off in tests/browser/).
+
+How a new page gets covered:
+- A page with no arguments in its URL is found in the app's URL map and visited as every role
+  (anonymous, parent, facilitator, admin, evaluator): nothing to do.
+- An argument is filled in by its name from ARGUMENTS (group_id, session_id, enrolment_id,
+  parent_id, ...): add a line there when you use a new argument name.
+- A page whose URL needs something more particular (a signed token, a row of your own table)
+  gets an entry in SAMPLES: endpoint -> function(world) returning the URLs to visit.
+- Rows your pages need (answers, attendance, texts) come from a function added to
+  WORLD_BUILDERS: it gets the World after the groups, parents and staff are made.
+- A page that is not HTML for people (webhooks, downloads, health checks) goes in NOT_PAGES.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import url_for
+
+from pairs_group.auth.login import start_session
+from pairs_group.db import db
+from tests import factories
+
+ROLES = ("anonymous", "parent", "facilitator", "admin", "evaluator")
+# Not pages for people: files, downloads and machine-to-machine addresses.
+NOT_PAGES = {"static", "account.calendar_feed", "account.download_calendar",
+             "account.download_data", "reports.download_table", "reports.download_export"}
+NOT_PAGE_PREFIXES = ("health.", "sms_webhooks.")
+
+
+@dataclass
+class World:
+    """The sample rows pages are shown with, and who is signed in as each role."""
+
+    users: dict = field(default_factory=dict)
+    group: object = None
+    session: object = None
+    enrolment: object = None
+    parent: object = None
+    venue: object = None
+    extra: dict = field(default_factory=dict)
+
+
+def build_world():
+    """Staff of every role, a group with sessions, parents in three languages (one enrolled)."""
+    world = World()
+    for role in ("admin", "facilitator", "evaluator"):
+        world.users[role] = factories.make_staff(role, name=f"Sam {role.title()}")
+    world.venue = factories.make_venue(name="Stockwell Children's Centre")
+    world.group = factories.make_group(venue=world.venue, name="Spring group",
+                                       first_day=date.today() + timedelta(days=3))
+    world.group.facilitators.append(world.users["facilitator"])
+    world.session = world.group.sessions[0]
+    for n, language in enumerate(("ar", "pt", "en")):
+        # A real UK mobile number (07700 900xxx drama numbers fail the mobile check).
+        dyad = factories.make_dyad(language=language, name=f"Amal {language.upper()}",
+                                   postcode="SW9 7AB", mobile=f"+44791112345{n}")
+        world.enrolment = factories.enrol(dyad, world.group)
+    world.parent = world.enrolment.dyad.parent
+    world.users["parent"] = world.parent
+    db.session.flush()
+    for builder in WORLD_BUILDERS:
+        builder(world)
+    db.session.commit()
+    return world
+
+
+WORLD_BUILDERS = []  # functions(world) adding rows for your own pages
+
+# URL argument name -> its value in the world.
+ARGUMENTS = {
+    "group_id": lambda w: w.group.id,
+    "session_id": lambda w: w.session.id,
+    "enrolment_id": lambda w: w.enrolment.id,
+    "parent_id": lambda w: w.parent.id,
+    "dyad_id": lambda w: w.enrolment.dyad.id,
+    "venue_id": lambda w: w.venue.id,
+    "user_id": lambda w: w.users["facilitator"].id,
+    "staff_id": lambda w: w.users["facilitator"].id,
+    "instrument_id": lambda w: "prfq",
+    "timepoint": lambda w: "pre",
+    "number": lambda w: 1,
+}
+
+SAMPLES = {  # endpoint -> function(world) -> [url, ...]
+    "account.follow_link": lambda w: ["/link/welcome/not-a-real-token"],
+    "parents.answer_offer": lambda w: ["/join/offer/not-a-real-token"],
+}
+
+
+def sample_urls(app, world):
+    """(endpoint, url) for every page, or raise naming the endpoints that need a sample."""
+    found, missing = [], []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not is_page(rule):
+            continue
+        if rule.endpoint in SAMPLES:
+            found += [(rule.endpoint, url) for url in SAMPLES[rule.endpoint](world)]
+        elif all(name in ARGUMENTS for name in rule.arguments):
+            values = {name: ARGUMENTS[name](world) for name in rule.arguments}
+            found.append((rule.endpoint, url_for(rule.endpoint, **values)))
+        else:
+            missing.append(f"{rule.endpoint} {rule.rule}")
+    assert not missing, ("pages with no sample URL; add them to tests/page_samples.py "
+                         "(ARGUMENTS or SAMPLES): " + ", ".join(missing))
+    return found
+
+
+def is_page(rule):
+    return ("GET" in rule.methods and rule.endpoint not in NOT_PAGES
+            and not rule.endpoint.startswith(NOT_PAGE_PREFIXES))
+
+
+def sign_in_test_client(client, user):
+    """Sign a test client in the way the app does it (one request through start_session)."""
+    if user is None:
+        return client
+    with client.application.test_request_context():
+        start_session(user)
+        from flask import session
+
+        saved = dict(session)
+    with client.session_transaction() as stored:
+        stored.clear()
+        stored.update(saved)
+    return client
