@@ -62,12 +62,16 @@ def empty_all_tables():
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
-    """Build an app on the test database with extra settings; its tables are emptied after."""
+def make_app(database_url, tmp_path, request):
+    """Build an app on the test database with extra settings; its tables are emptied after.
+
+    Quiet hours are off unless a test is marked quiet_hours: the suite must give the same
+    answers whether it runs at noon or at midnight (CI often runs at night)."""
     apps = []
+    quiet = {} if request.node.get_closest_marker("quiet_hours") else {"SMS_QUIET_HOURS": ""}
 
     def build(**overrides):
-        app = create_app({**settings_for_tests(database_url, tmp_path), **overrides})
+        app = create_app({**settings_for_tests(database_url, tmp_path), **quiet, **overrides})
         apps.append(app)
         return app
 

@@ -127,3 +127,20 @@ def test_a_session_of_another_group_is_not_found(client, sign_in):
     db.session.commit()
     url = f"/staff/groups/{one.id}/sessions/{other.sessions[0].id}/cancel"
     assert client.get(url).status_code == 404
+
+
+def test_cancelling_and_moving_a_session_are_audited(client, sign_in):
+    import sqlalchemy as sa
+
+    from pairs_group.audit.models import AuditEvent
+
+    me = sign_in("facilitator")
+    group = factories.make_group(facilitators=[me], first_day=date(2027, 1, 12))
+    db.session.commit()
+    first, second = group.sessions[0], group.sessions[1]
+    client.post(f"/staff/groups/{group.id}/sessions/{first.id}/cancel", data={"note": "Closed"})
+    client.post(f"/staff/groups/{group.id}/sessions/{second.id}/move", data={
+        "day": "2027-01-20", "at": "11:15", "venue_id": "0"})
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.action.like("session.%")).order_by(AuditEvent.id)).all()
+    assert actions == ["session.cancel", "session.move"]

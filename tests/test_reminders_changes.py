@@ -49,6 +49,7 @@ def test_staff_cancelling_a_session_texts_every_enrolled_parent_at_once(app, cli
         ("session_cancelled", "pl"), ("session_cancelled", "so")]
 
 
+@pytest.mark.quiet_hours
 def test_a_moved_session_far_off_waits_for_the_morning_at_night(app, time_machine):
     time_machine.move_to("2027-01-05T22:00:00+00:00", tick=False)
     group = a_group_with(["en"])
@@ -60,6 +61,7 @@ def test_a_moved_session_far_off_waits_for_the_morning_at_night(app, time_machin
     assert message.kind == "session_moved" and message.status == MessageStatus.DEFERRED_QUIET_HOURS
 
 
+@pytest.mark.quiet_hours
 def test_a_change_within_twelve_hours_goes_even_at_night(app, time_machine):
     time_machine.move_to("2027-01-11T22:30:00+00:00", tick=False)
     group = a_group_with(["en"])
@@ -69,6 +71,7 @@ def test_a_change_within_twelve_hours_goes_even_at_night(app, time_machine):
     assert [m["kind"] for m in backend().sent] == ["session_cancelled"]
 
 
+@pytest.mark.quiet_hours
 def test_a_pending_reminder_for_a_moved_session_is_not_sent(app, runner, time_machine):
     group = a_group_with(["en"])
     runner.invoke(args=["reminders", "send", "--now", "2027-01-10T22:00:00+00:00"])

@@ -66,6 +66,7 @@ def test_running_again_sends_nothing_new(group, runner):
     assert len(backend().sent) == 1
 
 
+@pytest.mark.quiet_hours
 def test_at_eleven_at_night_nothing_is_sent(group, runner):
     enrolled(group)
     db.session.commit()
@@ -156,6 +157,7 @@ def test_she_joined_late_but_still_gets_the_reminder_on_the_day(group, runner):
     assert len(backend().sent) == 1
 
 
+@pytest.mark.quiet_hours
 def test_a_reminder_waiting_for_the_morning_is_dropped_if_she_says_she_cannot_come(group, runner):
     enrolment = enrolled(group)
     db.session.commit()

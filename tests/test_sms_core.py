@@ -28,7 +28,7 @@ def test_a_queued_text_is_rendered_in_the_parents_language_when_sent(app):
     send_now(message)
     assert message.status == MessageStatus.SENT
     assert backend().sent[-1]["to"] == dyad.parent.mobile and "123456" in message.body
-    assert message.segments == 1
+    assert message.segments <= 2 and message.language == "pt"
 
 
 def test_the_same_key_never_makes_a_second_message(app):

@@ -4,6 +4,7 @@ opt-outs and consent, crashes and concurrency."""
 import json
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from pairs_group.db import db, utcnow
@@ -30,6 +31,7 @@ def a_welcome(key="welcome:1", **parent):
     return queue_sms("welcome", key, parent=dyad.parent, context=WELCOME)
 
 
+@pytest.mark.quiet_hours
 def test_quiet_hours_are_nine_at_night_to_eight_in_the_morning_london_time(app):
     from datetime import datetime
 
@@ -45,6 +47,7 @@ def test_quiet_hours_are_nine_at_night_to_eight_in_the_morning_london_time(app):
     assert at("2027-07-12T19:59:00+00:00") is None
 
 
+@pytest.mark.quiet_hours
 def test_quiet_hours_follow_the_clock_change_in_march(app):
     from datetime import datetime
 
@@ -53,6 +56,7 @@ def test_quiet_hours_follow_the_clock_change_in_march(app):
     assert morning.isoformat() == "2027-03-28T07:00:00+00:00"
 
 
+@pytest.mark.quiet_hours
 def test_quiet_hours_follow_the_clock_change_in_october(app):
     from datetime import datetime
 
@@ -71,6 +75,7 @@ def test_quiet_hours_are_configurable_and_can_be_turned_off(make_app):
         assert quiet_until(moment) is None
 
 
+@pytest.mark.quiet_hours
 def test_a_text_queued_at_night_waits_for_the_morning(app, time_machine):
     time_machine.move_to("2027-01-12T23:00:00+00:00", tick=False)
     message = a_welcome()
@@ -82,6 +87,7 @@ def test_a_text_queued_at_night_waits_for_the_morning(app, time_machine):
     assert backend().sent[0]["kind"] == "welcome"
 
 
+@pytest.mark.quiet_hours
 def test_a_due_text_is_held_at_night_but_a_sign_in_code_goes(app, time_machine):
     time_machine.move_to("2027-01-12T20:00:00+00:00", tick=False)
     message = a_welcome()
