@@ -211,3 +211,12 @@ def test_erasure_with_consent_keeps_scores_but_not_words_or_identity(app):
 def data_of_erased_parent_names_nobody():
     kept = db.session.scalar(sa.select(Parent))
     return (kept.name, kept.email, kept.postcode, kept.access_needs) == ("", None, "", "")
+
+
+def test_my_data_reads_as_words_not_column_names(app, client):
+    parent, _ = signed_in_family(client, evaluation=True)
+    page = get_page(client, "/my-account/my-data")
+    assert "Created at" not in page.text and "Discreet sms" not in page.text
+    assert "False" not in page.text and "+00:00" not in page.text
+    assert "You joined on" in page.text and "Short texts that do not say" in page.text
+    assert "Mother" in page.text and "Using your answers to check how we are doing" in page.text

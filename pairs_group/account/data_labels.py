@@ -100,6 +100,8 @@ CONSENT_LABELS = {"sms": _l("Texts from us"),
                   "evaluation": _l("Using your answers to check how we are doing")}
 RESPONSE_LABELS = {"in_progress": _l("Started"), "submitted": _l("Sent")}
 TIMEPOINT_LABELS = {"pre": _l("Before the group"), "post": _l("After the group")}
+SOURCE_LABELS = {"sign_up": _l("When you signed up"), "settings": _l("In your settings"),
+                 "my_data": _l("On your My data page"), "staff": _l("A worker wrote it down")}
 PURPOSE_LABELS = {"sign_in": _l("Signing in"), "change_mobile": _l("Changing your number")}
 INBOUND_LABELS = {"opted_out": _l("Texts stopped"), "opted_in": _l("Texts started again"),
                   "help": _l("We sent help"), "cant_come": _l("Marked that you can't come"),
@@ -116,6 +118,7 @@ VALUES = {
     ("enrolment", "status"): ENROLMENT_LABELS,
     ("attendance", "status"): {str(k): v for k, v in ATTENDANCE_LABELS.items()},
     ("consent", "kind"): CONSENT_LABELS,
+    ("consent", "source"): SOURCE_LABELS,
     ("about_you", "ethnic_group"): _or_prefer_not(choices.ETHNIC_CATEGORIES),
     ("about_you", "gender"): _or_prefer_not(choices.GENDERS),
     ("about_you", "age_band"): _or_prefer_not(choices.AGE_BANDS),
