@@ -234,3 +234,15 @@ def test_fft_takes_free_text_after_the_group(app, client):
         assert client.post(url + "/submit", data={}).status_code == 302
     texts = {a.item_id: (a.value, a.text) for a in db.session.scalars(sa.select(Answer))}
     assert texts == {"rating": (1, None), "good": (None, "The songs")}
+
+
+
+def test_an_old_link_to_sent_answers_says_so_kindly(app, client):
+    parent, enrolment = family()
+    submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
+    grant_link(client, parent)
+    response = client.get(base(enrolment) + "/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/questionnaires/")
+    page = get_page(client, "/questionnaires/")
+    assert "already sent these answers" in page.text

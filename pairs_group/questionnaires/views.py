@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from pairs_group.db import db
-from pairs_group.parents.models import Parent
+from pairs_group.parents.models import Dyad, Parent
 from pairs_group.questionnaires import (
     cli,
     instruments,
@@ -65,7 +65,17 @@ def load_task(dyad_id, instrument_id, timepoint):
     try:
         return parent, service.task_for(parent, dyad_id, instrument_id, timepoint)
     except service.NotAllowed:
+        if request.method == "GET" and already_sent(parent, dyad_id, instrument_id, timepoint):
+            flash(_("You have already sent these answers. Thank you."), "success")
+            abort(redirect(url_for("questionnaires.answer")))
         abort(404)
+
+
+def already_sent(parent, dyad_id, instrument_id, timepoint):
+    """Her own answers to this questionnaire were sent: an old link should say so kindly."""
+    response = service.find_response(dyad_id, instrument_id, timepoint)
+    return (response is not None and response.is_submitted
+            and db.session.get(Dyad, dyad_id).parent_id == parent.id)
 
 
 def ensure_response(parent, task):
