@@ -1,3 +1,3 @@
-"""Benchmarks: run each as `.venv/bin/python -m bench.<name>`.
-
-Results go to bench/results-*.json."""
+"""Benchmarks. `python -m bench` (`make bench`) runs them all and writes bench/results.md and
+bench/results.json; each part also runs alone: `python -m bench.sms_dispatch`,
+`python -m bench.reports` (bench/results-*.json)."""

@@ -28,6 +28,8 @@ group_facilitator = sa.Table(
     sa.Column("group_id", sa.ForeignKey("group.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("staff_user_id", sa.ForeignKey("staff_user.id", ondelete="CASCADE"),
               primary_key=True),
+    # "My groups" (register, today, reports) look rows up by the member of staff.
+    sa.Index("ix_group_facilitator_staff_user_id", "staff_user_id"),
 )
 
 

@@ -1,0 +1,165 @@
+"""`make bench` / `python -m bench`: seed at scale, load every page under gunicorn beside a
+bare Flask page (the floor), count SQL statements per page at two scales, time SMS dispatch and
+the reports, weigh a parent's visit. SQLite always; PostgreSQL too when 127.0.0.1:5432 answers.
+Writes bench/results.json and bench/results.md. 127.0.0.1 only; every loop bounded."""
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import load, machine, pages, report, server, weight
+
+HERE = Path(__file__).resolve().parent
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@contextmanager
+def sqlite_urls():
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{folder}/small.sqlite3", f"sqlite:///{folder}/large.sqlite3"
+
+
+@contextmanager
+def postgres_urls():
+    from tests.resources import throwaway_postgres_database
+
+    with throwaway_postgres_database(POSTGRES) as small, \
+            throwaway_postgres_database(POSTGRES) as large:
+        yield small, large
+
+
+def databases(options):
+    found = [("sqlite", sqlite_urls)]
+    if not options.sqlite_only:
+        from tests.resources import port_open
+
+        if port_open(POSTGRES, 5432):
+            found.append(("postgresql", postgres_urls))
+    return found
+
+
+def seeded(url, parents):
+    app = pages.make_app(url)
+    started = time.perf_counter()
+    made = pages.seed(app, parents)
+    made["seed_seconds"] = round(time.perf_counter() - started, 2)
+    return app, made
+
+
+def load_pages(url, made, cookies, options):
+    """Every page under gunicorn with load from wrk; the first answer of each must be 200."""
+    env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET_KEY": pages.SECRET_KEY}
+    results, weights = {}, {}
+    with server.gunicorn("bench.served:app", env) as port:
+        for name, path, who in pages.pages(made["sample"]):
+            cookie = f"session={cookies[who]}" if who else None
+            status = weight.fetch(port, path, cookie)[1]
+            if status != 200:
+                raise SystemExit(f"{name} ({path}) answered {status}, not 200")
+            results[name] = load.run(port, path, cookie, options.clients, options.seconds)
+            results[name]["path"] = path
+        for name, who in (("landing", None), ("parent_home", "parent")):
+            path = dict((n, p) for n, p, _w in pages.pages(made["sample"]))[name]
+            weights[name] = weigh(port, path, f"session={cookies[who]}" if who else None)
+    return results, weights
+
+
+def weigh(port, path, cookie):
+    """In Chromium when it is installed (what a phone really fetches and caches); otherwise
+    every linked file, fetched compressed, with cache headers honoured."""
+    from tests.resources import CHROMIUM
+
+    if shutil.which(CHROMIUM):
+        from bench import browser_weight
+
+        return dict(browser_weight.visit(f"http://127.0.0.1:{port}", path, cookie),
+                    tool="chromium")
+    return dict(weight.visit(port, path, cookie), tool="http.client")
+
+
+def run_database(kind, urls, options):
+    with urls() as (small_url, large_url):
+        small_app, small = seeded(small_url, options.small)
+        small_counts = pages.count_statements(small_app, small,
+                                              pages.session_cookies(small_app, small))
+        large_app, large = seeded(large_url, options.parents)
+        cookies = pages.session_cookies(large_app, large)
+        large_counts = pages.count_statements(large_app, large, cookies)
+        for app in (small_app, large_app):
+            with app.app_context():
+                from pairs_group.db import db
+
+                db.engine.dispose()
+        loaded, weights = load_pages(large_url, large, cookies, options)
+    return {"database": kind, "seeded": {k: v for k, v in large.items() if k != "sample"},
+            "seeded_small": {k: v for k, v in small.items() if k != "sample"},
+            "statements": {str(options.small): small_counts, str(options.parents): large_counts},
+            "pages": loaded, "weight": weights}
+
+
+def floor(options):
+    with server.gunicorn("bench.floor:app") as port:
+        return load.run(port, "/", None, options.clients, options.seconds)
+
+
+def dispatch(options):
+    from bench import sms_dispatch
+
+    result = sms_dispatch.run(options.messages, 32)
+    (HERE / "results-sms.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def reports(options):
+    from bench import reports as report_bench
+
+    with tempfile.TemporaryDirectory() as folder:
+        return report_bench.run(f"sqlite:///{folder}/reports.sqlite3", options.dyads)
+
+
+def parse():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--parents", type=int, default=5000)
+    parser.add_argument("--small", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--messages", type=int, default=2000, help="reminders to dispatch")
+    parser.add_argument("--dyads", type=int, default=10_000, help="dyads in the reports bench")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["pages", "dispatch", "reports"])
+    return parser.parse_args()
+
+
+def main():
+    options = parse()
+    started = time.perf_counter()
+    results = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
+               "machine": machine.describe(), "options": vars(options)}
+    if "pages" not in options.skip:
+        results["floor"] = floor(options)
+        results["databases"] = [run_database(kind, urls, options)
+                                for kind, urls in databases(options)]
+    if "dispatch" not in options.skip:
+        results["dispatch"] = dispatch(options)
+    if "reports" not in options.skip:
+        results["reports"] = reports(options)
+    results["machine"]["load_average_after"] = os.getloadavg()
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["verdicts"] = report.verdicts(results)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    text = report.markdown(results)
+    (HERE / "results.md").write_text(text)
+    print(text)
+    if not all(v["ok"] for v in results["verdicts"]):
+        raise SystemExit("Some targets were missed: see bench/results.md")
+
+
+if __name__ == "__main__":
+    main()
