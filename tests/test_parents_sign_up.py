@@ -31,9 +31,9 @@ def test_the_landing_page_says_it_is_free_and_starts_the_sign_up(client):
     pf.open_group()
     page = get_page(client, "/?lang=pt")
     assert page.lang == "pt"
-    assert "free" in page.text and "Start now" in page.text
+    assert "gratuito" in page.text and "Começar agora" in page.text
     assert 'href="/join"' in page.html
-    assert "Every " in page.text  # when and where groups meet
+    assert "Todas as semanas" in page.text  # when and where groups meet
 
 
 def test_a_parent_signs_up_and_everything_is_stored_at_the_end(client, app):

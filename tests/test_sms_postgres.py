@@ -10,7 +10,7 @@ from pairs_group import create_app
 from pairs_group.db import db
 from pairs_group.parents.models import Baby, Dyad, Parent
 from pairs_group.sms.service import backend, dispatch_due, queue_sms
-from tests.resources import throwaway_postgres_database, unavailable
+from tests.resources import throwaway_postgres_database
 
 pytestmark = pytest.mark.postgres
 MESSAGES = 300
@@ -18,9 +18,7 @@ MESSAGES = 300
 
 @pytest.fixture
 def postgres_url():
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        unavailable("TEST_DATABASE_URL is not set")
+    server = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     with throwaway_postgres_database(server) as url:
         yield url
 
