@@ -1,11 +1,13 @@
 """Languages: which one a page is in, how it is chosen, and the switch that remembers it."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale as BabelLocale
 from flask import g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -42,7 +44,50 @@ def shipped_languages(catalogues=CATALOGUES):
 
 LANGUAGES = shipped_languages()
 
-babel = Babel()
+
+class RequestDomain(Domain):
+    """flask-babel's domain, remembering this request's catalogue for its locale: a page asks
+    for a few hundred strings, and flask-babel looks the catalogue up afresh for each one."""
+
+    def get_translations(self):
+        space = _babel_space()
+        remembered = getattr(space, "pairs_translations", None)
+        if remembered is not None and remembered[0] is getattr(space, "babel_locale", None):
+            return remembered[1]
+        translations = super().get_translations()
+        space = _babel_space()  # flask-babel has now chosen the locale
+        if space is not None and getattr(space, "babel_locale", None) is not None:
+            space.pairs_translations = (space.babel_locale, translations)
+        return translations
+
+
+def _babel_space():
+    """Where flask-babel keeps this context's locale (force_locale changes it, refresh() drops
+    it), read straight from the application context rather than through several proxies."""
+    context = _cv_app.get(None)
+    return getattr(context.g, "_flask_babel", None) if context is not None else None
+
+
+class PairsBabel(Babel):
+    """Flask-Babel with the RequestDomain, for templates and lazy strings alike."""
+
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
+
+    def install_gettext(self, app):
+        def translations():
+            return self.domain_instance.get_translations()
+
+        app.jinja_env.install_gettext_callables(
+            gettext=lambda s: translations().ugettext(s),
+            ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+            pgettext=lambda c, s: translations().upgettext(c, s),
+            npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+            newstyle=True)
+
+
+babel = PairsBabel()
 
 
 def supported(code):
@@ -101,5 +146,12 @@ def current_language():
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    babel.install_gettext(app)
     app.after_request(remember_language)
     app.context_processor(lambda: {"languages": LANGUAGES, "current_language": current_language()})
+
+
+def translated(labels):
+    """{key: lazy label} as plain text in the page's language, translated once for a page that
+    shows the same few labels on every row."""
+    return {key: str(label) for key, label in labels.items()}

@@ -16,12 +16,23 @@ def _fingerprint(path, mtime):
 
 
 def static_url(filename):
-    """A static file's URL with a content hash, so browsers may cache it for a year."""
+    """A static file's URL with a content hash, so browsers may cache it for a year.
+    Outside debug mode the files do not change while the app runs: each URL is worked out once
+    per process (a page links about ten files; looking at each on disk every time added up)."""
+    if current_app.debug:
+        return _static_url(filename)
+    known = current_app.extensions.setdefault("pairs_static_urls", {})
+    if filename not in known:
+        known[filename] = _static_url(filename)
+    return known[filename]
+
+
+def _static_url(filename):
     path = Path(current_app.static_folder) / filename
     try:
         version = _fingerprint(str(path), path.stat().st_mtime)
     except OSError:
-        version = "missing"
+        return url_for("static", filename=filename, v="missing")
     return url_for("static", filename=filename, v=version)
 
 

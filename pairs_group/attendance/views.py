@@ -34,6 +34,7 @@ from pairs_group.auth.models import Role
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import GroupSession
 from pairs_group.groups.service import session_changed
+from pairs_group.i18n import translated
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Enrolment
 
@@ -140,7 +141,7 @@ def saved_message(session):
 def render_register(session, form, lines, conflicts=None, status=200):
     return render_template(
         "attendance/register.html", session=session, group=session.group, form=form,
-        lines=lines, conflicts=conflicts or {}, labels=STATUS_LABELS,
+        lines=lines, conflicts=conflicts or {}, labels=translated(STATUS_LABELS),
         choices=service.REGISTER_CHOICES, loaf_endpoint=loaf_endpoint(),
     ), status
 
