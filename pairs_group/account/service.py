@@ -101,14 +101,16 @@ def _changeable(enrolment, session, mark, now):
     return session.starts_at > now
 
 
-def next_session(parent, now=None):
-    """(enrolment, session) of the next session that goes ahead and she is coming to, or None."""
+def next_session(enrolments, schedules, now=None):
+    """(enrolment, session) of the next session that goes ahead and she is coming to, or None.
+    `schedules` is {enrolment id: schedule(enrolment)}, already made for her home page."""
     now, found = now or utcnow(), []
-    for enrolment in enrolments_of(parent, (EnrolmentStatus.ENROLLED,)):
-        marks = attendance_by_session(enrolment)
-        for session in enrolment.group.sessions:
-            if _she_is_expected(session, marks.get(session.id), now):
-                found.append((session.starts_at, enrolment.id, enrolment, session))
+    for enrolment in enrolments:
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            continue
+        for row in schedules[enrolment.id]:
+            if _she_is_expected(row.session, row.attendance, now):
+                found.append((row.session.starts_at, enrolment.id, enrolment, row.session))
                 break
     return min(found, key=lambda item: item[:2])[2:] if found else None
 

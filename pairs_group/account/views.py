@@ -109,9 +109,10 @@ def home():
     if parent is None:
         return turn_away()
     enrolments = service.enrolments_of(parent)
+    schedules = {e.id: service.schedule(e) for e in enrolments}
     return render_template(
-        "account/home.html", parent=parent, next_up=service.next_session(parent),
-        enrolments=enrolments, schedules={e.id: service.schedule(e) for e in enrolments},
+        "account/home.html", parent=parent, next_up=service.next_session(enrolments, schedules),
+        enrolments=enrolments, schedules=schedules,
         tasks=service.tasks_for(parent), full=is_parent(), form=ConfirmForm())
 
 

@@ -76,14 +76,20 @@ def move_form(others):
     return form
 
 
-@bp.post("/groups/<int:group_id>/waiting-list/offer")
-@staff_required(*STAFF)
-def offer_place(group_id):
+def posted_waiting_enrolment(group_id):
+    """The group and the waiting enrolment a waiting-list button names (400 if the post is
+    malformed, 404 if the enrolment is not waiting for this group)."""
     group = group_for_staff(group_id)
     form = EnrolmentActionForm()
     if not form.validate_on_submit():
         abort(400)
-    enrolment = waiting_enrolment(group, form.enrolment_id.data)
+    return group, waiting_enrolment(group, form.enrolment_id.data)
+
+
+@bp.post("/groups/<int:group_id>/waiting-list/offer")
+@staff_required(*STAFF)
+def offer_place(group_id):
+    group, enrolment = posted_waiting_enrolment(group_id)
     try:
         places.offer_place(enrolment)
         record("parents.offer_place", enrolment)
@@ -98,11 +104,7 @@ def offer_place(group_id):
 @bp.post("/groups/<int:group_id>/waiting-list/enrol")
 @staff_required(*STAFF)
 def enrol_now(group_id):
-    group = group_for_staff(group_id)
-    form = EnrolmentActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    enrolment = waiting_enrolment(group, form.enrolment_id.data)
+    group, enrolment = posted_waiting_enrolment(group_id)
     try:
         places.enrol_from_waiting_list(enrolment)
         record("parents.enrol_from_waiting_list", enrolment)
