@@ -14,6 +14,8 @@ if (script) {
   import(script.dataset.nhsukFrontend).then((nhsuk) => {
     nhsuk.initAll();
     dropExpandedFromChoices();
+    // Components are laid out now (the header menu folded into "More"): say so, for tests.
+    document.documentElement.dataset.nhsukFrontend = "ready";
     document.addEventListener("change", dropExpandedFromChoices);
     document.addEventListener("click", () => setTimeout(dropExpandedFromChoices, 0));
   });

@@ -130,6 +130,8 @@ def test_text_made_twice_as_big_never_pushes_a_page_sideways(site, language):
     wide = {}
 
     def check(page, url):
+        # Measured once NHS.UK frontend has folded the header menu, as a person sees it.
+        page.wait_for_function("document.documentElement.dataset.nhsukFrontend === 'ready'")
         assert page.evaluate("document.documentElement.style.fontSize") == "200%"
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
