@@ -117,10 +117,10 @@ def dispatch(options):
 
 
 def reports(options):
+    """The reports benchmark on SQLite, and on PostgreSQL unless --sqlite-only or none answers."""
     from bench import reports as report_bench
 
-    with tempfile.TemporaryDirectory() as folder:
-        return report_bench.run(f"sqlite:///{folder}/reports.sqlite3", options.dyads)
+    return report_bench.run_all(options.dyads, report_bench.postgres_server(options.sqlite_only))
 
 
 def parse():

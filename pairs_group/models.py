@@ -12,4 +12,5 @@ from pairs_group.groups import models as group_models  # noqa: F401
 from pairs_group.parents import models as parent_models  # noqa: F401
 from pairs_group.questionnaires import models as questionnaire_models  # noqa: F401
 from pairs_group.reminders import models as reminder_models  # noqa: F401
+from pairs_group.reports import models as report_models  # noqa: F401
 from pairs_group.sms import models as sms_models  # noqa: F401

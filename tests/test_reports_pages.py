@@ -151,3 +151,20 @@ def test_a_facilitator_with_no_groups_sees_empty_reports_and_no_exports_link(cli
     assert 'href="/staff/reports/"' in page.html
     assert "/staff/reports/exports" not in page.html
     assert "No attendance has been recorded" in page.text
+
+
+@pytest.mark.parametrize("code", ["en", "pt", "pl", "fr", "ar"])
+def test_report_numbers_are_written_exactly_as_babel_writes_them(app, code):
+    """The report's own formatters parse each pattern once; the text must not change."""
+    from flask_babel import force_locale, format_decimal, format_percent
+
+    from pairs_group.reports.views import number, p_value, percent
+
+    with app.test_request_context(), force_locale(code):
+        for value in (0, 0.0004, 0.05, 0.1234, 0.5, 0.987654, 1, 12.3456, 1234.5, -0.25):
+            assert percent(value) == format_percent(value, format="#,##0.0%")
+            assert percent(value, 0) == format_percent(value)
+            assert number(value) == format_decimal(value, format="#,##0.00")
+            assert number(value, 0) == format_decimal(value)
+            assert p_value(abs(value)) == ("< 0.001" if abs(value) < 0.001 else
+                                           format_decimal(abs(value), format="0.000"))

@@ -70,15 +70,17 @@ def language_conditions(report_filter):
 
 
 def scoped_enrolments(report_filter):
-    """Enrolment, Group, Dyad and Parent rows of the groups that started in the date range."""
-    return (sa.select(Enrolment.id.label("enrolment_id"), Enrolment.dyad_id,
-                      Enrolment.group_id, Enrolment.status, Parent.id.label("parent_id"))
-            .join(Group, Group.id == Enrolment.group_id)
-            .join(Dyad, Dyad.id == Enrolment.dyad_id)
-            .join(Parent, Parent.id == Dyad.parent_id)
-            .where(Enrolment.status.in_(COUNTED_ENROLMENTS),
-                   *group_conditions(report_filter), *language_conditions(report_filter),
-                   *date_conditions(Group.first_session_at, report_filter)))
+    """Enrolment, Group and Dyad rows of the groups that started in the date range (Parent
+    joined only to filter by language)."""
+    query = (sa.select(Enrolment.id.label("enrolment_id"), Enrolment.dyad_id,
+                       Enrolment.group_id, Enrolment.status, Dyad.parent_id)
+             .join(Group, Group.id == Enrolment.group_id)
+             .join(Dyad, Dyad.id == Enrolment.dyad_id))
+    if report_filter.language:
+        query = query.join(Parent, Parent.id == Dyad.parent_id)
+    return query.where(Enrolment.status.in_(COUNTED_ENROLMENTS),
+                       *group_conditions(report_filter), *language_conditions(report_filter),
+                       *date_conditions(Group.first_session_at, report_filter))
 
 
 def scoped_dyad_ids(report_filter):

@@ -1,7 +1,5 @@
 """Pre/post outcomes: dyads paired in SQL, statistics per subscale, level shifts, FFT."""
 
-from itertools import groupby
-
 import numpy as np
 import sqlalchemy as sa
 
@@ -13,7 +11,7 @@ from pairs_group.questionnaires.models import (
     Score,
     Timepoint,
 )
-from pairs_group.reports import instruments
+from pairs_group.reports import charts, instruments, paging
 from pairs_group.reports.filters import scoped_dyad_ids
 from pairs_group.reports.statistics import better_direction_taken, paired_summary
 
@@ -23,7 +21,10 @@ def _timepoint_value(timepoint):
 
 
 def dyad_scores(report_filter):
-    """One row per dyad x instrument x subscale with its valid pre and post values (a subquery)."""
+    """One row per dyad x instrument x subscale with its valid pre and post values (a subquery).
+
+    Grouped by the dyad first: sorting on its number is what keeps this cheap (the few rows of
+    one dyad are the only ones whose text keys are ever compared)."""
     return (sa.select(QuestionnaireResponse.instrument_id.label("instrument"),
                       Score.subscale, QuestionnaireResponse.dyad_id,
                       _timepoint_value(Timepoint.PRE).label("pre"),
@@ -32,22 +33,45 @@ def dyad_scores(report_filter):
             .where(QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
                    Score.valid.is_(True), Score.value.is_not(None),
                    QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)))
-            .group_by(QuestionnaireResponse.instrument_id, Score.subscale,
-                      QuestionnaireResponse.dyad_id)
+            .group_by(QuestionnaireResponse.dyad_id, QuestionnaireResponse.instrument_id,
+                      Score.subscale)
             .subquery())
 
 
+KEY_SEPARATOR = "\x1f"  # joins instrument and subscale ids in one column (neither contains it)
+
+
+def plain_rows(query):
+    """The rows as the database driver gives them (tuples): SQLAlchemy's Row objects cost more
+    than the query itself over 70,000 rows. Only for columns that need no type conversion."""
+    result = db.session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def load_scores(report_filter):
-    """(instrument, subscale) -> array of [pre, post] per dyad (NaN where missing).
+    """(instrument, subscale) -> array of [pre, post] per dyad, in dyad order (NaN: missing).
 
     SQL pairs each dyad's pre and post in one aggregate query; the per-dyad values then go to
-    NumPy and SciPy, which need them (a Wilcoxon test cannot be done from sums)."""
+    NumPy and SciPy, which need them (a Wilcoxon test cannot be done from sums). At 10,000
+    dyads that is 70,000 rows, so each row is kept small (one key, two numbers, no Row
+    objects) and NumPy, not a Python loop, splits them into one array per subscale."""
     scores = dyad_scores(report_filter)
-    rows = db.session.execute(
-        sa.select(scores.c.instrument, scores.c.subscale, scores.c.pre, scores.c.post)
-        .order_by(scores.c.instrument, scores.c.subscale)).all()
-    return {key: np.array([(row[2], row[3]) for row in group], dtype=float).reshape(-1, 2)
-            for key, group in groupby(rows, key=lambda row: (row[0], row[1]))}
+    key = (scores.c.instrument + KEY_SEPARATOR + scores.c.subscale)
+    query = sa.select(key, scores.c.pre, scores.c.post).order_by(scores.c.dyad_id)
+    rows = plain_rows(query)
+    if not rows:
+        return {}
+    keys, pre, post = zip(*rows, strict=True)
+    codes = {name: code for code, name in enumerate(sorted(set(keys)))}
+    key_codes = np.fromiter(map(codes.__getitem__, keys), dtype=np.int64, count=len(keys))
+    order = np.argsort(key_codes, kind="stable")  # stable: each subscale stays in dyad order
+    values = np.array((pre, post), dtype=float).T[order]
+    starts = np.searchsorted(key_codes[order], np.arange(len(codes) + 1))
+    return {tuple(name.split(KEY_SEPARATOR, 1)): values[starts[code]:starts[code + 1]]
+            for name, code in codes.items()}
 
 
 def _empty():
@@ -133,28 +157,54 @@ def fft_summary(table):
     return {"n": total, "counts": counts, "positive": share(1, 2), "negative": share(4, 5)}
 
 
-def fft_comments(report_filter, limit=None):
+def fft_comments(report_filter, limit=None, offset=0):
     """The free-text answers, newest first (never linked to a person in the report)."""
     query = (sa.select(Answer.item_id, Answer.text, QuestionnaireResponse.submitted_at)
              .join(QuestionnaireResponse, QuestionnaireResponse.id == Answer.response_id)
-             .where(QuestionnaireResponse.instrument_id == "fft",
-                    QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
-                    Answer.item_id.in_(list(instruments.FFT_COMMENT_ITEMS)),
-                    sa.func.length(sa.func.trim(Answer.text)) > 0,
-                    QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)))
-             .order_by(QuestionnaireResponse.submitted_at.desc(), Answer.id).limit(limit))
+             .where(*_comment_conditions(report_filter))
+             .order_by(QuestionnaireResponse.submitted_at.desc(), Answer.id).limit(limit)
+             .offset(offset or None))
     return [{"item": r.item_id, "text": r.text, "submitted_at": r.submitted_at}
             for r in db.session.execute(query)]
 
 
-def summary(report_filter, limit=None):
-    """The whole outcomes section, from one load of the scores."""
-    table = load_scores(report_filter)
+def _comment_conditions(report_filter):
+    return [QuestionnaireResponse.instrument_id == "fft",
+            QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+            Answer.item_id.in_(list(instruments.FFT_COMMENT_ITEMS)),
+            sa.func.length(sa.func.trim(Answer.text)) > 0,
+            QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter))]
+
+
+def comments_page(report_filter, asked):
+    """(one page of the comments, its Page)."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Answer)
+        .join(QuestionnaireResponse, QuestionnaireResponse.id == Answer.response_id)
+        .where(*_comment_conditions(report_filter)))
+    page = paging.page_of(total, asked)
+    return fft_comments(report_filter, page.size, page.offset), page
+
+
+def _score_figures(report_filter, table):
     return {
         "rows": outcome_rows(report_filter, table),
         "loaf": levels_section(table, "loaf", ("part_a", "part_b"),
                                list(instruments.LOAF_LEVELS)),
         "asq_se2": levels_section(table, "asq_se2", ("zone",), list(instruments.ASQ_ZONES)),
         "fft": fft_summary(table),
-        "fft_comments": fft_comments(report_filter, limit),
     }
+
+
+def summary(report_filter, limit=None):
+    """The whole outcomes section, from one load of the scores."""
+    return {**_score_figures(report_filter, load_scores(report_filter)),
+            "fft_comments": fft_comments(report_filter, limit)}
+
+
+def section_page(report_filter, pages):
+    """The section as its page shows it: one page of comments, and the chart."""
+    data = _score_figures(report_filter, load_scores(report_filter))
+    data["fft_comments"], data["comments_page"] = comments_page(report_filter, pages["comments"])
+    data["chart"] = charts.outcome_bars(data["rows"])
+    return data

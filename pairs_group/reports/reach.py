@@ -27,14 +27,22 @@ def scoped_parent_ids(report_filter):
     return sa.select(enrolments.c.parent_id).distinct().subquery()
 
 
-def answer_counts(report_filter, question):
-    """{code: count} for one about-you question; skipped and never asked are NOT_ANSWERED."""
+def answer_counts(report_filter):
+    """{question: {code: count}} for every about-you question, in one statement (the scoped
+    parents' answers read once); skipped and never asked are NOT_ANSWERED."""
     parents = scoped_parent_ids(report_filter)
-    column = sa.func.coalesce(getattr(AboutYou, question), NOT_ANSWERED)
-    return dict(db.session.execute(
-        sa.select(column, sa.func.count())
-        .select_from(parents).outerjoin(AboutYou, AboutYou.parent_id == parents.c.parent_id)
-        .group_by(column)).all())
+    answers = (sa.select(*[getattr(AboutYou, question) for question in QUESTION_LABELS])
+               .select_from(parents)
+               .outerjoin(AboutYou, AboutYou.parent_id == parents.c.parent_id).cte("answers"))
+    counts = []
+    for question in QUESTION_LABELS:
+        code = sa.func.coalesce(answers.c[question], NOT_ANSWERED)
+        counts.append(sa.select(sa.literal(question).label("question"), code.label("code"),
+                                sa.func.count().label("count")).group_by(code))
+    found = {question: {} for question in QUESTION_LABELS}
+    for question, code, count in db.session.execute(sa.union_all(*counts)):
+        found[question][code] = count
+    return found
 
 
 def _table(counts, options):
@@ -60,13 +68,12 @@ def ethnic_groups(counts):
 
 
 def about_you(report_filter):
-    found = {}
+    found, counts = {}, answer_counts(report_filter)
     for question, label in QUESTION_LABELS.items():
-        counts = answer_counts(report_filter, question)
         options = [item for item in choices.QUESTIONS[question] if item[0] != PREFER_NOT_TO_SAY]
-        found[question] = {"label": label, **_table(counts, options)}
-    counts = answer_counts(report_filter, "ethnic_group")
-    found["ethnic_group_5"] = {"label": _l("Ethnic group (5 groups)"), **ethnic_groups(counts)}
+        found[question] = {"label": label, **_table(counts[question], options)}
+    found["ethnic_group_5"] = {"label": _l("Ethnic group (5 groups)"),
+                               **ethnic_groups(counts["ethnic_group"])}
     return found
 
 
@@ -74,13 +81,14 @@ def deprivation(report_filter):
     """Families by IMD decile of their postcode, and the share in the most deprived areas."""
     edition, boundary = geo.latest_edition()
     parents = scoped_parent_ids(report_filter)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(parents))
     if not edition:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(parents))
         return {"edition": None, "total": total, "known": 0, "deciles": [], "most_deprived": {}}
     decile = geo.decile_query(Parent.postcode, edition, boundary).label("decile")
     found = dict(db.session.execute(
         sa.select(decile, sa.func.count()).select_from(parents)
         .join(Parent, Parent.id == parents.c.parent_id).group_by(decile)).all())
+    total = sum(found.values())  # every parent has a decile or None: no second count
     known = sum(count for key, count in found.items() if key is not None)
     return {
         "edition": edition, "total": total, "known": known, "unknown": total - known,

@@ -1,8 +1,20 @@
 """Report pages for the service lead, evaluators and facilitators, with CSV for every table."""
 
+from functools import lru_cache
+
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
-from flask_babel import format_decimal, format_percent
+from babel.numbers import parse_pattern
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,11 +26,12 @@ from pairs_group.groups.models import Group, Venue, group_facilitator
 from pairs_group.navigation import add_staff_link
 from pairs_group.reports import (
     attendance,
-    charts,
+    cache,
     completeness,
     exports,
     instruments,
     outcomes,
+    paging,
     reach,
 )
 from pairs_group.reports.cli import export_command, report_command
@@ -30,7 +43,6 @@ bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
 READERS = (Role.ADMIN, Role.EVALUATOR, Role.FACILITATOR)
 EXPORTERS = (Role.ADMIN, Role.EVALUATOR)
-PAGE_ROWS = 200  # longer tables are shown in part on the page and whole in their CSV
 SECTIONS = {
     "attendance": _l("Attendance"), "outcomes": _l("Outcomes"), "reach": _l("Reach"),
     "completeness": _l("Data completeness"),
@@ -38,18 +50,20 @@ SECTIONS = {
 
 
 def visible_groups():
-    """Admins and evaluators see every group; a facilitator sees the groups she runs."""
-    query = sa.select(Group).order_by(Group.first_session_at.desc())
+    """Admins and evaluators see every group; a facilitator sees the groups she runs.
+    Just the columns the filter needs (every group of the borough, on every report page)."""
+    query = (sa.select(Group.id, Group.name, Group.venue_id)
+             .order_by(Group.first_session_at.desc()))
     if current_user.role == Role.FACILITATOR:
         query = query.join(group_facilitator).where(
             group_facilitator.c.staff_user_id == current_user.id)
-    return db.session.scalars(query).all()
+    return db.session.execute(query).all()
 
 
 def read_filter():
     """The filter form from the query string, and the filter it gives (None when invalid)."""
     groups = visible_groups()
-    venues = db.session.scalars(sa.select(Venue).order_by(Venue.name)).all()
+    venues = db.session.execute(sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
     if current_user.role == Role.FACILITATOR:
         venues = [v for v in venues if v.id in {g.venue_id for g in groups}]
     form = FilterForm(request.args, groups=groups, venues=venues)
@@ -61,52 +75,68 @@ def read_filter():
     return form, report_filter
 
 
-def render_section(section, build):
+def render_section(section, build, cached=True):
+    """The section's page: its figures from `build(report_filter, pages)`, through this
+    process's cache unless `cached` is False."""
     form, report_filter = read_filter()
-    data = build(report_filter) if report_filter else None
+    data = worked_out_at = None
+    if report_filter is not None:
+        pages = paging.asked_pages(request.args)
+        if cached:
+            data, worked_out_at = cache.section_figures(section, report_filter, pages, build)
+        else:
+            data = build(report_filter, pages)
     return render_template(f"reports/{section}.html", form=form, data=data, section=section,
-                           sections=SECTIONS, query=request.args.to_dict(),
-                           page_rows=PAGE_ROWS, instruments=instruments,
-                           status_labels=attendance.STATUS_LABELS,
+                           sections=SECTIONS, query=paging.without_pages(request.args),
+                           worked_out_at=worked_out_at, page_links=page_links,
+                           instruments=instruments, status_labels=attendance.STATUS_LABELS,
+                           status_keys=attendance.STATUS_KEYS,
                            can_export=current_user.role in EXPORTERS)
+
+
+def page_links(table, page, label):
+    """The NHS.UK pagination component's options for one paged table: this page, filters and
+    the other tables' pages kept in the links."""
+    def link(number):
+        if number is None:
+            return {"href": None}
+        args = {**request.args.to_dict(), paging.PAGE_ARGS[table]: number}
+        return {"href": url_for(request.endpoint, **args, _anchor=table),
+                "labelText": _("Page %(number)d of %(count)d", number=number, count=page.count)}
+
+    return {"previous": {**link(page.previous), "text": _("Previous")},
+            "next": {**link(page.next), "text": _("Next")}, "ariaLabel": label}
 
 
 @bp.get("/")
 @staff_required(*READERS)
 def show_attendance():
-    def build(f):
-        data = attendance.summary(f, PAGE_ROWS)
-        data["chart"] = charts.year_bars(data["by_financial_year"])
-        return data
-    return render_section("attendance", build)
+    return render_section("attendance", attendance.section_page)
 
 
 @bp.get("/outcomes")
 @staff_required(*READERS)
 def show_outcomes():
-    def build(f):
-        data = outcomes.summary(f, PAGE_ROWS)
-        data["chart"] = charts.outcome_bars(data["rows"])
-        return data
-    return render_section("outcomes", build)
+    return render_section("outcomes", outcomes.section_page)
 
 
 @bp.get("/reach")
 @staff_required(*READERS)
 def show_reach():
-    return render_section("reach", reach.summary)
+    return render_section("reach", lambda f, _pages: reach.summary(f))
 
 
 @bp.get("/completeness")
 @staff_required(*READERS)
 def show_completeness():
-    return render_section("completeness", lambda f: completeness.summary(f, PAGE_ROWS))
+    return render_section("completeness", completeness.section_page)
 
 
 @bp.get("/exports")
 @staff_required(*EXPORTERS)
 def show_exports():
-    return render_section("exports", lambda f: {"files": list(exports.export_files(f))})
+    return render_section("exports", lambda f, _pages: {"files": list(exports.export_files(f))},
+                          cached=False)
 
 
 def csv_response(name, lines):
@@ -142,29 +172,50 @@ def download_export(name):
     return csv_response(name, lines())
 
 
+@lru_cache(maxsize=16)
+def _pattern(text):
+    """A number pattern parsed once (Babel parses it again on every format_* call: ~50 us,
+    thousands of times on a report page)."""
+    return parse_pattern(text)
+
+
+def _formatted(value, pattern):
+    """As flask_babel.format_percent/format_decimal would write it, in the reader's language."""
+    return pattern.apply(value, get_locale())
+
+
 def percent(value, digits=1):
     """A proportion as a percentage in the reader's language; a dash when there is none."""
     if value is None:
         return "–"
-    return format_percent(value, format="#,##0." + "0" * digits + "%") if digits else \
-        format_percent(value)
+    return _percent_text(value, digits, get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _percent_text(value, digits, locale):
+    """Remembered: a cached report page shows the same figures to every reader."""
+    pattern = _pattern("#,##0." + "0" * digits + "%") if digits else \
+        locale.percent_formats[None]
+    return pattern.apply(value, locale)
 
 
 def number(value, digits=2):
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0." + "0" * digits) if digits else \
-        format_decimal(value)
+    pattern = _pattern("#,##0." + "0" * digits) if digits else \
+        get_locale().decimal_formats[None]
+    return _formatted(value, pattern)
 
 
 def p_value(value):
     if value is None:
         return "–"
-    return "< 0.001" if value < 0.001 else format_decimal(value, format="0.000")
+    return "< 0.001" if value < 0.001 else _formatted(value, _pattern("0.000"))
 
 
 def init_app(app):
     app.register_blueprint(bp)
+    cache.init_app(app)
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
                                  report_p=p_value)
     add_staff_link("reports.show_attendance", _l("Reports"), READERS, order=80)

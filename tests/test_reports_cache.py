@@ -1,0 +1,132 @@
+"""Report pages keep their figures between views, and never show figures older than the data:
+any write to what the reports read bumps one generation number, seen by every app process."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from pairs_group.attendance.models import Attendance, AttendanceStatus
+from pairs_group.audit.service import record
+from pairs_group.db import db
+from pairs_group.reports import paging
+from pairs_group.reports.cache import EXTENSION, current_generation
+from tests import factories, reports_factories
+from tests.conftest import staff_sign_in
+from tests.pages import get_page
+
+ATTENDED = re.compile(r"Attended (\d+) of (\d+)")
+
+
+@pytest.fixture
+def group(app):
+    return reports_factories.group_with_data(name="Brixton autumn")
+
+
+def attended_on_page(client):
+    """(attended, marks) from the attendance page's "All sessions" figures."""
+    found = ATTENDED.search(get_page(client, "/staff/reports/").text)
+    return int(found[1]), int(found[2])
+
+
+def a_mark_not_attended():
+    return db.session.scalars(sa.select(Attendance).where(
+        Attendance.status == AttendanceStatus.DID_NOT_ATTEND).limit(1)).one()
+
+
+def test_a_second_view_uses_the_figures_worked_out_for_the_first(app, client, sign_in, group):
+    sign_in("evaluator")
+    first = get_page(client, "/staff/reports/")
+    assert "Figures worked out at" in first.text
+    cached = app.extensions[EXTENSION]
+    assert len(cached) == 1
+    get_page(client, "/staff/reports/")
+    assert len(cached) == 1
+    get_page(client, "/staff/reports/?language=pt")
+    assert len(cached) == 2
+
+
+def test_marking_attendance_shows_on_the_next_report_page_at_once(client, sign_in, group):
+    sign_in("evaluator")
+    attended, marks = attended_on_page(client)
+    a_mark_not_attended().status = AttendanceStatus.ATTENDED
+    db.session.commit()
+    assert attended_on_page(client) == (attended + 1, marks)
+
+
+def test_bulk_statements_through_the_session_bump_the_generation_once(app, group):
+    mark = a_mark_not_attended()
+    before = current_generation()
+    db.session.execute(sa.delete(Attendance).where(Attendance.id == mark.id))
+    db.session.execute(sa.insert(Attendance), [{
+        "enrolment_id": mark.enrolment_id, "session_id": mark.session_id,
+        "status": AttendanceStatus.ATTENDED, "reason": "", "version": 1}])
+    db.session.commit()
+    assert current_generation() == before + 1
+
+
+def test_an_audit_event_or_a_rolled_back_change_leaves_the_figures_as_they_were(app, group):
+    before = current_generation()
+    record("export", None, file="report.json", kind="report")
+    db.session.commit()
+    assert current_generation() == before
+    a_mark_not_attended().status = AttendanceStatus.ATTENDED
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert current_generation() == before
+
+
+def test_two_app_processes_sharing_one_database_see_each_others_changes(make_app, group):
+    """Two app instances on one SQLite file stand for two gunicorn workers: each has its own
+    cache, and a mark saved through one shows on the other's next page."""
+    reader, writer = make_app(), make_app()
+    client = reader.test_client()
+    with reader.app_context():
+        evaluator = factories.make_staff(role="evaluator")
+        db.session.commit()
+        staff_sign_in(client, evaluator)
+    attended, marks = attended_on_page(client)
+    assert attended_on_page(client) == (attended, marks)  # now from the reader's cache
+    with writer.app_context():
+        a_mark_not_attended().status = AttendanceStatus.ATTENDED
+        db.session.commit()
+    assert attended_on_page(client) == (attended + 1, marks)
+
+
+def test_csv_downloads_are_worked_out_afresh_even_when_the_page_is_cached(client, sign_in,
+                                                                         group):
+    """A write around the session (a bare connection) is not seen by the page's cache, but the
+    CSV, like the JSON report and the exports, never uses it."""
+    sign_in("evaluator")
+    attended, marks = attended_on_page(client)
+    mark = a_mark_not_attended()
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(Attendance).where(Attendance.id == mark.id)
+                           .values(status="ATTENDED"))
+    assert attended_on_page(client) == (attended, marks)
+    rows = client.get("/staff/reports/attendance/overall.csv").get_data(as_text=True)
+    assert rows.splitlines()[1].split(",")[:1] == [str(attended + 1)]
+
+
+def page_counts(page):
+    return re.findall(r"Page (\d+) of (\d+)", page.text)
+
+
+def test_long_tables_show_a_page_at_a_time_with_links_that_keep_the_filter(
+        monkeypatch, client, sign_in, group):
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    reports_factories.group_with_data(name="Brixton winter", seed=2)
+    reports_factories.group_with_data(name="Brixton spring", seed=3)
+    sign_in("evaluator")
+    page = get_page(client, "/staff/reports/?start=2000-01-01")
+    groups, sessions = page_counts(page)[0::2]  # each table: "page X of Y", then its next link
+    assert groups == ("1", "2") and sessions[0] == "1" and int(sessions[1]) > 2
+    assert "groups-page=2" in page.html and "sessions-page=2" in page.html
+    assert "start=2000-01-01" in page.html.split("sessions-page=2")[0].rsplit("href=", 1)[1]
+    second = get_page(client, "/staff/reports/?start=2000-01-01&groups-page=2&sessions-page=2")
+    assert page_counts(second)[0] == ("2", "2") and "Previous" in second.text
+    past_the_end = get_page(client, "/staff/reports/?groups-page=99")
+    assert page_counts(past_the_end)[0] == ("2", "2")
+    rows = client.get("/staff/reports/attendance/groups.csv").get_data(as_text=True)
+    assert len(rows.splitlines()) == 1 + 3  # the CSV has every group
