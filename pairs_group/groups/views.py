@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from pairs_group.audit.service import record
@@ -72,7 +73,8 @@ def new_group():
         db.session.flush()
         record("group.create", group, sessions=len(group.sessions))
         db.session.commit()
-        flash(_("Group created with %(count)d sessions.", count=len(group.sessions)), "success")
+        flash(ngettext("Group created with %(num)d session.",
+                       "Group created with %(num)d sessions.", len(group.sessions)), "success")
         return redirect(url_for("groups.show_group", group_id=group.id))
     return render_template("groups/new.html", form=form)
 
