@@ -44,7 +44,9 @@ def report_verdicts(run):
     peak_tenth = max(f["peak_bytes"] for f in tenth.values())
     return [
         {"check": f"{run['database']} report over {run['seeded']['dyads']} dyads < 1 s",
-         "value": f"{run['json_report_seconds']} s", "ok": run["json_report_seconds"] < 1},
+         "value": f"{run['json_report_seconds']} s (best of "
+                  f"{', '.join(map(str, run.get('json_report_runs', [])))})",
+         "ok": run["json_report_seconds"] < 1},
         {"check": f"{run['database']} export memory flat (peak at full size <= 2 x peak at "
                   "a tenth)",
          "value": f"{peak_full / 2**20:.1f} MB vs {peak_tenth / 2**20:.1f} MB",
