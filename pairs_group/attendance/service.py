@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -67,7 +68,14 @@ def todays_sessions(staff, now: datetime):
 
 
 def day_end(session: GroupSession):
-    return london_day_bounds(london_today(session.starts_at))[1]
+    return _london_day_end(session.starts_at)
+
+
+@lru_cache(maxsize=4096)
+def _london_day_end(moment):
+    """The end of the London day a moment falls on (a register asks for every earlier session
+    of every family on it)."""
+    return london_day_bounds(london_today(moment))[1]
 
 
 def is_expected(enrolment: Enrolment, session: GroupSession):
