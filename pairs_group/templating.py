@@ -32,7 +32,7 @@ def _static_url(filename):
     try:
         version = _fingerprint(str(path), path.stat().st_mtime)
     except OSError:
-        return url_for("static", filename=filename, v="missing")
+        version = "missing"
     return url_for("static", filename=filename, v=version)
 
 

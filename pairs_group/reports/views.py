@@ -179,38 +179,34 @@ def _pattern(text):
     return parse_pattern(text)
 
 
-def _formatted(value, pattern):
-    """As flask_babel.format_percent/format_decimal would write it, in the reader's language."""
-    return pattern.apply(value, get_locale())
+@lru_cache(maxsize=4096)
+def _formatted(value, pattern, locale):
+    """As flask_babel.format_percent/format_decimal would write it in this locale; remembered,
+    because a cached report page shows the same figures to every reader."""
+    return _pattern(pattern).apply(value, locale)
 
 
 def percent(value, digits=1):
     """A proportion as a percentage in the reader's language; a dash when there is none."""
     if value is None:
         return "–"
-    return _percent_text(value, digits, get_locale())
-
-
-@lru_cache(maxsize=4096)
-def _percent_text(value, digits, locale):
-    """Remembered: a cached report page shows the same figures to every reader."""
-    pattern = _pattern("#,##0." + "0" * digits + "%") if digits else \
-        locale.percent_formats[None]
-    return pattern.apply(value, locale)
+    locale = get_locale()
+    pattern = "#,##0." + "0" * digits + "%" if digits else locale.percent_formats[None].pattern
+    return _formatted(value, pattern, locale)
 
 
 def number(value, digits=2):
     if value is None:
         return "–"
-    pattern = _pattern("#,##0." + "0" * digits) if digits else \
-        get_locale().decimal_formats[None]
-    return _formatted(value, pattern)
+    locale = get_locale()
+    pattern = "#,##0." + "0" * digits if digits else locale.decimal_formats[None].pattern
+    return _formatted(value, pattern, locale)
 
 
 def p_value(value):
     if value is None:
         return "–"
-    return "< 0.001" if value < 0.001 else _formatted(value, _pattern("0.000"))
+    return "< 0.001" if value < 0.001 else _formatted(value, "0.000", get_locale())
 
 
 def init_app(app):
