@@ -58,8 +58,21 @@ def forget_signed_in_person():
     """Render as if signed out: the person is not loaded (or reloaded after a rollback) from
     the database, and nothing personal appears on an error page."""
     manager = getattr(current_app, "login_manager", None)
-    if manager is not None:
+    if manager is not None and "person_before_error" not in g:
+        g.person_before_error = ("_login_user" in g, g.get("_login_user"))
         g._login_user = manager.anonymous_user()
+
+
+def restore_signed_in_person(_error=None):
+    """After the response: put back whoever was loaded (or no one), for anything that runs
+    several requests in one application context, as tests do."""
+    loaded, person = g.pop("person_before_error", (None, None))
+    if loaded is None:
+        return
+    if loaded:
+        g._login_user = person
+    else:
+        g.pop("_login_user", None)
 
 
 def wants_json():
@@ -102,6 +115,7 @@ def handle_unexpected(error):
 
 
 def init_app(app):
+    app.teardown_request(restore_signed_in_person)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_down)
