@@ -18,7 +18,7 @@ ENVIRONMENT_SETTINGS = {
     "TWILIO_MESSAGING_SERVICE_SID": str,
     "TWILIO_API_BASE_URL": str,
     "NOTIFY_API_KEY": str,
-    "TRUST_PROXY_HEADERS": bool,
+    "TRUST_PROXY_HEADERS": lambda raw: proxy_hops(raw),
     "STAFF_IDLE_MINUTES": int,
     "STAFF_TOTP_REQUIRED_FOR_ADMINS": bool,
     "RETENTION_MONTHS": int,
@@ -27,6 +27,22 @@ ENVIRONMENT_SETTINGS = {
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the app; the message says what to change."""
+
+
+def proxy_hops(value):
+    """How many proxies in front of the app set X-Forwarded-*: a number, or the older
+    true/false (true is one)."""
+    if isinstance(value, bool) or value is None:
+        return int(bool(value))
+    word = str(value).strip().lower()
+    if word in {"", "false", "no", "off"}:
+        return 0
+    if word in {"true", "yes", "on"}:
+        return 1
+    if word.isdigit() and int(word) <= 10:
+        return int(word)
+    raise ConfigError(f"TRUST_PROXY_HEADERS must be the number of proxies in front of the app "
+                      f"(0, 1, 2 ...) or true/false, not {str(value)[:40]!r}.")
 
 
 def defaults(instance_path):
