@@ -1,5 +1,6 @@
-"""Redis away: parents and staff still sign in, limits hold in each process's memory with a
-logged warning, /healthz says "degraded" (200), and the limits go back to Redis by themselves."""
+"""Redis away: parents and staff still sign in and answer, limits hold in each process's memory
+with a logged warning, /healthz says "degraded" (200), and the limits go back to Redis by
+themselves."""
 
 import logging
 import uuid
@@ -7,10 +8,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+import sqlalchemy as sa
 
 from pairs_group.db import db
+from pairs_group.questionnaires.models import Answer
 from tests import factories
-from tests.account_factories import last_code, make_parent
+from tests.account_factories import family_in_group, last_code
 from tests.resources import redis_url, wait_for
 from tests.tcp_proxy import TcpProxy
 
@@ -45,9 +48,10 @@ def test_redis_away_people_still_sign_in_limits_hold_and_come_back(
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=proxied,
                    RATELIMIT_KEY_PREFIX=prefix, ACCOUNT_CODES_PER_NUMBER="3 per hour")
     with app.app_context():
-        parent, staff = make_parent(), factories.make_staff("facilitator")
+        (parent, enrolment), staff = family_in_group(), factories.make_staff("facilitator")
         db.session.commit()
         mobile, email = parent.mobile, staff.email
+        questionnaire = f"/questionnaires/{enrolment.dyad_id}/prfq/pre"
     mum, nurse = app.test_client(), app.test_client()
     assert mum.get("/healthz").json == {"status": "ok", "database": "ok", "redis": "ok"}
     assert ask(mum, mobile) == 302 and keys_in(direct, prefix)
@@ -60,6 +64,9 @@ def test_redis_away_people_still_sign_in_limits_hold_and_come_back(
         code = last_code(mobile)
     assert mum.post("/sign-in/code", data={"code": code}).status_code == 302
     assert mum.get("/my-account").status_code == 200
+    assert mum.post(questionnaire + "/", data={}).status_code == 302
+    answered = {f"item-{n}": "5" for n in range(1, 6)}
+    assert mum.post(questionnaire + "/section/1", data=answered).status_code == 302
     signed_in = nurse.post("/staff/sign-in", data={"email": email,
                                                    "password": factories.STAFF_PASSWORD})
     assert signed_in.status_code == 302
@@ -75,6 +82,8 @@ def test_redis_away_people_still_sign_in_limits_hold_and_come_back(
     assert wait_for(lambda: ask(mum, next(others)) == 302
                     and len(keys_in(direct, prefix)) > before, seconds=60)
     assert "Redis is back: rate limits are shared again" in caplog.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 5
     store = redis.Redis.from_url(direct)
     store.delete(*keys_in(direct, prefix))
     store.close()
