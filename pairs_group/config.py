@@ -130,7 +130,8 @@ def read_environment(environ=None):
 
 
 def development_address(environ=None):
-    """Where `make run` serves (it passes PORT on to every command it runs)."""
+    """Where the development server serves: `make run` gives it PORT (5000 unless set); a
+    command run beside it with the same PORT links to the same place."""
     environ = os.environ if environ is None else environ
     port = (environ.get("PORT") or "").strip()
     return f"http://127.0.0.1:{port if port.isdigit() else 5000}"
