@@ -34,7 +34,9 @@ def load_configuration(app, config):
     if config:
         app.config.from_mapping(config)
     app.config.setdefault("MIGRATIONS_DIR", str(PROJECT_ROOT / "migrations"))
+    settings.check_environment_name(app)
     settings.ensure_secret_key(app)
+    settings.require_public_address(app)
     settings.apply_production_defaults(app)
 
 

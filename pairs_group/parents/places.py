@@ -11,6 +11,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus
 from pairs_group.parents.models import (
@@ -247,4 +248,4 @@ def offer_link(offer):
     """The link texted with an offer (built without a request: the cron sends offers too)."""
     token = make_token(offer.enrolment.dyad.parent_id, "offer", offer=offer.id)
     path = current_app.url_map.bind("").build("parents.answer_offer", {"token": token})
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    return public_base_url() + path
