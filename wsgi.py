@@ -4,6 +4,7 @@ import sys
 
 from pairs_group import create_app
 from pairs_group.config import ConfigError
+from pairs_group.startup import refuse_to_serve
 
 try:
     app = create_app()
@@ -12,3 +13,4 @@ except ConfigError as error:
     # failed to boot": the master stops instead of restarting the worker for ever.
     print(f"PAIRS Group cannot start: {error}", file=sys.stderr)
     sys.exit(3)
+refuse_to_serve(app)

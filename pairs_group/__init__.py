@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from pairs_group import config as settings
+from pairs_group import startup
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,7 @@ def create_app(config=None):
         static_folder="../static",
     )
     load_configuration(app, config)
+    app.cli = startup.CheckedCommands(app)
     init_extensions(app)
     register_features(app)
     return app
