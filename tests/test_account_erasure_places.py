@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import g
 
-from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db, utcnow
 from pairs_group.parents.consents import record_consent
 from pairs_group.parents.models import (
@@ -21,36 +20,14 @@ from pairs_group.parents.models import (
 from pairs_group.privacy.service import apply_retention
 from pairs_group.sms.models import OutboxMessage
 from tests import factories
-from tests.account_factories import sign_in_parent, valid_mobile
+from tests.account_factories import (
+    group_under_way,
+    next_session,
+    sign_in_parent,
+    valid_mobile,
+)
 from tests.conftest import staff_sign_in
 from tests.pages import get_page
-
-
-def group_under_way(waiting=1):
-    """A group of two places that began a fortnight ago: Maria and Joy have the places (both
-    came to the first session), others wait."""
-    facilitator = factories.make_staff("facilitator")
-    group = factories.make_group(first_day=date.today() - timedelta(days=14), capacity=2,
-                                 facilitators=[facilitator])
-    maria, joy = (factories.make_dyad(name=name, mobile=valid_mobile()) for name in ("Maria",
-                                                                                       "Joy"))
-    places = [factories.enrol(maria, group), factories.enrol(joy, group)]
-    db.session.flush()
-    for enrolment in places:
-        enrolment.enrolled_at = utcnow() - timedelta(days=20)
-        db.session.add(Attendance(enrolment=enrolment, session_id=group.sessions[0].id,
-                                  status=AttendanceStatus.ATTENDED))
-    queue = [factories.enrol(factories.make_dyad(name=f"Waiting {n}", language="pt",
-                                                 mobile=valid_mobile()), group,
-                             status=EnrolmentStatus.WAITING) for n in range(waiting)]
-    record_consent(maria.parent, ConsentKind.EVALUATION, True)
-    record_consent(maria.parent, ConsentKind.SMS, True)
-    db.session.commit()
-    return facilitator, group, places[0], queue
-
-
-def next_session(group):
-    return next(s for s in group.sessions if s.starts_at > utcnow() + timedelta(hours=2))
 
 
 def as_next_person():
