@@ -198,12 +198,13 @@ def expire_offers(now=None):
 
 
 def withdraw_enrolment(enrolment, now=None):
-    """She leaves a group (or its waiting list); a freed place is offered to the next parent."""
-    was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
+    """She leaves a group (or its waiting list); a freed place, hers or one held for her by an
+    offer, is offered to the next parent."""
+    held_a_place = enrolment.status == EnrolmentStatus.ENROLLED or open_offer(enrolment)
     enrolment.status, enrolment.ended_at = EnrolmentStatus.WITHDRAWN, now or utcnow()
     _close_open_offers(enrolment, OfferStatus.DECLINED)
     db.session.flush()
-    return offer_free_places(enrolment.group_id, now) if was_enrolled else []
+    return offer_free_places(enrolment.group_id, now) if held_a_place else []
 
 
 def move_to_group(enrolment, group):

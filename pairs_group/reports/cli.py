@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask_babel import force_locale
 
 from pairs_group.audit.service import record
@@ -14,7 +15,7 @@ from pairs_group.cli_params import DAY, check_day_order, os_problem
 from pairs_group.db import db
 from pairs_group.groups.models import Group, Venue
 from pairs_group.i18n import LANGUAGES
-from pairs_group.reports import exports
+from pairs_group.reports import exports, sharing
 from pairs_group.reports.filters import ReportFilter
 from pairs_group.reports.service import json_report
 
@@ -90,20 +91,41 @@ def write_files(directory, files):
 @with_filters
 @click.option("--force", is_flag=True,
               help="Write into a folder that is not empty, replacing files of the same names.")
-def export_command(directory, force, **filters):
+@click.option("--for-sharing", is_flag=True,
+              help="For sharing outside the team: coarsen or suppress postcode, deprivation, "
+                   "ethnic group, language and group so every combination has k dyads.")
+@click.option("--k", "k", type=click.IntRange(min=2), default=None,
+              help="Smallest number of dyads per combination with --for-sharing "
+                   "(default: the EXPORT_SHARING_K setting, 5).")
+def export_command(directory, force=False, for_sharing=False, k=None, **filters):
     """Write the pseudonymised CSV files and their codebook into DIRECTORY (a new or empty
     folder, unless --force)."""
     report_filter = make_filter(**filters)
-    files = exports.export_files(report_filter)
+    files, kind = export_files_for(report_filter, for_sharing, k)
     replaced = files_to_replace(directory, files, force)
     write_files(directory, files)
     for name in files:
-        record("export", None, file=name, kind="pseudonymised", via="cli",
+        record("export", None, file=name, kind=kind, via="cli",
                filters=report_filter.describe())
     db.session.commit()
     click.echo(f"Wrote {len(files)} files to {directory}.")
     if replaced:
         click.echo(f"Replaced {len(replaced)} file(s) that were there: {', '.join(replaced)}.")
+
+
+def export_files_for(report_filter, for_sharing, k):
+    """The files and the kind of export the audit log records."""
+    if k is not None and not for_sharing:
+        raise click.UsageError("--k only applies with --for-sharing.")
+    if not for_sharing:
+        return exports.export_files(report_filter), "pseudonymised"
+    k = k or current_app.config.get("EXPORT_SHARING_K", 5)
+    try:
+        return sharing.shared_export_files(report_filter, k), f"shared (k={k})"
+    except sharing.TooFewToShare as error:
+        raise click.ClickException(
+            f"Only {error.args[0]} dyads match: fewer than k={k}, so nothing can be shared "
+            "without singling someone out.") from error
 
 
 @click.command("report")
