@@ -5,20 +5,28 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test setup assets translations database demo bench lint clean
+.PHONY: run test setup dev-tools assets translations database demo bench lint clean
 
+# PORT goes to the app too: in development, links in texts point at the port being served.
 run: setup database demo
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop). Texts are printed here and kept in instance/sms-outbox.jsonl."
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: setup dev-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# What the app needs to run; the test and lint tools (pytest, Playwright, ruff...) come with dev-tools.
 setup: $(VENV)/.installed node_modules/.installed assets translations
+
+dev-tools: $(VENV)/.dev-installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
@@ -50,11 +58,11 @@ database: setup
 demo: database
 	$(FLASK) demo
 
-bench: setup
+bench: setup dev-tools
 	command -v wrk >/dev/null || apt-get install -y wrk || echo "no wrk: using the Python load generator"
 	$(BIN)/python -m bench
 
-lint: setup
+lint: setup dev-tools
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -ll -c pyproject.toml -r pairs_group
 

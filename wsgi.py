@@ -1,5 +1,16 @@
 """The WSGI entry point: `flask --app wsgi ...` and `gunicorn wsgi:app`."""
 
-from pairs_group import create_app
+import sys
 
-app = create_app()
+from pairs_group import create_app
+from pairs_group.config import ConfigError
+from pairs_group.startup import refuse_to_serve
+
+try:
+    app = create_app()
+except ConfigError as error:
+    # One line an operator can act on, not a traceback. Exit status 3 is gunicorn's "worker
+    # failed to boot": the master stops instead of restarting the worker for ever.
+    print(f"PAIRS Group cannot start: {error}", file=sys.stderr)
+    sys.exit(3)
+refuse_to_serve(app)

@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from pairs_group import config as settings
+from pairs_group import startup
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,7 @@ def create_app(config=None):
         static_folder="../static",
     )
     load_configuration(app, config)
+    app.cli = startup.CheckedCommands(app)
     init_extensions(app)
     register_features(app)
     return app
@@ -34,7 +36,9 @@ def load_configuration(app, config):
     if config:
         app.config.from_mapping(config)
     app.config.setdefault("MIGRATIONS_DIR", str(PROJECT_ROOT / "migrations"))
+    settings.check_environment_name(app)
     settings.ensure_secret_key(app)
+    settings.require_public_address(app)
     settings.apply_production_defaults(app)
 
 

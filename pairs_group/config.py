@@ -1,10 +1,69 @@
-"""Configuration: defaults, then instance/config.py, then environment variables."""
+"""Configuration: defaults, then instance/config.py, then environment variables.
 
+One order for every setting: a feature's own defaults are applied with `setdefault` after this,
+so they only fill in what neither instance/config.py nor the environment gave.
+"""
+
+import json
 import os
 import secrets
 from pathlib import Path
 
-# Environment variables read into the configuration, with the type each one is read as.
+from flask import current_app, has_request_context, request
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def flag(raw):
+    """on/off: 1, true, yes, on or 0, false, no, off (or empty)."""
+    word = raw.strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError("must be on or off (1/0, true/false, yes/no)")
+    return word in TRUE_WORDS
+
+
+def whole_number(raw):
+    """A whole number such as 24."""
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError("must be a whole number, e.g. 24") from None
+
+
+def decimal(raw):
+    """A number such as 0.04."""
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise ValueError("must be a number, e.g. 0.04") from None
+
+
+def proxy_count(raw):
+    """How many proxies in front of the app set X-Forwarded-*: 0, 1, 2 ..., or on/off as
+    before (on is one)."""
+    word = raw.strip().lower()
+    if word.isdigit() and int(word) <= 10:
+        return int(word)
+    try:
+        return int(flag(word))
+    except ValueError:
+        raise ValueError("must be the number of proxies in front of the app (0, 1, 2 ...) "
+                         "or on/off") from None
+
+
+def json_object(raw):
+    """A JSON object such as {"reminder": "template id"}."""
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise ValueError('must be a JSON object, e.g. {"reminder": "<template id>"}')
+    return found
+
+
+# Environment variables read into the configuration, with the reader for each one.
 ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
@@ -18,10 +77,24 @@ ENVIRONMENT_SETTINGS = {
     "TWILIO_MESSAGING_SERVICE_SID": str,
     "TWILIO_API_BASE_URL": str,
     "NOTIFY_API_KEY": str,
-    "TRUST_PROXY_HEADERS": lambda raw: proxy_hops(raw),
-    "STAFF_IDLE_MINUTES": int,
-    "STAFF_TOTP_REQUIRED_FOR_ADMINS": bool,
-    "RETENTION_MONTHS": int,
+    "TRUST_PROXY_HEADERS": proxy_count,
+    "STAFF_IDLE_MINUTES": whole_number,
+    "STAFF_SESSION_HOURS": whole_number,
+    "STAFF_TOTP_REQUIRED_FOR_ADMINS": flag,
+    "RETENTION_MONTHS": whole_number,
+    "SMS_OUTBOX_FILE": str,
+    "SMS_QUIET_HOURS": str,
+    "SMS_SEND_CONCURRENCY": whole_number,
+    "SMS_BATCH_SIZE": whole_number,
+    "SMS_MAX_ATTEMPTS": whole_number,
+    "SMS_RETRY_BASE_SECONDS": whole_number,
+    "SMS_CLAIM_TIMEOUT_SECONDS": whole_number,
+    "SMS_COST_PER_SEGMENT": decimal,
+    "SMS_HELP_PHONE": str,
+    "SMS_REQUIRE_CONSENT_RECORD": flag,
+    "NOTIFY_TEMPLATES": json_object,
+    "NOTIFY_CALLBACK_TOKEN": str,
+    "NOTIFY_API_BASE_URL": str,
 }
 
 
@@ -30,19 +103,14 @@ class ConfigError(RuntimeError):
 
 
 def proxy_hops(value):
-    """How many proxies in front of the app set X-Forwarded-*: a number, or the older
-    true/false (true is one)."""
+    """TRUST_PROXY_HEADERS as a number of proxies, whether instance/config.py or a test gave
+    True/False, a number or words."""
     if isinstance(value, bool) or value is None:
         return int(bool(value))
-    word = str(value).strip().lower()
-    if word in {"", "false", "no", "off"}:
-        return 0
-    if word in {"true", "yes", "on"}:
-        return 1
-    if word.isdigit() and int(word) <= 10:
-        return int(word)
-    raise ConfigError(f"TRUST_PROXY_HEADERS must be the number of proxies in front of the app "
-                      f"(0, 1, 2 ...) or true/false, not {str(value)[:40]!r}.")
+    try:
+        return proxy_count(str(value))
+    except ValueError as error:
+        raise ConfigError(f"TRUST_PROXY_HEADERS={value!r} {error}.") from None
 
 
 def defaults(instance_path):
@@ -51,7 +119,7 @@ def defaults(instance_path):
         "PAIRS_ENV": "development",
         "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "pairs.sqlite3"),
         "REDIS_URL": "",
-        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "PUBLIC_BASE_URL": "",  # development: the address being served (public_base_url)
         "SERVICE_NAME": "Together Time",
         "SMS_BACKEND": "",
         "TWILIO_API_BASE_URL": "",
@@ -71,17 +139,38 @@ def defaults(instance_path):
 
 
 def read_environment(environ=None):
-    """The settings given as environment variables, typed."""
+    """The settings given as environment variables, typed; a malformed one is a ConfigError
+    naming the variable (one line for the operator, not a traceback)."""
     environ = os.environ if environ is None else environ
     found = {}
-    for name, kind in ENVIRONMENT_SETTINGS.items():
+    for name, read in ENVIRONMENT_SETTINGS.items():
         if name in environ:
-            raw = environ[name]
-            if kind is bool:
-                found[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-            else:
-                found[name] = kind(raw)
+            try:
+                found[name] = read(environ[name])
+            except ValueError as error:
+                raise ConfigError(
+                    f"The environment variable {name}={environ[name]!r} {error}.") from None
     return found
+
+
+def development_address(environ=None):
+    """Where the development server serves: `make run` gives it PORT (5000 unless set); a
+    command run beside it with the same PORT links to the same place."""
+    environ = os.environ if environ is None else environ
+    port = (environ.get("PORT") or "").strip()
+    return f"http://127.0.0.1:{port if port.isdigit() else 5000}"
+
+
+def public_base_url():
+    """The address parents are sent to, without a trailing slash. PUBLIC_BASE_URL when set
+    (always, in production); in development the address this request came to, or outside a
+    request (a command, cron) the development server's address from PORT."""
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return development_address()
 
 
 def ensure_secret_key(app):
@@ -98,6 +187,22 @@ def ensure_secret_key(app):
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def check_environment_name(app):
+    """A mistyped PAIRS_ENV must not quietly mean development."""
+    if app.config["PAIRS_ENV"] not in ("development", "production"):
+        raise ConfigError(f"PAIRS_ENV={app.config['PAIRS_ENV']!r} must be development or "
+                          "production.")
+
+
+def require_public_address(app):
+    """Production links must not depend on a request's Host header: refuse to start without
+    PUBLIC_BASE_URL."""
+    if app.config["PAIRS_ENV"] == "production" and not app.config.get("PUBLIC_BASE_URL"):
+        raise ConfigError(
+            "PUBLIC_BASE_URL is not set. In production set it to the address parents use, "
+            "e.g. PUBLIC_BASE_URL=https://together-time.example.nhs.uk; see README.md.")
 
 
 def apply_production_defaults(app):

@@ -24,10 +24,10 @@ from pairs_group.questionnaires.demo import create_questionnaire_demo
 from pairs_group.times import london_today
 
 DEMO_STAFF = [
-    ("admin@demo.pairs.test", "Demo Admin", Role.ADMIN, "purple-otter-demo"),
-    ("facilitator@demo.pairs.test", "Demo Facilitator", Role.FACILITATOR,
+    ("admin@demo.example.org", "Demo Admin", Role.ADMIN, "purple-otter-demo"),
+    ("facilitator@demo.example.org", "Demo Facilitator", Role.FACILITATOR,
      "amber-heron-demo"),
-    ("evaluator@demo.pairs.test", "Demo Evaluator", Role.EVALUATOR, "silver-finch-demo"),
+    ("evaluator@demo.example.org", "Demo Evaluator", Role.EVALUATOR, "silver-finch-demo"),
 ]
 
 # (name, mobile, language, baby's name, baby's age in weeks; negative = due in that many weeks)

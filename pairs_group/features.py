@@ -1,6 +1,6 @@
 """The list of features the app is made of, lowest first (a feature imports only those above it)."""
 
-from pairs_group import access, backup, demo, health
+from pairs_group import access, backup, demo, health, run_due
 from pairs_group.account import views as account_views
 from pairs_group.attendance import views as attendance_views
 from pairs_group.audit import views as audit_views
@@ -47,5 +47,6 @@ ALL = [
     privacy_views,
     demo,
     backup,
+    run_due,
     access,
 ]

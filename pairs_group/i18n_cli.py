@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from babel import Locale, UnknownLocaleError
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "translations"
@@ -45,10 +46,32 @@ def compile_catalogues():
     pybabel("compile", "-d", str(CATALOGUES), "--statistics")
 
 
+def new_language(code):
+    """The code of a language Babel knows and that has no catalogue yet; anything else is a
+    one-line error (`pybabel init` would empty an existing catalogue without a word)."""
+    try:
+        locale = Locale.parse(code.strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError) as error:
+        raise click.BadParameter(f"{code!r} is not a language code Babel knows (e.g. ur, yo, "
+                                 "pt_BR)", param_hint="LANGUAGE") from error
+    code = str(locale)
+    if code == "en":
+        raise click.BadParameter("English is the language the strings are written in: it has no "
+                                 "catalogue", param_hint="LANGUAGE")
+    catalogue = CATALOGUES / code / "LC_MESSAGES" / "messages.po"
+    if catalogue.exists():
+        raise click.ClickException(
+            f"{code} already has a catalogue ({catalogue.relative_to(ROOT)}); nothing was "
+            "changed. New strings reach it with `flask --app wsgi translate update`.")
+    return code
+
+
 @translate_commands.command("init")
 @click.argument("language")
 def init(language):
     """Start a catalogue for a new LANGUAGE (a code such as ur or yo): the app offers every
-    language with a catalogue, named and directed (right to left or not) by Babel."""
+    language with a catalogue, named and directed (right to left or not) by Babel. A language
+    that already has a catalogue is refused."""
+    code = new_language(language)
     extract.callback()
-    pybabel("init", "-i", str(TEMPLATE), "-d", str(CATALOGUES), "-l", language)
+    pybabel("init", "-i", str(TEMPLATE), "-d", str(CATALOGUES), "-l", code)

@@ -70,20 +70,29 @@ def percent(value):
     return "" if value is None else format_percent(value)
 
 
+def _text(value):
+    """A label as text: a lazy string made plain, markup of ours (a lang="..." span) kept."""
+    return value if isinstance(value, Markup) else str(value)
+
+
 def choice_items(field):
     """A choice field's options as the items NHS.UK radios, checkboxes and selects take."""
     items = []
     for value, label, selected, render_kw in field.iter_choices():
-        item = {"value": value, "text": str(label), "checked": selected, "selected": selected}
+        item = {"value": value, "text": _text(label), "checked": selected, "selected": selected}
         if render_kw and render_kw.get("hint"):
-            item["hint"] = {"text": str(render_kw["hint"])}
+            item["hint"] = {"text": _text(render_kw["hint"])}
         if render_kw and render_kw.get("divider_before"):
-            items.append({"divider": str(render_kw["divider_before"])})
+            items.append({"divider": _text(render_kw["divider_before"])})
         items.append(item)
     return items
 
 
 def init_app(app):
+    # NHS.UK frontend's components end in .jinja, which Flask does not autoescape by default:
+    # a field's value would come back raw inside them. Every template escapes; markup passed
+    # as a component's "html" goes through its own |safe.
+    app.jinja_env.autoescape = True
     # ChainableUndefined is what NHS.UK frontend's Jinja components are written for.
     app.jinja_env.undefined = ChainableUndefined
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja")])

@@ -2,10 +2,14 @@
 
 import itertools
 import re
+from datetime import date, timedelta
 
 from flask import current_app
 
-from pairs_group.db import db
+from pairs_group.attendance.models import Attendance, AttendanceStatus
+from pairs_group.db import db, utcnow
+from pairs_group.parents.consents import record_consent
+from pairs_group.parents.models import ConsentKind, EnrolmentStatus
 from tests import factories
 
 _numbers = itertools.count(1000)
@@ -43,3 +47,30 @@ def sign_in_parent(client, parent, remember=False):
         "code": last_code(parent.mobile), **({"remember": "y"} if remember else {})})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def group_under_way(waiting=1):
+    """A group of two places that began a fortnight ago: Maria and Joy have the places (both
+    came to the first session), others wait."""
+    facilitator = factories.make_staff("facilitator")
+    group = factories.make_group(first_day=date.today() - timedelta(days=14), capacity=2,
+                                 facilitators=[facilitator])
+    maria, joy = (factories.make_dyad(name=name, mobile=valid_mobile()) for name in ("Maria",
+                                                                                       "Joy"))
+    places = [factories.enrol(maria, group), factories.enrol(joy, group)]
+    db.session.flush()
+    for enrolment in places:
+        enrolment.enrolled_at = utcnow() - timedelta(days=20)
+        db.session.add(Attendance(enrolment=enrolment, session_id=group.sessions[0].id,
+                                  status=AttendanceStatus.ATTENDED))
+    queue = [factories.enrol(factories.make_dyad(name=f"Waiting {n}", language="pt",
+                                                 mobile=valid_mobile()), group,
+                             status=EnrolmentStatus.WAITING) for n in range(waiting)]
+    record_consent(maria.parent, ConsentKind.EVALUATION, True)
+    record_consent(maria.parent, ConsentKind.SMS, True)
+    db.session.commit()
+    return facilitator, group, places[0], queue
+
+
+def next_session(group):
+    return next(s for s in group.sessions if s.starts_at > utcnow() + timedelta(hours=2))

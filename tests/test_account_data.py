@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import refresh
@@ -9,7 +10,7 @@ from pairs_group.account import erasure
 from pairs_group.account.models import SignInCode
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 from pairs_group.parents.consents import current_consent, record_consent
 from pairs_group.parents.models import Baby, ConsentKind, Dyad, Enrolment, Parent
 from pairs_group.sms.models import OutboxMessage
@@ -139,13 +140,19 @@ def test_deleting_without_evaluation_consent_erases_everything(app, client):
 
 def test_deleting_with_evaluation_consent_keeps_anonymised_attendance(app, client):
     parent, enrolment = signed_in_family(client, evaluation=True)
-    session = enrolment.group.sessions[0]
-    client.post(f"/my-account/groups/{enrolment.id}/sessions/{session.id}/cant-come",
-                data={"reason": "Maria's baby is ill"})
+    past, coming = enrolment.group.sessions[0], enrolment.group.sessions[1]
+    past.starts_at = utcnow() - timedelta(days=7)  # she already missed the first session
+    db.session.add(Attendance(enrolment=enrolment, session=past, reason="Maria's baby is ill",
+                              status=AttendanceStatus.CANCELLED_BY_PARENT))
+    db.session.commit()
+    client.post(f"/my-account/groups/{enrolment.id}/sessions/{coming.id}/cant-come",
+                data={"reason": "Clinic"})
     assert "keep your attendance" in get_page(client, "/my-account/delete").text
     client.post("/my-account/delete", data={"confirm": "y"})
     db.session.expire_all()
-    mark = db.session.scalar(sa.select(Attendance))
+    # The past mark stays without her words; the apology for a session to come goes with her.
+    [mark] = db.session.scalars(sa.select(Attendance)).all()
+    assert mark.session_id == past.id
     assert mark.status == AttendanceStatus.CANCELLED_BY_PARENT and mark.reason == ""
     kept = db.session.scalar(sa.select(Parent))
     assert kept.name == "" and kept.mobile.startswith("erased-") and kept.email is None

@@ -6,7 +6,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
-        "navigation", "health", "tokens", "limits"}
+        "navigation", "health", "tokens", "limits", "cli_params",
+        "startup"}
 # Lowest first: a feature may import only features before it in this list.
 LAYERS = ["audit", "geo", "auth", "groups", "parents", "sms", "attendance", "questionnaires",
           "reminders", "account", "privacy", "pages", "reports"]

@@ -9,7 +9,7 @@ from pairs_group.db import utcnow
 def test_the_demo_facilitator_has_a_session_today_with_families_to_mark(runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0  # twice changes nothing
-    facilitator = find_staff_by_email("facilitator@demo.pairs.test")
+    facilitator = find_staff_by_email("facilitator@demo.example.org")
     sessions = [s for s in todays_sessions(facilitator, utcnow()) if "running" in s.group.name]
     assert len(sessions) == 1
     rows = register_for(sessions[0])

@@ -1,9 +1,12 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from pairs_group import create_app
-from pairs_group.config import ConfigError, read_environment
+from pairs_group import PROJECT_ROOT, create_app
+from pairs_group.config import ENVIRONMENT_SETTINGS, ConfigError, read_environment
 
 
 def test_environment_overrides_are_read_with_their_types():
@@ -26,7 +29,8 @@ def test_development_generates_a_secret_key_once(monkeypatch, tmp_path):
 
 
 def test_production_cookies_are_secure(monkeypatch):
-    app = create_app({"PAIRS_ENV": "production", "SECRET_KEY": "x" * 32})
+    app = create_app({"PAIRS_ENV": "production", "SECRET_KEY": "x" * 32,
+                      "PUBLIC_BASE_URL": "https://pairs.example.nhs.uk", "SMS_BACKEND": "console"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
@@ -34,3 +38,162 @@ def test_production_cookies_are_secure(monkeypatch):
 def test_postgres_urls_use_psycopg_3():
     app = create_app({"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test"})
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+# --- one order for every setting: defaults, then instance/config.py, then the environment ---
+
+def app_with_instance_config(monkeypatch, tmp_path, text, **environ):
+    """create_app() exactly as wsgi.py calls it, with its own instance folder."""
+    import pairs_group
+
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text(text)
+    monkeypatch.setattr(pairs_group, "PROJECT_ROOT", tmp_path)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return create_app()
+
+
+def test_the_environment_beats_instance_config_for_sms_settings(monkeypatch, tmp_path):
+    app = app_with_instance_config(
+        monkeypatch, tmp_path,
+        'SMS_BACKEND = "notify"\nTWILIO_FROM_NUMBER = "+447700900001"\n'
+        'SMS_QUIET_HOURS = "22:00-07:00"\nNOTIFY_TEMPLATES = {"reminder": "from-instance"}\n'
+        'NOTIFY_CALLBACK_TOKEN = "from-instance"\nSMS_BATCH_SIZE = 50\n',
+        SMS_BACKEND="twilio", TWILIO_FROM_NUMBER="+447700900002", SMS_QUIET_HOURS="",
+        NOTIFY_TEMPLATES='{"reminder": "from-environment"}',
+        NOTIFY_CALLBACK_TOKEN="from-environment")
+    config = app.config
+    assert config["SMS_BACKEND"] == "twilio"
+    assert config["TWILIO_FROM_NUMBER"] == "+447700900002"
+    assert config["SMS_QUIET_HOURS"] == ""
+    assert config["NOTIFY_TEMPLATES"] == {"reminder": "from-environment"}
+    assert config["NOTIFY_CALLBACK_TOKEN"] == "from-environment"
+    assert config["SMS_BATCH_SIZE"] == 50  # instance/config.py beats the default (200)
+    assert config["SMS_MAX_ATTEMPTS"] == 4  # and the default fills in what neither gave
+
+
+# --- a malformed setting: one line naming it, not a traceback ---
+
+@pytest.mark.parametrize(("name", "raw"), [
+    ("RETENTION_MONTHS", "notanumber"), ("STAFF_IDLE_MINUTES", "x"),
+    ("TRUST_PROXY_HEADERS", "maybe"), ("SMS_COST_PER_SEGMENT", "cheap"),
+    ("NOTIFY_TEMPLATES", "[1, 2"),
+])
+def test_a_malformed_environment_variable_is_named(name, raw):
+    with pytest.raises(ConfigError, match=f"The environment variable {name}="):
+        read_environment({name: raw})
+
+
+def run_flask(*args, **environ):
+    """`flask --app wsgi ARGS` in a fresh process, as an operator types it."""
+    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_SETTINGS}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=PROJECT_ROOT,
+        env={**env, **environ}, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize(("environ", "named"), [
+    ({"RETENTION_MONTHS": "notanumber"}, "RETENTION_MONTHS='notanumber' must be a whole number"),
+    ({"STAFF_IDLE_MINUTES": "x"}, "STAFF_IDLE_MINUTES='x' must be a whole number"),
+    ({"PAIRS_ENV": "prod"}, "PAIRS_ENV='prod' must be development or production"),
+    ({"PAIRS_ENV": "production", "PUBLIC_BASE_URL": "https://pairs.example.nhs.uk",
+      "SMS_BACKEND": "console"}, "SECRET_KEY is not set"),
+    ({"PAIRS_ENV": "production", "SECRET_KEY": "x" * 32, "SMS_BACKEND": "console"},
+     "PUBLIC_BASE_URL is not set"),
+    ({"PAIRS_ENV": "production", "SECRET_KEY": "x" * 32,
+      "PUBLIC_BASE_URL": "https://pairs.example.nhs.uk"}, "No SMS provider is configured"),
+])
+def test_flask_refuses_a_bad_configuration_in_one_line(environ, named):
+    result = run_flask("routes", **environ)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("PAIRS Group cannot start: "), result.stderr
+    assert named in lines[0]
+
+
+def test_gunicorn_stops_with_one_line_in_production_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_SETTINGS}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind",
+         "127.0.0.1:0", "wsgi:app"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        timeout=120, check=False,
+        env={**env, "PAIRS_ENV": "production", "SMS_BACKEND": "console",
+             "PUBLIC_BASE_URL": "https://pairs.example.nhs.uk"})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "PAIRS Group cannot start: SECRET_KEY is not set." in result.stderr
+
+
+# --- production needs a real SMS provider and its public address ---
+
+PRODUCTION = {"PAIRS_ENV": "production", "SECRET_KEY": "x" * 32,
+              "PUBLIC_BASE_URL": "https://pairs.example.nhs.uk"}
+
+
+def test_production_without_an_sms_provider_refuses_to_start(monkeypatch):
+    monkeypatch.delenv("SMS_BACKEND", raising=False)
+    with pytest.raises(ConfigError, match="No SMS provider is configured"):
+        create_app({**PRODUCTION, "SMS_BACKEND": ""})
+    assert create_app({**PRODUCTION, "SMS_BACKEND": "console"})
+    assert create_app({**PRODUCTION, "SMS_BACKEND": "", "TWILIO_ACCOUNT_SID": "AC1",
+                       "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM_NUMBER": "+447700900001"})
+
+
+def test_production_without_a_public_address_refuses_to_start():
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL is not set"):
+        create_app({**PRODUCTION, "PUBLIC_BASE_URL": "", "SMS_BACKEND": "console"})
+
+
+def test_the_console_backend_never_writes_a_sign_in_code_in_production(make_app, tmp_path,
+                                                                         capsys):
+    from pairs_group.db import db
+    from pairs_group.sms.service import dispatch_due, queue_sms
+
+    outbox = tmp_path / "outbox.jsonl"
+    with make_app(**PRODUCTION, SMS_BACKEND="console", SMS_OUTBOX_FILE=str(outbox)).app_context():
+        queue_sms("sign_in_code", "code:1", to="+447700900123", language="en",
+                  context={"code": "424242"})
+        db.session.commit()
+        assert dispatch_due().statuses == {"sent": 1}
+    written = capsys.readouterr().out + outbox.read_text()
+    assert "sign_in_code" in written
+    assert "424242" not in written and "+447700900123" not in written
+
+
+# --- links follow the address the app is served on, in development ---
+
+def test_development_links_follow_the_served_address(make_app, monkeypatch):
+    from pairs_group.config import public_base_url
+
+    app = make_app(PUBLIC_BASE_URL="")
+    monkeypatch.setenv("PORT", "6100")
+    with app.app_context():
+        assert public_base_url() == "http://127.0.0.1:6100"  # a command or cron
+    with app.test_request_context("/", base_url="http://localhost:6123"):
+        assert public_base_url() == "http://localhost:6123"  # the page she is on
+    monkeypatch.delenv("PORT")
+    with app.app_context():
+        assert public_base_url() == "http://127.0.0.1:5000"
+    with make_app(PUBLIC_BASE_URL="https://pairs.example.nhs.uk/").test_request_context(
+            "/", base_url="http://evil.example.com"):
+        assert public_base_url() == "https://pairs.example.nhs.uk"
+
+
+def test_a_text_queued_from_a_command_links_to_the_port_make_run_serves(make_app,
+                                                                         monkeypatch):
+    from pairs_group.questionnaires.service import link_url
+    from tests.account_factories import make_parent
+
+    monkeypatch.setenv("PORT", "6100")
+    with make_app(PUBLIC_BASE_URL="").app_context():
+        parent = make_parent()
+        assert link_url(parent).startswith("http://127.0.0.1:6100/")
+
+
+def test_make_run_gives_its_port_to_the_app():
+    result = subprocess.run(["make", "-n", "run", "PORT=6100"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60, check=True)
+    serve = [line for line in result.stdout.splitlines() if " run --host" in line]
+    assert serve and "PORT=6100" in serve[0] and "--port 6100" in serve[0], result.stdout

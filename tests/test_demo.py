@@ -14,7 +14,7 @@ def counts():
 def test_demo_loads_once_and_prints_the_sign_ins(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "admin@demo.pairs.test" in result.output and "password:" in result.output
+    assert "admin@demo.example.org" in result.output and "password:" in result.output
     first = counts()
     assert first[1] >= 2 and first[2] >= 5
     assert runner.invoke(args=["demo"]).exit_code == 0

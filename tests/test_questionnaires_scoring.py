@@ -215,12 +215,15 @@ def test_a_service_file_in_instance_replaces_ours_without_code(make_app, tmp_pat
         assert instruments.score(mors, answers)["invasiveness"] == (11.0, True)
 
 
-def test_a_broken_service_file_stops_the_app_with_a_clear_message(make_app, tmp_path):
+def test_a_broken_service_file_is_never_replaced_by_ours_in_silence(make_app, tmp_path):
+    """The app is built (so `instruments check` can report the file: tests/test_cli_bad_input.py)
+    but nothing can use the instruments until the file is fixed."""
     folder = tmp_path / "instruments"
     folder.mkdir()
     (folder / "prfq.yaml").write_text("id: prfq\nversion: 1\n")
-    with pytest.raises(instruments.InstrumentError, match="prfq.yaml"):
-        make_app(INSTRUMENTS_DIR=str(folder))
+    app = make_app(INSTRUMENTS_DIR=str(folder))
+    with app.app_context(), pytest.raises(instruments.InstrumentError, match="prfq.yaml"):
+        instruments.get("prfq")
 
 
 def test_an_asq_service_file_with_cutoffs_works_out_the_zone(make_app, tmp_path):

@@ -257,5 +257,5 @@ def test_reset_two_factor_makes_her_set_up_a_new_app(runner):
 def test_the_demo_gives_its_admin_an_authenticator_key_to_add(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "otpauth://totp/Together%20Time:admin%40demo.pairs.test?secret=" in result.output
-    assert "users totp-code admin@demo.pairs.test" in result.output
+    assert "otpauth://totp/Together%20Time:admin%40demo.example.org?secret=" in result.output
+    assert "users totp-code admin@demo.example.org" in result.output

@@ -1,6 +1,11 @@
 """Deleting a parent's account: her personal data goes; attendance and scores stay, without
 anything that names her, only if she agreed to their use for evaluation.
 
+First her places end, as if she had left each group: a place she held (or an offer held for
+her) goes to the next parent waiting, her waiting-list entries go, and so do her marks for
+sessions not yet started, so no nameless row stays on a register. Her past attendance stays,
+counted in the reports as a withdrawn enrolment's.
+
 Other features take part without this module knowing them:
 - a table hanging from the parent (by foreign keys) is deleted, unless its Table.info says
   {"erasure": "keep_anonymised"}; columns with Column.info {"personal": True} are blanked then;
@@ -12,9 +17,12 @@ import sqlalchemy as sa
 
 from pairs_group.account import data, settings
 from pairs_group.account.models import SignInCode
+from pairs_group.attendance.models import Attendance
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
-from pairs_group.parents.models import Parent
+from pairs_group.groups.models import GroupSession, GroupStatus
+from pairs_group.parents.models import EnrolmentStatus, Parent
+from pairs_group.parents.places import withdraw_enrolment
 from pairs_group.sms.models import OutboxMessage
 
 # Kept (anonymised) when she agreed to evaluation use; a feature can add its tables by info.
@@ -84,9 +92,42 @@ def _in_erasure_order(found):
             if t.name in found and t.name not in ("parent", "baby")]
 
 
+def end_places(parent, now=None):
+    """Every group she is in or waiting for lets her go; returns the offers made to others."""
+    now, offers = now or utcnow(), []
+    for enrolment in [e for d in parent.dyads for e in d.enrolments if _still_to_come(e, now)]:
+        waiting = enrolment.status == EnrolmentStatus.WAITING
+        offers += withdraw_enrolment(enrolment, now)
+        record("enrolment.withdraw", enrolment, by="erasure")
+        _forget_future_marks(enrolment, now)
+        if waiting:
+            db.session.delete(enrolment)  # its offers and overrides go with it (ON DELETE)
+    db.session.flush()
+    return offers
+
+
+def _still_to_come(enrolment, now):
+    """A waiting-list entry, or a place in a group not yet over (a finished group's enrolment
+    stays as it was: she did take part)."""
+    if enrolment.status == EnrolmentStatus.WAITING:
+        return True
+    group = enrolment.group
+    over = group.status == GroupStatus.FINISHED or (
+        group.sessions and max(s.ends_at for s in group.sessions) <= now)
+    return enrolment.status == EnrolmentStatus.ENROLLED and not over
+
+
+def _forget_future_marks(enrolment, now):
+    """Her "can't come" for a session not yet started is no fact about the past."""
+    future = sa.select(GroupSession.id).where(GroupSession.starts_at > now)
+    db.session.execute(sa.delete(Attendance).where(
+        Attendance.enrolment_id == enrolment.id, Attendance.session_id.in_(future)))
+
+
 def erase_parent(parent, keep_anonymised=None):
     """Erase her account; returns {"kept": n, "deleted": n}. The caller commits."""
     keep = agreed_to_evaluation(parent) if keep_anonymised is None else keep_anonymised
+    end_places(parent)
     for hook in ERASURE_HOOKS:
         hook(parent, keep)
     db.session.flush()

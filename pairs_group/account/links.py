@@ -14,6 +14,7 @@ from flask import current_app, session, url_for
 from sqlalchemy.exc import IntegrityError
 
 from pairs_group.account.models import UsedLink
+from pairs_group.config import public_base_url
 from pairs_group.db import db
 from pairs_group.parents.models import Parent
 from pairs_group.tokens import BadToken, make_token, read_token
@@ -29,8 +30,7 @@ def purposes():
 def link_url(parent, purpose, **claims):
     """The full address to put in a text."""
     token = make_token(parent.id, purpose, n=secrets.token_hex(8), **claims)
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("account.follow_link", purpose=purpose, token=token)
+    return public_base_url() + url_for("account.follow_link", purpose=purpose, token=token)
 
 
 def _spend(token):

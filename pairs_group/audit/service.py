@@ -41,6 +41,14 @@ def record(action, target=None, **details):
     return event
 
 
+def record_shown(action, target=None, **details):
+    """Record that staff were shown a named parent's data, and commit it at once (a page view
+    changes nothing else). Call it after rendering: a commit expires every loaded row, and the
+    page would then load them again one at a time."""
+    record(action, target, **details)
+    db.session.commit()
+
+
 def register_actor_namer(kind, namer):
     ACTOR_NAMERS[kind] = namer
 

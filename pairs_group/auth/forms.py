@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
+from pairs_group.auth.emails import StaffEmail
 from pairs_group.forms import Form
 
 
@@ -11,7 +12,7 @@ class StaffSignInForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address")),
-                    Email(_l("Enter an email address like name@nhs.net")),
+                    StaffEmail(_l("Enter an email address like name@nhs.net")),
                     Length(max=254)],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )

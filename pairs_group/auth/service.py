@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from pairs_group.audit.service import record
 from pairs_group.auth import passwords, totp
+from pairs_group.auth.emails import staff_email_problem
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
 
@@ -33,6 +34,9 @@ def authenticate_staff(email, password):
 def create_staff_user(email, password, role, name=""):
     """A new staff account; the caller commits."""
     email = email.strip().lower()
+    problem = staff_email_problem(email)
+    if problem:
+        raise AccountError(f"{email!r} is not an email address the sign-in page accepts: {problem}")
     problem = passwords.password_problem(password, email)
     if problem:
         raise AccountError(problem)

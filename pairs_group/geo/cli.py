@@ -1,9 +1,11 @@
 """`flask geo import`: load the published postcode and deprivation lookups (or the sample)."""
 
+import csv
 from pathlib import Path
 
 import click
 
+from pairs_group.cli_params import os_problem
 from pairs_group.db import db
 from pairs_group.geo import service
 
@@ -15,17 +17,26 @@ geo_commands = click.Group("geo", help="Postcode -> LSOA -> deprivation lookups.
 
 
 def import_files(postcodes=None, deprivation=None, edition=None):
-    """Import either or both files in one transaction; returns lines to print."""
-    said = []
+    """Import either or both files in one transaction; returns how each went (a Tally)."""
+    tallies = []
     if postcodes:
-        with open(postcodes, newline="", encoding="utf-8-sig") as lines:
-            said.append(f"{service.import_postcodes(lines, str(postcodes)):,} postcodes")
+        tallies.append(read_csv(postcodes, service.import_postcodes))
     if deprivation:
-        with open(deprivation, newline="", encoding="utf-8-sig") as lines:
-            found, count = service.import_deprivation(lines, edition, str(deprivation))
-            said.append(f"{count:,} LSOAs of {found}")
+        tallies.append(read_csv(deprivation, lambda lines, source: service.import_deprivation(
+            lines, edition, source)[1]))
     db.session.commit()
-    return said
+    return tallies
+
+
+def read_csv(path, importer):
+    """Run an importer over a CSV file; a file that cannot be read is a LookupFileError."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as lines:
+            return importer(lines, str(path))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise service.LookupFileError(f"{path} is not a UTF-8 CSV file: {error}") from error
+    except OSError as error:
+        raise service.LookupFileError(f"cannot read {path}: {os_problem(error)}") from error
 
 
 def import_sample():
@@ -34,23 +45,26 @@ def import_sample():
 
 
 @geo_commands.command("import")
-@click.option("--postcodes", type=click.Path(exists=True, dir_okay=False),
+@click.option("--postcodes", type=click.Path(exists=True, dir_okay=False, readable=True),
               help="ONS postcode directory style CSV (pcds and lsoa11 and/or lsoa21 columns).")
-@click.option("--deprivation", type=click.Path(exists=True, dir_okay=False),
+@click.option("--deprivation", type=click.Path(exists=True, dir_okay=False, readable=True),
               help="IoD 'File 7' style CSV (LSOA code, IMD rank and decile columns).")
 @click.option("--edition", help="IMD edition, e.g. IMD2019 or IMD2025 (default: from the "
                                 "file's LSOA year).")
 @click.option("--sample", is_flag=True, help="Load the small sample lookup (demo and tests).")
 def import_command(postcodes, deprivation, edition, sample):
-    """Replace the lookups from the published CSVs."""
+    """Replace the lookups from the published CSVs, saying how many rows were read, imported
+    and skipped (and why). A file with no usable row is refused: the lookup in use is kept."""
     if not (postcodes or deprivation or sample):
         raise click.UsageError("Give --postcodes, --deprivation or --sample.")
     try:
-        said = import_sample() if sample else import_files(postcodes, deprivation, edition)
-    except (service.LookupFileError, UnicodeDecodeError) as error:
+        tallies = import_sample() if sample else import_files(postcodes, deprivation, edition)
+    except service.LookupFileError as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    click.echo("Imported " + " and ".join(said) + ".")
+        raise click.ClickException(f"{error}; nothing was imported, the lookups in use are "
+                                   "kept.") from error
+    for tally in tallies:
+        click.echo("Imported " + tally.describe() + ".")
 
 
 def init_app(app):

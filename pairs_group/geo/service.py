@@ -2,6 +2,8 @@
 
 import csv
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from itertools import islice
 
 import sqlalchemy as sa
@@ -22,7 +24,32 @@ POSTCODE_SHAPE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 
 
 class LookupFileError(ValueError):
-    """The file is not one of the published layouts we know."""
+    """The file is not one of the published layouts we know, or has no usable row."""
+
+
+@dataclass
+class Tally:
+    """How one file's import went: rows read, rows imported, and rows skipped by reason, so
+    the operator can tell a partial file from a whole one."""
+
+    what: str
+    read: int = 0
+    imported: int = 0
+    skipped: Counter = field(default_factory=Counter)
+
+    def skip(self, reason):
+        self.skipped[reason] += 1
+
+    def describe(self):
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in self.skipped.most_common())
+        skipped = sum(self.skipped.values())
+        return (f"{self.what}: read {self.read:,} rows, imported {self.imported:,}, "
+                f"skipped {skipped:,}" + (f" ({reasons})" if reasons else ""))
+
+    def refuse_if_empty(self, source):
+        """A file with nothing usable must not replace a lookup that works."""
+        if not self.imported:
+            raise LookupFileError(f"{source}: no usable rows ({self.describe()})")
 
 
 def normalise_postcode(value):
@@ -57,69 +84,89 @@ def import_postcodes(lines, source=""):
     postcode_column = _pick(header, POSTCODE_COLUMNS)
     lsoa_columns = {year: _pick(header, names) for year, names in LSOA_COLUMNS.items()}
     if not postcode_column or not any(lsoa_columns.values()):
-        raise LookupFileError("need a postcode column (pcds) and an LSOA column (lsoa11, lsoa21)")
+        raise LookupFileError(f"{source or 'the postcode file'}: need a postcode column (pcds) "
+                              "and an LSOA column (lsoa11, lsoa21)")
+    tally = Tally("postcodes")
     db.session.execute(sa.delete(PostcodeLsoa))
-    count = 0
-    for batch in _batches(_postcode_rows(reader, postcode_column, lsoa_columns)):
+    for batch in _batches(_postcode_rows(reader, postcode_column, lsoa_columns, tally)):
         db.session.execute(sa.insert(PostcodeLsoa), batch)
-        count += len(batch)
+        tally.imported += len(batch)
+    tally.refuse_if_empty(source or "the postcode file")
     boundary = ",".join(year for year, column in lsoa_columns.items() if column)
     db.session.add(GeoImport(kind="postcodes", boundary=boundary[:4], source=source[:300],
-                             rows=count))
-    return count
+                             rows=tally.imported))
+    return tally
 
 
-def _postcode_rows(reader, postcode_column, lsoa_columns):
+def _postcode_rows(reader, postcode_column, lsoa_columns, tally):
     seen = set()
     for row in reader:
+        tally.read += 1
         postcode = normalise_postcode(row.get(postcode_column))
-        if not POSTCODE_SHAPE.match(postcode) or postcode in seen:
-            continue
-        seen.add(postcode)
-        yield {"postcode": postcode,
-               "lsoa11": (row.get(lsoa_columns["2011"] or "", "") or "").strip()[:9],
-               "lsoa21": (row.get(lsoa_columns["2021"] or "", "") or "").strip()[:9]}
+        lsoas = {year: (row.get(lsoa_columns[year] or "", "") or "").strip()[:9]
+                 for year in LSOA_COLUMNS}
+        if not POSTCODE_SHAPE.match(postcode):
+            tally.skip("not a postcode")
+        elif postcode in seen:
+            tally.skip("repeated postcode")
+        elif not any(lsoas.values()):
+            tally.skip("no LSOA code")
+        else:
+            seen.add(postcode)
+            yield {"postcode": postcode, "lsoa11": lsoas["2011"], "lsoa21": lsoas["2021"]}
 
 
-def _imd_columns(header):
+def _imd_columns(header, source):
     found = {prefix: next((h for h in header if h.startswith(prefix)), None)
              for prefix in (IMD_LSOA_PREFIX, IMD_RANK_PREFIX, IMD_DECILE_PREFIX)}
     if not found[IMD_LSOA_PREFIX] or not found[IMD_DECILE_PREFIX]:
-        raise LookupFileError("need the IoD File 7 columns 'LSOA code (...)' and "
-                              "'Index of Multiple Deprivation (IMD) Decile ...'")
+        raise LookupFileError(f"{source or 'the deprivation file'}: need the IoD File 7 columns "
+                              "'LSOA code (...)' and 'Index of Multiple Deprivation (IMD) "
+                              "Decile ...'")
     return found
 
 
 def import_deprivation(lines, edition=None, source=""):
     """Replace one edition's LSOA -> IMD decile rows from an IoD File 7 style CSV."""
     reader = csv.DictReader(lines)
-    columns = _imd_columns(reader.fieldnames or [])
+    columns = _imd_columns(reader.fieldnames or [], source)
     match = re.search(r"\((20\d\d)\)", columns[IMD_LSOA_PREFIX])
     boundary = match.group(1) if match else "2011"
     edition = (edition or EDITION_FOR_BOUNDARY.get(boundary, "IMD" + boundary)).upper()[:10]
+    tally = Tally(f"LSOAs of {edition}")
     db.session.execute(sa.delete(LsoaDeprivation).where(LsoaDeprivation.edition == edition))
-    count = 0
-    for batch in _batches(_imd_rows(reader, columns, edition)):
+    for batch in _batches(_imd_rows(reader, columns, edition, tally)):
         db.session.execute(sa.insert(LsoaDeprivation), batch)
-        count += len(batch)
+        tally.imported += len(batch)
+    tally.refuse_if_empty(source or "the deprivation file")
     db.session.add(GeoImport(kind="deprivation", edition=edition, boundary=boundary,
-                             source=source[:300], rows=count))
-    return edition, count
+                             source=source[:300], rows=tally.imported))
+    return edition, tally
 
 
-def _imd_rows(reader, columns, edition):
+def _imd_rows(reader, columns, edition, tally):
+    seen = set()
     for row in reader:
-        lsoa = (row.get(columns[IMD_LSOA_PREFIX]) or "").strip()
+        tally.read += 1
+        lsoa = (row.get(columns[IMD_LSOA_PREFIX]) or "").strip()[:9]
         decile = _integer(row.get(columns[IMD_DECILE_PREFIX]))
-        if lsoa and decile and 1 <= decile <= 10:
+        if not lsoa:
+            tally.skip("no LSOA code")
+        elif lsoa in seen:
+            tally.skip("repeated LSOA")
+        elif not decile or not 1 <= decile <= 10:
+            tally.skip("decile missing or not 1-10")
+        else:
+            seen.add(lsoa)
             rank = _integer(row.get(columns[IMD_RANK_PREFIX])) if columns[IMD_RANK_PREFIX] else None
-            yield {"edition": edition, "lsoa": lsoa[:9], "imd_rank": rank, "imd_decile": decile}
+            yield {"edition": edition, "lsoa": lsoa, "imd_decile": decile,
+                   "imd_rank": rank if rank and 0 < rank < 2**31 else None}
 
 
 def _integer(text):
     try:
         return int(float(str(text).replace(",", "").strip()))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

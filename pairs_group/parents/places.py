@@ -11,6 +11,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus
 from pairs_group.parents.models import (
@@ -197,12 +198,13 @@ def expire_offers(now=None):
 
 
 def withdraw_enrolment(enrolment, now=None):
-    """She leaves a group (or its waiting list); a freed place is offered to the next parent."""
-    was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
+    """She leaves a group (or its waiting list); a freed place, hers or one held for her by an
+    offer, is offered to the next parent."""
+    held_a_place = enrolment.status == EnrolmentStatus.ENROLLED or open_offer(enrolment)
     enrolment.status, enrolment.ended_at = EnrolmentStatus.WITHDRAWN, now or utcnow()
     _close_open_offers(enrolment, OfferStatus.DECLINED)
     db.session.flush()
-    return offer_free_places(enrolment.group_id, now) if was_enrolled else []
+    return offer_free_places(enrolment.group_id, now) if held_a_place else []
 
 
 def move_to_group(enrolment, group):
@@ -247,4 +249,4 @@ def offer_link(offer):
     """The link texted with an offer (built without a request: the cron sends offers too)."""
     token = make_token(offer.enrolment.dyad.parent_id, "offer", offer=offer.id)
     path = current_app.url_map.bind("").build("parents.answer_offer", {"token": token})
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    return public_base_url() + path

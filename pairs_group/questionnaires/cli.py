@@ -1,13 +1,12 @@
 """Commands: check the instrument files, score a set of answers, queue texts with links."""
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from pairs_group.cli_params import now_option
 from pairs_group.questionnaires import instruments, service
-from pairs_group.times import LONDON
 
 instruments_group = click.Group("instruments", help="Check and try out the instrument files.")
 questionnaires_group = click.Group("questionnaires", help="Questionnaire texts.")
@@ -26,7 +25,7 @@ def check_command():
             click.echo(f"ok      {found.id} {found.version}  {path}")
         except instruments.InstrumentError as error:
             failed += 1
-            click.echo(f"INVALID {error}")
+            click.echo("INVALID " + " ".join(str(error).split()))
     if failed:
         raise click.ClickException(f"{failed} instrument file(s) are not valid")
 
@@ -36,7 +35,10 @@ def check_command():
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False))
 def score_command(instrument_id, answers_file):
     """Print the scores of ANSWERS_FILE (JSON: item number -> value) as JSON."""
-    instrument = instruments.registry().get(instrument_id)
+    try:
+        instrument = instruments.registry().get(instrument_id)
+    except instruments.InstrumentError as error:
+        raise click.ClickException(" ".join(str(error).split())) from error
     if instrument is None:
         raise click.ClickException(f"unknown instrument {instrument_id!r}")
     try:
@@ -51,21 +53,11 @@ def score_command(instrument_id, answers_file):
         raise click.ClickException(str(error)) from error
 
 
-def parse_now(value):
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter("use an ISO date and time, like 2027-01-13T10:00") from error
-    return (moment if moment.tzinfo else moment.replace(tzinfo=LONDON)).astimezone(UTC)
-
-
 @questionnaires_group.command("send-links")
-@click.option("--now", "now_text", default="", help="Pretend it is this time (ISO; London).")
-def send_links_command(now_text):
+@now_option
+def send_links_command(now):
     """Queue the texts with questionnaire links, and one reminder, that are due (idempotent)."""
-    counts = service.send_due_links(parse_now(now_text))
+    counts = service.send_due_links(now)
     click.echo(f"Queued {counts['links']} link(s) and {counts['reminders']} reminder(s).")
 
 

@@ -12,6 +12,8 @@ from flask import current_app
 from jsonschema import Draft202012Validator
 from markupsafe import Markup
 
+from pairs_group import startup
+
 SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SCHEMA_FILE = SHIPPED_DIR / "schema.json"
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -144,7 +146,10 @@ def make_item(raw, scale):
 
 
 def read_file(path):
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InstrumentError(f"{path}: cannot be read: {error}") from error
     try:
         return json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
@@ -208,12 +213,25 @@ def instance_dir(app):
 
 
 def init_app(app):
-    """Check every file at start-up: a broken instrument stops the app with a clear message."""
-    app.extensions["instruments"] = load_all(instance_dir(app))
+    """Check every file at start-up. A broken one is recorded, not raised, so that
+    `instruments check` can still run and report it; the web app and other commands refuse to
+    start, naming the file (pairs_group/startup.py)."""
+    try:
+        app.extensions["instruments"] = load_all(instance_dir(app))
+    except InstrumentError as error:
+        app.extensions["instruments"] = None
+        app.extensions["instruments_problem"] = str(error)
+        startup.cannot_start(app, f"{error} (`flask --app wsgi instruments check` checks every "
+                                  "file)")
 
 
 def registry():
-    return current_app.extensions["instruments"]
+    """The loaded instruments; an InstrumentError while a file is broken (never a silent
+    fall-back to our file in place of the service's)."""
+    found = current_app.extensions["instruments"]
+    if found is None:
+        raise InstrumentError(current_app.extensions["instruments_problem"])
+    return found
 
 
 def get(instrument_id):

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from pairs_group.audit.service import record
+from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
@@ -357,7 +358,7 @@ def link_url(parent):
     token = make_token(parent.id, "questionnaire", n=secrets.token_hex(4))
     path = current_app.url_map.bind("").build(
         "account.follow_link", {"purpose": "questionnaire", "token": token})
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    return public_base_url() + path
 
 
 def first_name(parent):

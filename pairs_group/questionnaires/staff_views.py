@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from pairs_group.audit.service import record
+from pairs_group.audit.service import record, record_shown
 from pairs_group.auth.login import staff_required
 from pairs_group.auth.models import Role
 from pairs_group.db import db, utcnow
@@ -46,8 +46,11 @@ def enrolment_in(group, dyad_id):
 def staff_index():
     groups = service.groups_for(current_user, is_admin())
     flags = service.open_flags(None if is_admin() else [g.id for g in groups])
-    return render_template("questionnaires/staff_index.html", groups=groups, flags=flags,
+    page = render_template("questionnaires/staff_index.html", groups=groups, flags=flags,
                            form=ActionForm())
+    if flags:  # each flag names the parent
+        record_shown("questionnaires.view_flags", dyad_ids=[f.dyad_id for f in flags])
+    return page
 
 
 @bp.get(PREFIX + "/groups/<int:group_id>")
@@ -56,8 +59,12 @@ def show_group(group_id):
     group = group_for_staff(group_id)
     plan, rows = service.completion_overview(group)
     flags = service.open_flags([group.id])
-    return render_template("questionnaires/staff_group.html", group=group, plan=plan, rows=rows,
+    page = render_template("questionnaires/staff_group.html", group=group, plan=plan, rows=rows,
                            flags=flags, form=ActionForm(), now=utcnow())
+    if rows or flags:
+        record_shown("questionnaires.view_group", group, dyad_ids=sorted(
+            {row["dyad"].id for row in rows} | {f.dyad_id for f in flags}))
+    return page
 
 
 @bp.post(PREFIX + "/groups/<int:group_id>/dyads/<int:dyad_id>/<timepoint>/remind")
@@ -84,8 +91,9 @@ def enter_scores(group_id, dyad_id, instrument_id, timepoint):
     if instrument is None or timepoint not in ("pre", "post"):
         abort(404)
     response = service.find_response(dyad_id, instrument_id, timepoint)
-    if response is not None:
-        record("questionnaires.view", response, instrument=instrument_id)
+    # The page names her, and shows her answers once there are some.
+    record("questionnaires.view", response or enrolment, instrument=instrument_id,
+           timepoint=timepoint)
     form = entry_form_class(instrument)(obj=None, data=saved_data(response) or {
         "rater": current_user.name, "assessed_on": london_today(utcnow())})
     if response is None or not response.is_submitted:

@@ -7,6 +7,7 @@ import time as clock
 import click
 import sqlalchemy as sa
 
+from pairs_group.cli_params import now_option
 from pairs_group.db import db, utcnow
 from pairs_group.reminders import service
 from pairs_group.sms.models import WAITING, OutboxMessage
@@ -56,15 +57,11 @@ def run_once(now):
 
 
 @reminder_commands.command("send")
-@click.option("--now", "now_text", help="Run as if at this ISO time, e.g. 2027-01-11T10:05+00:00")
+@now_option
 @click.option("--dry-run", is_flag=True, help="Say what would be queued; change nothing.")
-def send_command(now_text, dry_run):
+def send_command(now, dry_run):
     """Queue the reminders that are due and send every text that is due."""
-    try:
-        now = service.parse_moment(now_text)
-    except ValueError as error:
-        raise click.BadParameter("use an ISO time like 2027-01-11T10:05+00:00",
-                                 param_hint="--now") from error
+    now = now or utcnow()
     if dry_run:
         due = service.not_yet_queued(service.due_reminders(now))
         for reminder in due:

@@ -2,7 +2,7 @@
 "2" reply that means she can't come."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -245,12 +245,3 @@ def mark_cant_come(session, enrolment):
         except StaleAttendance:
             continue
     return None
-
-
-def parse_moment(value: str | None) -> datetime:
-    from datetime import UTC
-
-    if not value:
-        return utcnow()
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

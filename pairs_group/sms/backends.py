@@ -51,26 +51,36 @@ def outcome_for_http_status(status):
 
 
 class ConsoleBackend:
-    """Prints each text and appends it to instance/sms-outbox.jsonl."""
+    """Prints each text and appends it to instance/sms-outbox.jsonl. With `redact` (production,
+    where it is only chosen on purpose) the words and most of the number are left out: a text
+    may carry a sign-in code or a link that signs her in, which must never reach a log."""
 
     name = "console"
 
-    def __init__(self, outbox_file, stream=None):
+    def __init__(self, outbox_file, stream=None, redact=False):
         self.outbox_file = Path(outbox_file)
         self.stream = stream
+        self.redact = redact
         self._lock = threading.Lock()
 
+    def shown(self, message):
+        """(number, words) as they may be written down."""
+        if not self.redact:
+            return message.to, message.body
+        return "*" * max(len(message.to) - 3, 0) + message.to[-3:], "(not shown in production)"
+
     def send(self, message):
+        to, body = self.shown(message)
         record = {
-            "to": message.to, "body": message.body, "kind": message.kind,
+            "to": to, "body": body, "kind": message.kind,
             "language": message.language, "segments": message.segments,
             "encoding": message.encoding, "session_id": message.session_id,
             "created_at": utcnow().isoformat(), "id": message.id,
             "idempotency_key": message.idempotency_key,
         }
         with self._lock:
-            print(f"[SMS to {message.to} | {message.kind} | {message.language} | "
-                  f"{message.segments} segment(s) {message.encoding}]\n{message.body}\n",
+            print(f"[SMS to {to} | {message.kind} | {message.language} | "
+                  f"{message.segments} segment(s) {message.encoding}]\n{body}\n",
                   file=self.stream or sys.stdout, flush=True)
             self.outbox_file.parent.mkdir(parents=True, exist_ok=True)
             with self.outbox_file.open("a", encoding="utf-8") as outbox:

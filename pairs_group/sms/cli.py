@@ -1,10 +1,11 @@
 """`flask sms ...`: send what is due now, and ask GOV.UK Notify how sent texts got on."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import click
 import sqlalchemy as sa
 
+from pairs_group.cli_params import now_option
 from pairs_group.db import db, utcnow
 from pairs_group.sms import service
 from pairs_group.sms.models import MessageStatus, OutboxMessage
@@ -15,20 +16,12 @@ def sms_commands():
     """Texts: send what is due, check delivery."""
 
 
-def parse_now(value):
-    """--now as an aware moment (a time without a zone is read as UTC)."""
-    if not value:
-        return utcnow()
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @sms_commands.command("dispatch")
-@click.option("--now", "now_text", help="Run as if at this ISO time.")
+@now_option
 @click.option("--limit", type=click.IntRange(1, 1_000_000), default=100_000)
-def dispatch_command(now_text, limit):
+def dispatch_command(now, limit):
     """Send every text that is due (safe to run from several machines at once)."""
-    report = service.dispatch_due(now=parse_now(now_text), limit=limit)
+    report = service.dispatch_due(now=now or utcnow(), limit=limit)
     click.echo(f"claimed {report.claimed}; {report.statuses or 'nothing sent'}; "
                f"deferred to the morning {report.deferred}; marked unknown {report.expired}")
 

@@ -5,10 +5,8 @@ dispatchers never send it twice. A row left in "sending" (a crash, or a lost ans
 "unknown" for staff to review; it is never retried blind.
 """
 
-import json
 import logging
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -17,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 
+from pairs_group.config import ConfigError, public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.i18n import babel_locale
 from pairs_group.parents.consents import current_consent
@@ -72,23 +71,19 @@ def make_backend(config):
         return backends.RecordingBackend()
     if name == "console":
         outbox = config.get("SMS_OUTBOX_FILE") or current_app.instance_path + "/sms-outbox.jsonl"
-        return backends.ConsoleBackend(outbox)
+        return backends.ConsoleBackend(outbox, redact=config["PAIRS_ENV"] == "production")
     if name == "twilio":
         return backends.TwilioBackend(
             config.get("TWILIO_ACCOUNT_SID"), config.get("TWILIO_AUTH_TOKEN"),
             from_number=config.get("TWILIO_FROM_NUMBER"),
             messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
-            status_callback=public_url(config, "/sms/twilio/status"),
+            status_callback=public_base_url() + "/sms/twilio/status",
             api_base_url=config.get("TWILIO_API_BASE_URL") or None,
             http_client_factory=config.get("TWILIO_HTTP_CLIENT_FACTORY"))
     if name == "notify":
         return backends.NotifyBackend(config.get("NOTIFY_API_KEY"), config["NOTIFY_TEMPLATES"],
                                       base_url=config.get("NOTIFY_API_BASE_URL") or None)
     raise ValueError(f"unknown SMS_BACKEND {name!r}: use console, twilio or notify")
-
-
-def public_url(config, path):
-    return (config.get("PUBLIC_BASE_URL") or "").rstrip("/") + path
 
 
 # --- quiet hours -------------------------------------------------------------------------------
@@ -466,16 +461,22 @@ def dispatch_due(now=None, limit=None, workers=None, progress=None):
     return report
 
 
-ENVIRONMENT = ("SMS_QUIET_HOURS", "NOTIFY_CALLBACK_TOKEN", "NOTIFY_API_BASE_URL",
-               "NOTIFY_TEMPLATES")
+def require_a_provider_in_production(config):
+    """Production with no provider would print texts (codes among them) and send nothing:
+    refuse to start unless the console was asked for by name."""
+    if config["PAIRS_ENV"] == "production" and not (config.get("SMS_BACKEND") or "").strip() \
+            and backend_name(config) == "console":
+        raise ConfigError(
+            "No SMS provider is configured. In production set SMS_BACKEND=twilio (with "
+            "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a number or Messaging Service) or "
+            "SMS_BACKEND=notify (with NOTIFY_API_KEY); or SMS_BACKEND=console to send nothing "
+            "on purpose. See README.md, Texts (SMS).")
 
 
 def init_app(app):
-    """Defaults for the SMS settings (environment, then instance/config.py, then these)."""
-    for name in ENVIRONMENT:
-        if name in os.environ and name not in app.config:
-            raw = os.environ[name]
-            app.config[name] = json.loads(raw) if name == "NOTIFY_TEMPLATES" else raw
+    """Defaults for the SMS settings: they fill in only what neither instance/config.py nor the
+    environment gave (pairs_group/config.py reads both, environment last)."""
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
+    require_a_provider_in_production(app.config)
     app.after_request(_send_queued_after_response)

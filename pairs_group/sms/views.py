@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from pairs_group.audit.service import record
+from pairs_group.audit.service import record, record_shown
 from pairs_group.auth.login import staff_required
 from pairs_group.auth.models import Role
 from pairs_group.db import db
@@ -76,9 +76,18 @@ def list_messages():
     attention = db.session.scalar(for_this_staff(
         sa.select(sa.func.count()).select_from(OutboxMessage).where(
             OutboxMessage.status.in_(NEEDS_ATTENTION)), OutboxMessage.parent_id))
-    return render_template("sms/list.html", form=form, messages=messages, attention=attention,
-                           parents=parents_of(messages), labels=STATUS_LABELS,
+    parents = parents_of(messages)
+    page = render_template("sms/list.html", form=form, messages=messages, attention=attention,
+                           parents=parents, labels=STATUS_LABELS,
                            needs_attention=NEEDS_ATTENTION, page_size=PAGE_SIZE)
+    return audited(page, "sms.view_log", parents)
+
+
+def audited(page, action, parents):
+    """A page of texts that named parents is recorded with whom it showed."""
+    if parents:
+        record_shown(action, parent_ids=sorted(parents))
+    return page
 
 
 def parents_of(rows):
@@ -117,8 +126,10 @@ def inbox():
         query = query.where(InboundMessage.action == InboundAction.INBOX,
                             InboundMessage.reviewed_at.is_(None))
     replies = db.session.scalars(query).all()
-    return render_template("sms/inbox.html", replies=replies, parents=parents_of(replies),
+    parents = parents_of(replies)
+    page = render_template("sms/inbox.html", replies=replies, parents=parents,
                            show_all=show_all, action_labels=ACTION_LABELS)
+    return audited(page, "sms.view_replies", parents)
 
 
 @bp.post("/replies/<int:reply_id>/done")
@@ -143,9 +154,10 @@ def opt_outs():
         .order_by(Parent.sms_opted_out_at.desc())).all()
     events = db.session.scalars(for_this_staff(sa.select(OptOutEvent), OptOutEvent.parent_id)
                                 .order_by(OptOutEvent.at.desc()).limit(200)).all()
-    return render_template("sms/opt_outs.html", parents=parents, events=events,
-                           names={p.id: p.name for p in parents} | {
-                               p.id: p.name for p in parents_of(events).values()})
+    names = {p.id: p.name for p in parents} | {
+        p.id: p.name for p in parents_of(events).values()}
+    page = render_template("sms/opt_outs.html", parents=parents, events=events, names=names)
+    return audited(page, "sms.view_opt_outs", names)
 
 
 def template_rows():

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from pairs_group.config import public_base_url
 from pairs_group.db import db
 from pairs_group.forms import csrf
 from pairs_group.sms import inbound
@@ -39,7 +40,7 @@ def requested_url():
     path = request.path + ("?" + query if query else "")
     if current_app.config.get("TRUST_PROXY_HEADERS") and request.headers.get("X-Forwarded-Host"):
         return f"{request.scheme}://{request.host}{path}"
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    return public_base_url() + path
 
 
 def require_twilio_signature():

@@ -63,9 +63,11 @@ def sign_in(page, base, role, people, app):
 
 
 def submit(page):
-    page.locator("main form[method=post] button[type=submit], main form[method=post] "
-                 "button:not([type])").first.click()
-    page.wait_for_load_state()
+    """Press the form's button and wait for the page the post leads to. (`wait_for_load_state`
+    after the click could answer for the page already shown, on a busy machine.)"""
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit], main form[method=post] "
+                     "button:not([type])").first.click()
 
 
 def last_code_texted(app, mobile, seconds=10):

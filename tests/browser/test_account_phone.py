@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db
@@ -68,8 +69,9 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
     assert held["parent"][0]["mobile"] == mobile
 
     page.locator("a[href$='/my-account/delete']").click()
+    page.wait_for_url("**/my-account/delete")
     page.locator("form button[type=submit]").click()  # without ticking: asked to confirm
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     shot("7-delete-confirm")
     page.locator("input[name=confirm]").check()
     page.locator("form button[type=submit]").click()

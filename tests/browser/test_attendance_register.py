@@ -77,6 +77,7 @@ def test_a_facilitator_marks_a_register_of_ten_on_her_phone(live_server, live_ap
     page.get_by_label("Attended").check()
     page.get_by_label("Why are you changing it? (optional)").fill("She arrived late")
     page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/staff/sessions/{session_id}/register")
     tap(page.get_by_role("link", name="Change or history Parent J"))
     expect(page.get_by_text("She arrived late")).to_be_visible()
     screenshot(page, "attendance-change-history")

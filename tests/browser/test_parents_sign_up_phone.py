@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from pairs_group.db import db
 from pairs_group.parents.models import AboutYou, Enrolment, EnrolmentStatus, Parent
@@ -125,7 +126,7 @@ def test_mistakes_are_shown_on_the_phone_with_what_she_typed(live_server, live_a
     phone.fill("input[name='date_of_birth[month]']", "2")
     phone.fill("input[name='date_of_birth[year]']", "2026")
     submit(phone)
-    assert phone.locator(".nhsuk-error-summary").is_visible()
+    expect(phone.locator(".nhsuk-error-summary")).to_be_visible()
     assert phone.input_value("input[name=postcode]") == "not a postcode"
     assert phone.input_value("input[name='date_of_birth[day]']") == "31"
     screenshot(phone, "parents-sign-up-errors")

@@ -3,6 +3,7 @@
 import pyotp
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from pairs_group.db import db
 from pairs_group.parents.models import EnrolmentStatus, Parent
@@ -33,9 +34,10 @@ def test_staff_manage_the_waiting_list_on_a_phone(live_server, live_app, phone, 
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
     page.goto(f"{live_server.url}/staff/groups/{group_id}")
     page.get_by_role("link", name="Waiting list", exact=True).click()
-    assert page.get_by_role("heading", name="Joana Ferreira").is_visible()
+    expect(page.get_by_role("heading", name="Joana Ferreira")).to_be_visible()
     screenshot(page, "parents-staff-waiting-list")
     page.get_by_role("link", name="Add a parent").first.click()
     page.fill("input[name=name]", "Grace Walk-In")
@@ -48,7 +50,7 @@ def test_staff_manage_the_waiting_list_on_a_phone(live_server, live_app, phone, 
     page.check("input[name=relationship][value=mother]")
     page.check("input[name=sms][value=yes]")
     page.get_by_role("button", name="Add parent").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()  # not eligible: give a reason
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()  # not eligible: give a reason
     page.fill("textarea[name=override_reason]", "Staying with family in Stockwell.")
     screenshot(page, "parents-staff-add-walk-in")
     page.get_by_role("button", name="Add parent").click()

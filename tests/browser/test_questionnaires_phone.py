@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from pairs_group.db import db
 from pairs_group.questionnaires import service
@@ -37,7 +38,7 @@ def test_a_dropped_connection_loses_no_acknowledged_answer(live_server, live_app
     page.get_by_role("link", name="Thinking about your baby").click()
     screenshot(page, "questionnaires-why-we-ask")
     page.get_by_role("button", name="Start").click()
-    assert page.get_by_text("Section 1 of 4").first.is_visible()
+    expect(page.get_by_text("Section 1 of 4").first).to_be_visible()
     for item, value in ((1, 2), (2, 6), (3, 7), (4, 1), (5, 4)):
         choose(page, item, value)
         wait_saved(page, item)

@@ -5,6 +5,7 @@ import re
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from pairs_group.audit.service import record
 from pairs_group.db import db
@@ -33,15 +34,16 @@ def test_an_admin_sets_up_her_app_then_reads_the_audit_log(live_server, live_app
     assert width <= 390, "the page must not scroll sideways on a phone"
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(key).now())
     page.get_by_role("button", name="Check the code").click()
+    page.wait_for_url(lambda url: "/two-factor" not in url)
     page.goto(live_server.url + "/staff/audit/")
-    assert page.get_by_role("heading", name="Audit log").is_visible()
-    assert page.get_by_text("staff.two_factor_set_up").first.is_visible()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    expect(page.get_by_text("staff.two_factor_set_up").first).to_be_visible()
     screenshot(page, "security-audit-log")
     page.goto(live_server.url + "/staff/account")
     screenshot(page, "security-your-account")
     page.get_by_role("button", name="Sign out on every device").click()
     page.wait_for_url(re.compile(r".*/staff/sign-in$"))
-    assert page.get_by_text("You have signed out on every device").is_visible()
+    expect(page.get_by_text("You have signed out on every device")).to_be_visible()
 
 
 def test_a_staff_member_with_an_app_is_asked_for_a_code(live_server, live_app, phone,
@@ -56,7 +58,7 @@ def test_a_staff_member_with_an_app_is_asked_for_a_code(live_server, live_app, p
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Continue").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     screenshot(page, "security-code-wrong")
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()

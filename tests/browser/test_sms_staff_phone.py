@@ -3,6 +3,7 @@ an opt-out, the wording and cost of each text, and changes a group's reminder ti
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from pairs_group.db import db
 from pairs_group.sms.models import InboundMessage, MessageStatus
@@ -19,6 +20,7 @@ def sign_in(page, url, email, secret):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 def test_staff_check_texts_and_change_reminder_times_on_a_phone(live_server, live_app, phone,
@@ -45,11 +47,11 @@ def test_staff_check_texts_and_change_reminder_times_on_a_phone(live_server, liv
     page = phone
     sign_in(page, live_server.url, "texts@example.nhs.uk", secret)
     page.goto(live_server.url + "/staff/texts/")
-    assert page.get_by_text("Texts to check").is_visible()
-    assert page.get_by_text("Error 21211").is_visible()
+    expect(page.get_by_text("Texts to check")).to_be_visible()
+    expect(page.get_by_text("Error 21211")).to_be_visible()
     screenshot(page, "sms-staff-log")
     page.get_by_role("link", name="Replies from parents").click()
-    assert page.get_by_text("She may want no more texts").is_visible()
+    expect(page.get_by_text("She may want no more texts")).to_be_visible()
     screenshot(page, "sms-staff-replies")
     page.goto(live_server.url + "/staff/texts/templates")
     assert page.get_by_text("Too long").count() == 0  # a long page: no full-page screenshot
@@ -58,10 +60,10 @@ def test_staff_check_texts_and_change_reminder_times_on_a_phone(live_server, liv
     page.get_by_label("Third reminder: days before the session").fill("40")
     page.get_by_label("Third reminder: time").fill("12:00")
     page.get_by_role("button", name="Save reminder times").click()
-    assert page.get_by_text("Enter a number of days from 0 to 14").first.is_visible()
+    expect(page.get_by_text("Enter a number of days from 0 to 14").first).to_be_visible()
     screenshot(page, "sms-staff-reminder-times-error")
     page.get_by_label("Third reminder: days before the session").fill("")
     page.get_by_label("Third reminder: time").fill("")
     page.get_by_role("button", name="Save reminder times").click()
-    assert page.get_by_text("On the day at 09:15").is_visible()
+    expect(page.get_by_text("On the day at 09:15")).to_be_visible()
     screenshot(page, "sms-staff-reminder-times")
