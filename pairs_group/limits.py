@@ -35,7 +35,7 @@ def redis_status(app):
 
 
 def uses_redis(app):
-    return app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://"))
+    return app.config["RATELIMIT_STORAGE_URI"].startswith("redis")  # redis, rediss, redis+...
 
 
 def report_storage_changes(response):
