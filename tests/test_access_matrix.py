@@ -40,7 +40,8 @@ def test_webhooks_are_exactly_the_pages_without_a_csrf_token(app):
 
 
 # Pages whose success is signing the person out: a redirect to sign-in is them working.
-SIGNS_OUT = {"auth.sign_out_everywhere", "auth.sign_out", "account.sign_out"}
+SIGNS_OUT = {"auth.sign_out_everywhere", "auth.sign_out", "account.sign_out",
+             "account.sign_out_everywhere"}
 
 
 def checked_rules():

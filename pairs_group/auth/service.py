@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from pairs_group.audit.service import record
 from pairs_group.auth import passwords, totp
+from pairs_group.auth.login import end_every_session
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
 
@@ -46,7 +47,7 @@ def create_staff_user(email, password, role, name=""):
 
 def sign_out_everywhere(user):
     """End every session this person has, on every device (the caller commits)."""
-    user.session_version = (user.session_version or 1) + 1
+    end_every_session(user)
     record("staff.sign_out_everywhere", user)
 
 
