@@ -24,7 +24,11 @@ def authenticate_staff(email, password):
     """The active staff user with this email and password, or None. A hash made with older
     settings is replaced by today's while the password is at hand (the caller commits)."""
     user = find_staff_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    usable = user is not None and user.active
+    # A hash is checked every time, a dummy one when there is no usable account: the same
+    # work, so how long the answer takes does not tell whether the email has an account.
+    right = passwords.check_password(user.password_hash if usable else None, password)
+    if not (usable and right):
         return None
     if passwords.needs_rehash(user.password_hash):
         user.set_password(password)
