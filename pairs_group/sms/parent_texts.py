@@ -3,14 +3,15 @@ free place with a link to take it, and "you are already signed up" when someone 
 with her number again. The parents feature announces these with blinker signals (it sits
 below SMS and cannot call it); this module turns them into texts."""
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
+from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
 from pairs_group.sms.messages import MessageKind, register
-from pairs_group.sms.service import public_url, queue_sms, send_after_response, send_now
+from pairs_group.sms.service import queue_sms, send_after_response, send_now
 from pairs_group.times import london_today
 
 
@@ -56,7 +57,7 @@ def text_already_signed_up(parent, **_extra):
     """Tell her, in her language, that her number is already signed up and how to sign in:
     the sign-up pages themselves never say so. One a day at most, whoever keeps trying."""
     key = f"already_signed_up:{parent.id}:{london_today(utcnow()).isoformat()}"
-    link = public_url(current_app.config, url_for("account.sign_in", lang=parent.language))
+    link = public_base_url() + url_for("account.sign_in", lang=parent.language)
     return send_now(queue_sms("already_signed_up", key, parent=parent, context={"link": link}))
 
 
