@@ -93,6 +93,7 @@ ACCESS = {
     "account.download_calendar": ONLY_PARENT,
     "account.renew_calendar": ONLY_PARENT,
     "account.edit_settings": ONLY_PARENT,
+    "account.sign_out_everywhere": ONLY_PARENT,
     "account.change_mobile": ONLY_PARENT,
     "account.check_new_mobile": ONLY_PARENT,
     "account.my_data": ONLY_PARENT,

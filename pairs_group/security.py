@@ -1,4 +1,5 @@
-"""Security headers on every response: a strict content policy with a nonce, no framing."""
+"""Security headers on every response: a strict content policy with a nonce, no framing, and
+no-store on every page that may hold personal details."""
 
 import secrets
 
@@ -39,17 +40,30 @@ def add_security_headers(response, production=False):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if production:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if _signed_in():
-        # Pages with personal details are never kept by a shared computer's browser or a proxy.
+    if not _may_be_kept():
+        # Pages with personal details are never kept by a shared phone's browser or a proxy.
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+# Pages the same for everyone who is not signed in, with nothing personal on them: a browser
+# may keep these. Every other page (her questionnaire from a text's link, a sign-up step with
+# her answers, any page of a signed-in person) is no-store, so a new page is private unless
+# it is added here.
+KEEPABLE_ENDPOINTS = frozenset({"static", "pages.index", "pages.privacy", "pages.accessibility"})
+
+
+def _may_be_kept():
+    if not has_request_context() or request.endpoint not in KEEPABLE_ENDPOINTS:
+        return False
+    return request.endpoint == "static" or not _signed_in()
 
 
 def _signed_in():
     """Only the person already loaded for this request: a response never queries the database
     (it may be the 503 page of a database that is away)."""
-    user = g.get("_login_user") if has_request_context() else None
-    return request.endpoint != "static" and bool(getattr(user, "is_authenticated", False))
+    user = g.get("_login_user")
+    return bool(getattr(user, "is_authenticated", False))
 
 
 def init_app(app):

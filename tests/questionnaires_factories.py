@@ -14,7 +14,8 @@ def family(language="en", **group_details):
 def grant_link(client, parent):
     """As if she had followed the text's link: the account feature leaves this grant."""
     with client.session_transaction() as session:
-        session["link_grant"] = {"parent": parent.id, "purpose": "questionnaire", "claims": {}}
+        session["link_grant"] = {"parent": parent.id, "purpose": "questionnaire", "claims": {},
+                                 "version": parent.session_version}
 
 
 def base(enrolment, instrument="prfq", timepoint="pre"):

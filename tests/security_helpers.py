@@ -67,9 +67,8 @@ def log_in(client, user):
     if user is None:
         return client
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = user.get_session_token()
         session["_fresh"] = True
-        session["auth_version"] = getattr(user, "session_version", None)
         session["signed_in_at"] = session["seen_at"] = int(time.time())
     return client
 

@@ -5,6 +5,7 @@ import pytest
 
 from pairs_group.access import ACCESS, LINK, PUBLIC, WEBHOOK
 from pairs_group.db import db
+from pairs_group.security import KEEPABLE_ENDPOINTS
 from tests.security_helpers import (
     ROLES,
     WEBHOOK_BLUEPRINTS,
@@ -40,7 +41,8 @@ def test_webhooks_are_exactly_the_pages_without_a_csrf_token(app):
 
 
 # Pages whose success is signing the person out: a redirect to sign-in is them working.
-SIGNS_OUT = {"auth.sign_out_everywhere", "auth.sign_out", "account.sign_out"}
+SIGNS_OUT = {"auth.sign_out_everywhere", "auth.sign_out", "account.sign_out",
+             "account.sign_out_everywhere"}
 
 
 def checked_rules():
@@ -66,15 +68,25 @@ def problem(rule, role, response):
     return None
 
 
+def cache_problem(rule, role, response):
+    """Only a few public pages may be kept by a browser or a proxy; all others are no-store."""
+    if rule.endpoint == "static" or (role == "anonymous" and rule.endpoint in KEEPABLE_ENDPOINTS):
+        return None
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return None
+    return f"no Cache-Control: no-store ({response.status_code})"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_in_only_where_the_matrix_says(app, role):
+    """...and every answer but a few public pages' says no-store."""
     world = make_world()
     found = []
     for rule in checked_rules():
         db.session.expire_all()  # a page may have raised her session version
         client = log_in(app.test_client(), world.user(role))
         response = request_rule(client, app, rule, world.ids())
-        message = problem(rule, role, response)
+        message = problem(rule, role, response) or cache_problem(rule, role, response)
         if message:
             found.append(f"{rule.endpoint} {rule.rule}: {message}")
     assert not found, f"as {role}:\n" + "\n".join(found)

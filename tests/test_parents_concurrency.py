@@ -1,9 +1,5 @@
 """Two parents taking the last place at the same moment: only one gets it (PostgreSQL)."""
 
-import os
-import threading
-import time
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,18 +7,14 @@ from pairs_group.db import db
 from pairs_group.parents import places, service
 from pairs_group.parents.models import Enrolment, EnrolmentStatus
 from tests import parents_factories as pf
+from tests.concurrency import at_once, require_postgres, slow_down
 
 PARENTS = 6
 
 
 @pytest.fixture
 def postgres_app(app):
-    """The suite's own database when it is PostgreSQL. The SQLite pass leaves the race to the
-    PostgreSQL pass (.ci/run runs both), where a missing server fails the whole run in CI."""
-    if not os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("the capacity race runs in the PostgreSQL pass (TEST_DATABASE_URL)")
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
-    return app
+    return require_postgres(app, "the capacity race")
 
 
 def pending_sign_ups(count):
@@ -38,38 +30,22 @@ def pending_sign_ups(count):
 
 def slow_counting(monkeypatch):
     """Widen the gap between counting places and taking one, so the threads really overlap."""
-    count = places.places_taken
-
-    def slowly(*args, **kwargs):
-        found = count(*args, **kwargs)
-        time.sleep(0.2)
-        return found
-
-    monkeypatch.setattr(places, "places_taken", slowly)
+    slow_down(monkeypatch, places, "places_taken")
 
 
 def race(app, group_id, references):
     """Each parent, on her own connection, takes a place at the same moment."""
-    start, outcomes = threading.Barrier(len(references), timeout=30), []
 
-    def sign_up(reference):
-        with app.app_context():
-            pending = service.find_pending(reference)
-            start.wait()
-            try:
-                service.complete_sign_up(pending, group_id)
-                outcomes.append("place")
-            except places.GroupFull:
-                outcomes.append("full")
-            finally:
-                db.session.remove()
+    def sign_up(reference, start):
+        pending = service.find_pending(reference)
+        start()
+        try:
+            service.complete_sign_up(pending, group_id)
+            return "place"
+        except places.GroupFull:
+            return "full"
 
-    threads = [threading.Thread(target=sign_up, args=(r,)) for r in references]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return at_once(app, sign_up, references)
 
 
 def test_the_last_place_goes_to_exactly_one_of_two_parents(postgres_app, monkeypatch):

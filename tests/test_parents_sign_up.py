@@ -214,30 +214,6 @@ def test_an_expired_sign_up_starts_again_and_keeps_nothing(client, app):
     assert count_rows(PendingSignUp) == 0
 
 
-def test_a_mobile_already_signed_up_is_offered_sign_in(client):
-    group = pf.open_group()
-    mobile = pf.sign_up_until_group_choice(client)
-    pf.choose(client, group)
-    other = group.app if False else client.application.test_client()
-    other.post("/join", data=pf.eligibility_answers())
-    page = post_page(other, "/join/your-details", pf.details_answers(mobile))
-    assert "already signed up with this number" in page.text
-    assert "Sign in with your mobile number" in page.text
-    assert count_rows(Parent) == 1
-
-
-def test_a_mobile_taken_while_she_was_choosing_is_offered_sign_in(client):
-    group = pf.open_group()
-    first, second = client, client.application.test_client()
-    mobile = pf.sign_up_until_group_choice(first)
-    pf.sign_up_until_group_choice(second, mobile=mobile)
-    pf.choose(first, group)
-    page = get_page(second, "/join/choose-a-group")  # still pending for her
-    response = pf.choose(second, group)
-    assert "You have already signed up" in response.get_data(as_text=True)
-    assert count_rows(Parent) == 1 and page.title
-
-
 def test_the_last_place_taken_meanwhile_offers_the_waiting_list(client):
     group = pf.open_group(capacity=1)
     first, second = client, client.application.test_client()

@@ -78,9 +78,10 @@ def visible(found):
 
 # Bookkeeping a person does not need to read (the downloads still have every column; the
 # text's context is what its words were made from, and the words are shown).
-TECHNICAL_COLUMNS = {"id", "version", "attempts", "provider_id", "encoding", "segments",
-                     "idempotency_key", "claimed_at", "updated_at", "urgent", "error_code",
-                     "error_message", "send_after", "status_callback_at", "pseudonym", "context"}
+TECHNICAL_COLUMNS = {"id", "version", "session_version", "attempts", "provider_id", "encoding",
+                     "segments", "idempotency_key", "claimed_at", "updated_at", "urgent",
+                     "error_code", "error_message", "send_after", "status_callback_at",
+                     "pseudonym", "context"}
 # Ids that are not bookkeeping: which questionnaire and which question.
 READABLE_IDS = {"instrument_id", "item_id"}
 

@@ -3,7 +3,7 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from pairs_group.account import calendar, codes, data, erasure, settings
 from pairs_group.account.forms import (
@@ -17,6 +17,7 @@ from pairs_group.account.models import CodePurpose
 from pairs_group.account.service import enrolment_of, enrolments_of
 from pairs_group.account.web import bp, parent_required
 from pairs_group.audit.service import record
+from pairs_group.auth.login import end_every_session, end_session, sign_out
 from pairs_group.db import db
 from pairs_group.i18n import babel_locale
 from pairs_group.limits import limiter
@@ -74,6 +75,18 @@ def edit_settings():
         flash(_("Your settings are saved."), "info")
         return redirect(url_for("account.edit_settings"))
     return render_template("account/settings.html", form=form)
+
+
+@bp.post("/my-account/settings/sign-out-everywhere")
+@parent_required
+def sign_out_everywhere():
+    """A lost or shared phone: every session and remembered phone of hers ends, this one too."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("account.edit_settings"))
+    record("account.sign_out_everywhere", current_user)
+    sign_out()
+    flash(_("You have signed out on every device."), "info")
+    return redirect(url_for("account.sign_in"))
 
 
 @bp.route("/my-account/settings/mobile", methods=["GET", "POST"])
@@ -144,10 +157,10 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         parent = current_user._get_current_object()
+        end_every_session(parent)  # a copied cookie must not open what is left of her row
         erasure.erase_parent(parent)
         db.session.commit()
-        logout_user()
-        session.clear()
+        end_session()
         flash(_("Your account is deleted. Thank you for being part of Together Time."), "info")
         return redirect(url_for("pages.index"))
     return render_template("account/delete.html", form=form,

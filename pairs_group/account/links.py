@@ -3,7 +3,8 @@
 Features register a purpose without importing this module (lower layers cannot):
     purposes = app.extensions.setdefault("link_purposes", {})
     purposes["questionnaire"] = ("questionnaires.answer", 7 * 24 * 3600)
-A followed link leaves session["link_grant"] = {"parent": id, "purpose": ..., "claims": {...}};
+A followed link leaves session["link_grant"] = {"parent": id, "purpose": ..., "claims": {...},
+"version": her session version};
 the landing page reads that grant (not a full sign-in: other pages still ask for the code).
 """
 
@@ -14,12 +15,13 @@ from flask import current_app, session, url_for
 from sqlalchemy.exc import IntegrityError
 
 from pairs_group.account.models import UsedLink
+from pairs_group.auth.login import granted_by_link
 from pairs_group.config import public_base_url
 from pairs_group.db import db
 from pairs_group.parents.models import Parent
 from pairs_group.tokens import BadToken, make_token, read_token
 
-GRANT = "link_grant"
+GRANT = "link_grant"  # read by auth.login.granted_by_link
 DEFAULT_PURPOSES = {"welcome": ("account.home", 30 * 24 * 3600)}
 
 
@@ -53,7 +55,8 @@ def follow(purpose, token):
     parent = db.session.get(Parent, claims["parent"])
     if parent is None:
         raise BadToken("no such parent")
-    grant = {"parent": parent.id, "purpose": purpose, "claims": claims}
+    grant = {"parent": parent.id, "purpose": purpose, "claims": claims,
+             "version": parent.session_version}
     if not _spend(token) and session.get(GRANT) != grant:
         raise BadToken("used")
     session[GRANT] = grant
@@ -62,7 +65,4 @@ def follow(purpose, token):
 
 def granted_parent(*allowed):
     """The parent a followed link lets in for one of these purposes, or None."""
-    grant = session.get(GRANT) or {}
-    if grant.get("purpose") in allowed and isinstance(grant.get("parent"), int):
-        return db.session.get(Parent, grant["parent"])
-    return None
+    return granted_by_link(*allowed)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from pairs_group.account import (
     codes,
@@ -18,7 +18,13 @@ from pairs_group.account.forms import CantComeForm, ConfirmForm, SignInCodeForm,
 from pairs_group.account.settings import code_problem_message
 from pairs_group.account.web import bp, current_parent, is_parent, parent_required, turn_away
 from pairs_group.audit.service import record
-from pairs_group.auth.login import SIGN_IN_ENDPOINTS, is_safe_next, register_user_kind
+from pairs_group.auth.login import (
+    SIGN_IN_ENDPOINTS,
+    is_safe_next,
+    register_user_kind,
+    sign_out,
+    start_session,
+)
 from pairs_group.db import db
 from pairs_group.limits import limiter, private_key
 from pairs_group.parents.models import Parent
@@ -79,17 +85,15 @@ def enter_code():
 
 
 def finish_sign_in(parent, remember, target):
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    login_user(parent, remember=bool(remember))
+    start_session(parent, remember=bool(remember))
     record("account.sign_in", parent, remember=bool(remember), method="code")
     db.session.commit()
     return redirect(target if is_safe_next(target) else url_for("account.home"))
 
 
-@bp.post("/sign-out")
-def sign_out():
-    logout_user()
-    session.clear()
+@bp.post("/sign-out", endpoint="sign_out")
+def parent_sign_out():
+    sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("account.sign_in"))
 

@@ -7,6 +7,7 @@ from flask import current_app
 
 from pairs_group.audit.service import record
 from pairs_group.auth import totp
+from pairs_group.auth.login import end_every_session
 from pairs_group.auth.models import Role
 from pairs_group.auth.service import AccountError, create_staff_user, find_staff_by_email
 from pairs_group.db import db
@@ -58,7 +59,7 @@ def reset_two_factor(email):
     if user is None:
         raise click.ClickException(f"There is no staff account for {email}.")
     user.totp_secret, user.totp_last_step = None, None
-    user.session_version = (user.session_version or 1) + 1
+    end_every_session(user)
     record("staff.two_factor_reset", user)
     db.session.commit()
     click.echo(f"{email} will set up a new authenticator app at their next sign-in.")

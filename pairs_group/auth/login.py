@@ -1,5 +1,11 @@
 """Flask-Login for two kinds of people (staff and parents), role checks and safe redirects;
-staff sessions end when idle, when too old, or when signed out everywhere."""
+staff sessions end when idle or too old; anyone's sessions end on every device at sign-out.
+
+What the session cookie and the remember-me cookie carry is a session token, "kind:id:version"
+(Flask-Login's "alternative token"): signing out raises the person's session_version, so every
+copy of either cookie stops working at once. The version is checked on the row loaded for the
+request anyway, so it costs no query. get_id() stays "kind:id", the stable name in the audit log.
+"""
 
 import time
 from functools import wraps
@@ -8,13 +14,14 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from pairs_group.db import db
 
 login_manager = LoginManager()
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
+login_manager.id_attribute = "get_session_token"
 
 # kind ("staff", "parent") → model class; features below auth register themselves here.
 USER_KINDS = {}
@@ -26,20 +33,50 @@ def register_user_kind(kind, model):
     USER_KINDS[kind] = model
 
 
+class SessionVersioned(UserMixin):
+    """A person who can sign in: get_id() names them, get_session_token() is what a cookie
+    carries. The model has `kind` and a `session_version` column."""
+
+    def get_id(self):
+        return f"{self.kind}:{self.id}"
+
+    def get_session_token(self):
+        return f"{self.kind}:{self.id}:{self.session_version}"
+
+
+def end_every_session(user):
+    """Make every session and remember-me cookie of this person stop working (the caller
+    commits): any number above the one they carry does it, so two sign-outs at once that
+    both write the same number are fine."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 @login_manager.user_loader
-def load_user(user_id):
-    """The signed-in person, unless their account was closed or signed out everywhere since."""
-    kind, _, raw_id = str(user_id).partition(":")
-    model = USER_KINDS.get(kind)
-    if model is None or not raw_id.isdigit():
+def load_user(token):
+    """The signed-in person, unless their account was closed or they signed out since."""
+    parts = str(token).split(":")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts[1:]):
         return None
-    user = db.session.get(model, int(raw_id))
-    if user is None or not user.is_active:
+    model = USER_KINDS.get(parts[0])
+    user = db.session.get(model, int(parts[1])) if model is not None else None
+    return user if _still_signed_in(user, int(parts[2])) else None
+
+
+def _still_signed_in(user, version):
+    return user is not None and user.is_active and user.session_version == version
+
+
+def granted_by_link(*purposes):
+    """The parent a followed text link lets in for one of these purposes (account/links.py
+    leaves the grant), or None. The grant carries her session version as a sign-in does, so
+    signing out on every device ends it too."""
+    grant = session.get("link_grant") or {}
+    model = USER_KINDS.get("parent")
+    if model is None or grant.get("purpose") not in purposes \
+            or not isinstance(grant.get("parent"), int):
         return None
-    version = getattr(user, "session_version", None)
-    if version is not None and session.get("auth_version") != version:
-        return None
-    return user
+    parent = db.session.get(model, grant["parent"])
+    return parent if _still_signed_in(parent, grant.get("version")) else None
 
 
 @login_manager.unauthorized_handler
@@ -89,17 +126,26 @@ def staff_required(*roles):
     return decorator
 
 
-def start_session(user):
+def start_session(user, remember=False):
     """Sign a person in on a fresh session: nothing from before sign-in is carried over."""
     session.clear()
-    login_user(user)
-    session["auth_version"] = getattr(user, "session_version", None)
+    login_user(user, remember=remember)
     session["signed_in_at"] = session["seen_at"] = int(time.time())
 
 
 def end_session():
-    logout_user()
+    """Forget this browser's session. logout_user() runs after the clear: it leaves the note
+    that tells Flask-Login to delete the remember-me cookie in this response."""
     session.clear()
+    logout_user()
+
+
+def sign_out():
+    """Sign the person out here and everywhere their cookies may have been copied to."""
+    if current_user.is_authenticated:
+        end_every_session(current_user._get_current_object())
+        db.session.commit()
+    end_session()
 
 
 def _session_expired():

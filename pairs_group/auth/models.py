@@ -3,10 +3,10 @@
 import enum
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pairs_group.auth import passwords
+from pairs_group.auth.login import SessionVersioned
 from pairs_group.db import UTCDateTime, db, utcnow
 
 
@@ -16,7 +16,7 @@ class Role(enum.StrEnum):
     EVALUATOR = "evaluator"
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(SessionVersioned, db.Model):
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,9 +34,6 @@ class StaffUser(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     kind = "staff"
-
-    def get_id(self):
-        return f"staff:{self.id}"
 
     @property
     def is_active(self):

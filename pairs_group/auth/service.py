@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from pairs_group.audit.service import record
 from pairs_group.auth import passwords, totp
 from pairs_group.auth.emails import staff_email_problem
+from pairs_group.auth.login import end_every_session
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
 
@@ -24,7 +25,11 @@ def authenticate_staff(email, password):
     """The active staff user with this email and password, or None. A hash made with older
     settings is replaced by today's while the password is at hand (the caller commits)."""
     user = find_staff_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    usable = user is not None and user.active
+    # A hash is checked every time, a dummy one when there is no usable account: the same
+    # work, so how long the answer takes does not tell whether the email has an account.
+    right = passwords.check_password(user.password_hash if usable else None, password)
+    if not (usable and right):
         return None
     if passwords.needs_rehash(user.password_hash):
         user.set_password(password)
@@ -50,7 +55,7 @@ def create_staff_user(email, password, role, name=""):
 
 def sign_out_everywhere(user):
     """End every session this person has, on every device (the caller commits)."""
-    user.session_version = (user.session_version or 1) + 1
+    end_every_session(user)
     record("staff.sign_out_everywhere", user)
 
 

@@ -4,7 +4,11 @@ import hmac
 import time
 
 import pyotp
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
+
+from pairs_group.db import db
 
 STEP_SECONDS = 30
 
@@ -39,9 +43,23 @@ def matching_step(secret, code, last_step=None, now=None):
 def verify_for_user(user, code):
     """Check a code against the user's secret and use it up, so it cannot be played again."""
     step = matching_step(user.totp_secret, code, user.totp_last_step)
-    if step is None:
+    return step is not None and _use_step(user, step)
+
+
+def _use_step(user, step):
+    """Claim the time step in one conditional UPDATE: of several sign-ins racing with the same
+    code, the database lets exactly one through (the row stays locked until the caller
+    commits). The copy in memory may be stale, so it is not what decides."""
+    model = user.__class__
+    claimed = db.session.execute(
+        sa.update(model)
+        .where(model.id == user.id,
+               sa.or_(model.totp_last_step.is_(None), model.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
         return False
-    user.totp_last_step = step
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 

@@ -23,6 +23,7 @@ from pairs_group.auth.forms import CodeForm, ConfirmForm, StaffSignInForm
 from pairs_group.auth.login import (
     end_session,
     is_safe_next,
+    sign_out,
     staff_required,
     start_session,
 )
@@ -170,9 +171,9 @@ def sign_out_everywhere():
     return redirect(url_for("auth.sign_in"))
 
 
-@bp.post("/sign-out")
-def sign_out():
-    end_session()
+@bp.post("/sign-out", endpoint="sign_out")
+def staff_sign_out():
+    sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 

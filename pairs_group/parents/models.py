@@ -5,9 +5,9 @@ import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pairs_group.auth.login import SessionVersioned
 from pairs_group.db import UTCDateTime, db, utcnow
 from pairs_group.groups.models import Group
 
@@ -30,7 +30,7 @@ class EnrolmentStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
-class Parent(UserMixin, db.Model):
+class Parent(SessionVersioned, db.Model):
     __tablename__ = "parent"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,13 +47,12 @@ class Parent(UserMixin, db.Model):
     sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     discreet_sms: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised at sign-out to end every session and remember-me cookie of hers at once.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     dyads: Mapped[list["Dyad"]] = relationship(back_populates="parent")
 
     kind = "parent"
-
-    def get_id(self):
-        return f"parent:{self.id}"
 
 
 class Baby(db.Model):

@@ -31,6 +31,10 @@ class MobileTaken(Exception):
     """Someone has already signed up with this mobile number."""
 
 
+# Sent with the parent whose number someone signed up with again (the SMS feature texts her).
+number_signed_up_again = places.signals.signal("number-signed-up-again")
+
+
 class NotEligible(Exception):
     """The chosen group is not one she can join."""
 
@@ -181,14 +185,34 @@ def complete_sign_up(pending, group_id, *, waiting=False, now=None):
     return enrolment
 
 
-def _chosen_group(answers, group_id, now):
+def _chosen_group(answers, group_id, now, check_mobile=True):
     fits, _ = fitting_groups(answers["postcode"], baby_from(answers), now)
     group = next((g for g in fits if g.id == group_id), None)
     if group is None:
         raise NotEligible(group_id)
-    if mobile_taken(answers["mobile"]):
+    if check_mobile and mobile_taken(answers["mobile"]):
         raise MobileTaken(answers["mobile"])
     return group
+
+
+def close_sign_up_of_known_number(pending, group_id, *, waiting=False, now=None):
+    """Her number is already signed up: nothing new is stored, her pending answers go, and the
+    number's owner is told by text (number_signed_up_again). Returns what a new number would
+    have been shown; NotEligible and GroupFull come as they would for a new number."""
+    answers = pending.answers
+    group = _chosen_group(answers, group_id, now or utcnow(), check_mobile=False)
+    if not waiting and places.places_left(group) == 0:
+        raise places.GroupFull(group.id)
+    owner = db.session.scalar(sa.select(Parent).where(Parent.mobile == answers["mobile"]))
+    db.session.delete(pending)
+    if owner is not None:
+        record("parents.sign_up_again", owner)
+    db.session.commit()
+    if owner is not None:
+        number_signed_up_again.send(owner)
+    return {"group": group.id, "status": str(EnrolmentStatus.WAITING if waiting
+                                             else EnrolmentStatus.ENROLLED),
+            "name": answers["name"], "language": answers.get("language", "en")}
 
 
 def _enrol_new_dyad(dyad, group, waiting, now):

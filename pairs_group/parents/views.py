@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pairs_group.db import db, utcnow
+from pairs_group.groups.models import Group
 from pairs_group.i18n import current_language
 from pairs_group.limits import limiter
 from pairs_group.parents import cli, places, service
@@ -96,22 +97,19 @@ def setting(name):
 
 
 @bp.route("/your-details", methods=["GET", "POST"])
-# Saying a number is already signed up tells something about it: slow down anyone fishing.
 @limiter.limit(setting("SIGN_UP_DETAILS_LIMIT"), methods=["POST"], scope="sign-up-details")
 def your_details():
+    """A number that is already signed up goes on like a new one: the pages never say which
+    numbers we know (its owner gets a text at the end instead)."""
     pending, elsewhere = pending_or_restart(1)
     if elsewhere:
         return elsewhere
     form = DetailsForm(data=details_from(pending.answers))
-    mobile_in_use = False
     if form.validate_on_submit():
-        mobile_in_use = service.mobile_taken(form.mobile_e164)
-        if not mobile_in_use:
-            service.update_pending(pending, **details_answers(form))
-            db.session.commit()
-            return redirect(url_for("parents.consent"))
-        form.mobile.errors.append(_("Someone has already signed up with this number"))
-    return render_template("parents/details.html", form=form, mobile_in_use=mobile_in_use)
+        service.update_pending(pending, **details_answers(form))
+        db.session.commit()
+        return redirect(url_for("parents.consent"))
+    return render_template("parents/details.html", form=form)
 
 
 def details_from(answers):
@@ -173,17 +171,12 @@ def choose_group():
     problem = None
     if form.validate_on_submit():
         try:
-            enrolment = service.complete_sign_up(pending, form.group_id.data,
-                                                 waiting=form.waiting.data == "yes")
-        except service.MobileTaken:
-            return render_template("parents/mobile_in_use.html")
+            return finish_sign_up(pending, form.group_id.data, form.waiting.data == "yes")
         except service.NotEligible:
             problem = _("Choose one of the groups on this page")
         except places.GroupFull:
             problem = _("Sorry, someone has just taken the last place in that group. You can "
                         "join its waiting list or choose another group.")
-        else:
-            return signed_up(enrolment)
     elif form.errors:
         problem = _("Choose one of the groups on this page")
     return render_group_choice(pending, form, problem)
@@ -200,6 +193,17 @@ def render_group_choice(pending, form, problem):
                            else [], no_group_in_language=not in_language), status
 
 
+def finish_sign_up(pending, group_id, waiting):
+    """Her place or waiting-list spot; for a number already signed up, the same redirect with
+    nothing stored (NotEligible and GroupFull come out of both the same way)."""
+    try:
+        enrolment = service.complete_sign_up(pending, group_id, waiting=waiting)
+    except service.MobileTaken:
+        return signed_up_again(service.close_sign_up_of_known_number(
+            pending, group_id, waiting=waiting))
+    return signed_up(enrolment)
+
+
 def signed_up(enrolment):
     session.pop(SESSION_KEY, None)
     session["joined"] = enrolment.id
@@ -207,13 +211,31 @@ def signed_up(enrolment):
     return redirect(url_for("parents.signed_up_page", lang=enrolment.dyad.parent.language))
 
 
+def signed_up_again(outcome):
+    """Her number was already signed up: the same redirect and page as a new number's, from
+    what a new number would have got (nothing was stored; the number's owner got a text)."""
+    session.pop(SESSION_KEY, None)
+    session["joined"] = outcome
+    return redirect(url_for("parents.signed_up_page", lang=outcome["language"]))
+
+
 @bp.get("/done")
 def signed_up_page():
-    enrolment = places.get_row(Enrolment, session.get("joined"))
+    joined = session.get("joined")
+    if isinstance(joined, dict):
+        group = places.get_row(Group, joined.get("group"))
+        return render_done(group, joined.get("status"), joined.get("name"))
+    enrolment = places.get_row(Enrolment, joined)
     if enrolment is None:
         return redirect(url_for("pages.index"))
-    return render_template("parents/done.html", enrolment=enrolment, group=enrolment.group,
-                           first=places.first_session(enrolment.group))
+    return render_done(enrolment.group, enrolment.status, enrolment.dyad.parent.name)
+
+
+def render_done(group, status, name):
+    if group is None:
+        return redirect(url_for("pages.index"))
+    return render_template("parents/done.html", group=group, status=status, name=name,
+                           first=places.first_session(group))
 
 
 # ---- waiting-list offers ----

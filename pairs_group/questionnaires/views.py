@@ -7,15 +7,15 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from pairs_group.auth.login import granted_by_link
 from pairs_group.db import db
-from pairs_group.parents.models import Dyad, Parent
+from pairs_group.parents.models import Dyad
 from pairs_group.questionnaires import (
     cli,
     instruments,
@@ -38,10 +38,7 @@ def current_parent():
     if current_user.is_authenticated and getattr(current_user, "kind", None) == "parent":
         return current_user
     # A followed text link (the account feature checks and spends it) grants these pages only.
-    grant = session.get("link_grant") or {}
-    if grant.get("purpose") == "questionnaire" and isinstance(grant.get("parent"), int):
-        return db.session.get(Parent, grant["parent"])
-    return None
+    return granted_by_link("questionnaire")
 
 
 def parent_or_sign_in():

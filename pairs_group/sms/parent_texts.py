@@ -1,14 +1,18 @@
-"""Texts about a parent's place in a group: the welcome when she gets one, and the offer of a
-free place with a link to take it. The parents feature announces both with blinker signals
-(it sits below SMS and cannot call it); this module turns them into texts."""
+"""Texts about a parent's place in a group: the welcome when she gets one, the offer of a
+free place with a link to take it, and "you are already signed up" when someone signs up
+with her number again. The parents feature announces these with blinker signals (it sits
+below SMS and cannot call it); this module turns them into texts."""
 
+from flask import url_for
 from flask_babel import gettext as _
 
-from pairs_group.db import db
-from pairs_group.parents import places
+from pairs_group.config import public_base_url
+from pairs_group.db import db, utcnow
+from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
 from pairs_group.sms.messages import MessageKind, register
 from pairs_group.sms.service import queue_sms, send_after_response, send_now
+from pairs_group.times import london_today
 
 
 def _waiting_list_offer(context):
@@ -31,6 +35,30 @@ register(MessageKind(
         "link": "https://together.pairs.example.nhs.uk/join/offer/" + "x" * 80},
     # The link alone is about 120 characters: 3 segments once accents force UCS-2.
     budget=3, still_wanted=_offer_still_open, description="When a place frees up for her"))
+
+
+def _already_signed_up(context):
+    if context.get("discreet"):
+        return _("You are already signed up with this number, so we did not sign you up "
+                 "again. To see your details, sign in: %(link)s", link=context["link"])
+    return _("You are already signed up to Together Time with this number, so we did not "
+             "sign you up again. To see your group, sign in: %(link)s", link=context["link"])
+
+
+register(MessageKind(
+    "already_signed_up", _already_signed_up,
+    example={"link": "https://together.pairs.example.nhs.uk/sign-in?lang=pt"},
+    # Not her choice of texts but news about her account (as a code is); STOP still stops it.
+    budget=3, needs_consent=False,
+    description="When someone signs up again with her number (at most once a day)"))
+
+
+def text_already_signed_up(parent, **_extra):
+    """Tell her, in her language, that her number is already signed up and how to sign in:
+    the sign-up pages themselves never say so. One a day at most, whoever keeps trying."""
+    key = f"already_signed_up:{parent.id}:{london_today(utcnow()).isoformat()}"
+    link = public_base_url() + url_for("account.sign_in", lang=parent.language)
+    return send_now(queue_sms("already_signed_up", key, parent=parent, context={"link": link}))
 
 
 def send_welcome(enrolment, **_extra):
@@ -58,3 +86,4 @@ def queue_offer(offer, **_extra):
 def init_app(app):
     places.place_taken.connect(send_welcome, weak=False)
     places.place_offered.connect(queue_offer, weak=False)
+    service.number_signed_up_again.connect(text_already_signed_up, weak=False)

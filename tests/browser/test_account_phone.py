@@ -13,6 +13,7 @@ from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db
 from pairs_group.parents.models import Parent
 from tests.account_factories import family_in_group
+from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +80,61 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
     shot("8-deleted")
     with live_app.app_context():
         assert db.session.scalar(sa.select(Parent).where(Parent.mobile == mobile)) is None
+
+
+def sign_in_remembered(page, live_server, live_app, mobile, language):
+    page.goto(f"{live_server.url}/sign-in?lang={language}")
+    page.locator("#mobile").fill("0" + mobile[3:])
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/sign-in/code")
+    page.locator("#code").fill(texted_code(live_app, mobile))
+    page.locator("input[name=remember]").check()
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/my-account")
+
+
+def reopened(browser, cookies):
+    """The phone's browser closed and opened again: only cookies that outlive it are kept."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_cookies([c for c in cookies if c.get("expires", -1) > 0])
+    return context.new_page()
+
+
+def copied(browser, cookies):
+    """Someone else's browser holding copies of every cookie the phone had."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_cookies(cookies)
+    return context.new_page()
+
+
+def signed_in(page, live_server):
+    page.goto(f"{live_server.url}/my-account")
+    return "/sign-in" not in page.url
+
+
+@pytest.mark.parametrize("language, way_out", [("en", "sign-out"), ("ar", "every-device")])
+def test_a_remembered_phone_is_signed_out_for_good(
+        live_server, live_app, browser, phone, screenshot, language, way_out):
+    with live_app.app_context():
+        parent, _enrolment = family_in_group(language=language)
+        mobile = parent.mobile
+    page = phone
+    sign_in_remembered(page, live_server, live_app, mobile, language)
+    before = page.context.cookies()
+    assert signed_in(reopened(browser, before), live_server)  # remember-me works
+
+    page.goto(f"{live_server.url}/my-account/settings")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    screenshot(page, f"account-{language}-settings-sign-out-everywhere")
+    if way_out == "sign-out":
+        page.goto(f"{live_server.url}/my-account")
+        page.locator("form[action$='/sign-out'] button").click()
+    else:
+        page.locator("form[action$='/sign-out-everywhere'] button").click()
+    page.wait_for_url("**/sign-in")
+    assert page.locator("[role=status]").count() == 1  # "You have signed out ..."
+    screenshot(page, f"account-{language}-signed-out")
+
+    assert not signed_in(page, live_server)
+    assert not signed_in(reopened(browser, page.context.cookies()), live_server)
+    assert not signed_in(copied(browser, before), live_server)  # copies from before, too
