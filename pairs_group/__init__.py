@@ -43,7 +43,8 @@ def load_configuration(app, config):
 
 
 def init_extensions(app):
-    """Database, languages, templates, forms, sign-in, security headers, compression, errors."""
+    """Proxies, database, languages, templates, forms, sign-in, security headers, compression,
+    errors."""
     from pairs_group import (
         db,
         delivery,
@@ -53,11 +54,13 @@ def init_extensions(app):
         limits,
         models,  # noqa: F401 - every table known before migrations look
         navigation,
+        proxies,
         security,
         templating,
     )
     from pairs_group.auth import login
 
+    proxies.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

@@ -39,6 +39,19 @@ def decimal(raw):
         raise ValueError("must be a number, e.g. 0.04") from None
 
 
+def proxy_count(raw):
+    """How many proxies in front of the app set X-Forwarded-*: 0, 1, 2 ..., or on/off as
+    before (on is one)."""
+    word = raw.strip().lower()
+    if word.isdigit() and int(word) <= 10:
+        return int(word)
+    try:
+        return int(flag(word))
+    except ValueError:
+        raise ValueError("must be the number of proxies in front of the app (0, 1, 2 ...) "
+                         "or on/off") from None
+
+
 def json_object(raw):
     """A JSON object such as {"reminder": "template id"}."""
     try:
@@ -64,7 +77,7 @@ ENVIRONMENT_SETTINGS = {
     "TWILIO_MESSAGING_SERVICE_SID": str,
     "TWILIO_API_BASE_URL": str,
     "NOTIFY_API_KEY": str,
-    "TRUST_PROXY_HEADERS": flag,
+    "TRUST_PROXY_HEADERS": proxy_count,
     "STAFF_IDLE_MINUTES": whole_number,
     "STAFF_SESSION_HOURS": whole_number,
     "STAFF_TOTP_REQUIRED_FOR_ADMINS": flag,
@@ -87,6 +100,17 @@ ENVIRONMENT_SETTINGS = {
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the app; the message says what to change."""
+
+
+def proxy_hops(value):
+    """TRUST_PROXY_HEADERS as a number of proxies, whether instance/config.py or a test gave
+    True/False, a number or words."""
+    if isinstance(value, bool) or value is None:
+        return int(bool(value))
+    try:
+        return proxy_count(str(value))
+    except ValueError as error:
+        raise ConfigError(f"TRUST_PROXY_HEADERS={value!r} {error}.") from None
 
 
 def defaults(instance_path):

@@ -1,6 +1,10 @@
-"""Error pages in the design system, and a friendly 503 when the database is away."""
+"""Error pages in the design system, and a friendly 503 when the database is away.
 
-from flask import render_template
+An error page never touches the database: it may be the page of a database that is away. So it
+forgets the signed-in person (her language comes from the URL, the language cookie or the
+browser, and no personal menu is shown), and a script asking for JSON gets JSON."""
+
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -26,11 +30,65 @@ MESSAGES = {
     503: (_l("Sorry, the service is unavailable"),
           _l("We are working to fix it. Please try again in a few minutes.")),
 }
+# What a page's script shows when its answer could not be kept (the database is away).
+NOT_SAVED = _l("Not saved yet. The service is not available just now. We will try again.")
+# Never written back into a page: she types these again.
+SECRET_FIELDS = ("password", "code", "csrf_token")
+RETRY_AFTER_SECONDS = 30
 
 
 def render_error(code):
+    """The page (or JSON, for a script) for this status, made without the database."""
+    forget_signed_in_person()
     title, advice = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, advice=advice), code
+    if wants_json():
+        response = jsonify(ok=False, error=str(NOT_SAVED if code == 503 else title))
+    else:
+        response = current_app.make_response(render_template(
+            "errors/error.html", code=code, title=title, advice=advice,
+            kept=kept_answers() if code == 503 else None))
+    response.status_code = code
+    response.headers["Cache-Control"] = "no-store"
+    if code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def forget_signed_in_person():
+    """Render as if signed out: the person is not loaded (or reloaded after a rollback) from
+    the database, and nothing personal appears on an error page."""
+    manager = getattr(current_app, "login_manager", None)
+    if manager is not None and "person_before_error" not in g:
+        g.person_before_error = ("_login_user" in g, g.get("_login_user"))
+        g._login_user = manager.anonymous_user()
+
+
+def restore_signed_in_person(_error=None):
+    """After the response: put back whoever was loaded (or no one), for anything that runs
+    several requests in one application context, as tests do."""
+    loaded, person = g.pop("person_before_error", (None, None))
+    if loaded is None:
+        return
+    if loaded:
+        g._login_user = person
+    else:
+        g.pop("_login_user", None)
+
+
+def wants_json():
+    """A script's fetch (it asks for JSON), not a page a person opened."""
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+def kept_answers():
+    """What she sent in a form that could not be saved, to send again from the 503 page
+    (without JavaScript nothing else keeps it): every field but passwords and codes."""
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return None
+    kept = [(name, value) for name, values in request.form.lists() for value in values
+            if not any(secret in name.lower() for secret in SECRET_FIELDS)]
+    return kept or None
 
 
 def handle_http_error(error):
@@ -57,6 +115,7 @@ def handle_unexpected(error):
 
 
 def init_app(app):
+    app.teardown_request(restore_signed_in_person)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_down)

@@ -119,8 +119,11 @@ def select_locale():
     if asked:
         g.remember_language = asked
         return babel_locale(asked)
+    saved = saved_language()
+    if saved and saved != request.cookies.get(LANGUAGE_COOKIE):
+        g.remember_language = saved  # so a page made without the database is in hers too
     return babel_locale(
-        saved_language()
+        saved
         or supported(request.cookies.get(LANGUAGE_COOKIE))
         or request.accept_languages.best_match(list(LANGUAGES))
         or "en"

@@ -7,6 +7,7 @@ always means the PostgreSQL, Redis and browser tests really ran.
 import os
 import shutil
 import socket
+import time
 import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -68,3 +69,30 @@ def throwaway_postgres_database(server_url):
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def wait_for(check, seconds=20):
+    """Ask again (every 0.2 s, for at most `seconds`) until `check` says yes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    return check()
+
+
+@contextmanager
+def postgres_behind_a_proxy(server_url):
+    """(database URL through a TcpProxy, the proxy): a throwaway PostgreSQL database a test can
+    cut off and bring back by stopping and starting the proxy."""
+    from tests.tcp_proxy import TcpProxy
+
+    with throwaway_postgres_database(server_url) as url:
+        parts = urlsplit(url)
+        proxy = TcpProxy(parts.hostname, parts.port or 5432).start()
+        try:
+            yield urlunsplit(parts._replace(
+                netloc=f"{parts.username}@127.0.0.1:{proxy.port}")), proxy
+        finally:
+            proxy.stop()

@@ -4,7 +4,7 @@ from pairs_group import create_app
 def test_health_is_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not used"}
 
 
 def test_health_is_503_when_the_database_does_not_answer():

@@ -1,9 +1,7 @@
-"""Reliability of the database: SQLite's settings, backup and restore, and a friendly 503
-while PostgreSQL is away, recovering by itself when it is back."""
+"""Reliability of the database: SQLite's settings, backup and restore (outages are in
+test_reliability_outages.py)."""
 
 import os
-import time
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -12,9 +10,6 @@ from pairs_group.db import db
 from pairs_group.groups.models import Venue
 from tests import factories
 from tests.conftest import count_rows
-from tests.pages import Page
-from tests.resources import port_open, throwaway_postgres_database, unavailable
-from tests.tcp_proxy import TcpProxy
 
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL",
                                  "postgresql://postgres@127.0.0.1:5432/test")
@@ -79,44 +74,3 @@ def test_restore_refuses_a_file_that_is_not_a_database(app, runner, tmp_path):
     junk.write_bytes(b"not a database at all" * 100)
     result = runner.invoke(args=["restore", "--yes", str(junk)])
     assert result.exit_code != 0
-
-
-def wait_for(check, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    return check()
-
-
-@pytest.mark.postgres
-def test_a_database_outage_gives_a_503_page_and_the_app_recovers_by_itself(make_app):
-    if not port_open(POSTGRES_SERVER, 5432):
-        unavailable(f"no PostgreSQL server at {POSTGRES_SERVER}")
-    make_app()  # the fixture cleans up through its first app: the usual test database
-    with throwaway_postgres_database(POSTGRES_SERVER) as url:
-        parts = urlsplit(url)
-        proxy = TcpProxy(parts.hostname, parts.port or 5432).start()
-        proxied = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}"))
-        app = make_app(DATABASE_URL=proxied,
-                       SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True,
-                                                  "connect_args": {"connect_timeout": 2}})
-        try:
-            with app.app_context():
-                db.create_all()
-                client = app.test_client()
-                sign_in = {"email": "nobody@example.nhs.uk", "password": "x" * 14}
-                assert client.post("/staff/sign-in", data=sign_in).status_code == 200
-                proxy.stop()
-                page = Page(client.post("/staff/sign-in", data=sign_in)).check(503)
-                assert "the service is unavailable" in page.text
-                assert client.get("/healthz").status_code == 503
-                proxy.start()
-                assert wait_for(lambda: client.post("/staff/sign-in", data=sign_in)
-                                .status_code == 200)
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            proxy.stop()

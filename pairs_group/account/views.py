@@ -26,7 +26,7 @@ from pairs_group.auth.login import (
     start_session,
 )
 from pairs_group.db import db
-from pairs_group.limits import limiter
+from pairs_group.limits import limiter, private_key
 from pairs_group.parents.models import Parent
 from pairs_group.tokens import BadToken
 
@@ -35,9 +35,10 @@ FLOW = "sign_in_flow"  # {"code": id, "next": path} while she waits for her text
 
 def number_key():
     """Rate-limit key: the number, normalised, so spacing tricks share one count (a typo is
-    counted against the address it came from, not against everyone's typos)."""
+    counted against the address it came from, not against everyone's typos); kept in Redis as
+    a keyed hash, never in clear."""
     number = codes.normalise_mobile(request.form.get("mobile", "")[:40])
-    return "mobile:" + (number or "not-a-number:" + get_remote_address())
+    return "mobile:" + private_key(number) if number else "not-a-number:" + get_remote_address()
 
 
 def limit(name):

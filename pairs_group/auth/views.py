@@ -1,7 +1,6 @@
 """Staff sign-in (password, then a code when a second factor is set up), two-factor set-up,
 the staff member's own account page, and sign-out."""
 
-import hashlib
 import time
 
 from flask import (
@@ -30,7 +29,7 @@ from pairs_group.auth.login import (
 )
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
-from pairs_group.limits import limiter
+from pairs_group.limits import limiter, private_key
 from pairs_group.navigation import add_staff_link
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -44,13 +43,9 @@ def _failed(response):
     return response.status_code == 200
 
 
-def _hashed(value):
-    # Rate-limit keys name no one: an email address is hashed before it goes to Redis.
-    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
-
-
 def _account_key():
-    return "account:" + _hashed(request.form.get("email", "").strip().lower()[:254])
+    # Rate-limit keys name no one: an email address goes to Redis as a keyed hash.
+    return "account:" + private_key(request.form.get("email", "").strip().lower()[:254])
 
 
 def _pending_key():

@@ -34,13 +34,12 @@ PROGRESS = {MessageStatus.SENDING: 1, MessageStatus.UNKNOWN: 1, MessageStatus.SE
 
 
 def requested_url():
-    """The URL Twilio signed: the public one, rebuilt from X-Forwarded-* only when trusted."""
+    """The URL Twilio signed: the public one, as the trusted proxies forwarded it (ProxyFix has
+    already applied X-Forwarded-Proto and -Host) only when TRUST_PROXY_HEADERS says so."""
     query = request.query_string.decode("latin-1")
     path = request.path + ("?" + query if query else "")
     if current_app.config.get("TRUST_PROXY_HEADERS") and request.headers.get("X-Forwarded-Host"):
-        scheme = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
-        host = request.headers["X-Forwarded-Host"].split(",")[0].strip()
-        return f"{scheme}://{host}{path}"
+        return f"{request.scheme}://{request.host}{path}"
     return public_base_url() + path
 
 

@@ -26,6 +26,10 @@
         if (response.ok && data.ok) {
           if (pending[item] === value) { delete pending[item]; }
           status(item, form.getAttribute("data-saved-text"), false);
+        } else if (response.status === 503) {
+          // The service is away for a while: keep the answer and try again later.
+          status(item, data.error || form.getAttribute("data-failed-text"), true);
+          retryLater();
         } else {
           delete pending[item];
           status(item, data.error || form.getAttribute("data-failed-text"), true);
@@ -34,6 +38,16 @@
     }).catch(function () {
       status(item, form.getAttribute("data-failed-text"), true);
     });
+  }
+
+  var retries = 0, retryTimer = null;
+  function retryLater() {
+    if (retryTimer || retries >= 20) { return; }
+    retries += 1;
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      Object.keys(pending).forEach(function (item) { save(item, pending[item]); });
+    }, 15000);
   }
 
   function itemOf(input) {

@@ -1,6 +1,8 @@
 """A parent fills PRFQ on a 390x844 phone; the connection drops half-way; she comes back and
 finds every answer the page said was saved."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -8,9 +10,11 @@ from playwright.sync_api import expect
 from pairs_group.db import db
 from pairs_group.questionnaires import service
 from pairs_group.questionnaires.models import Answer
+from tests.browser.conftest import LiveServer
 from tests.questionnaires_factories import family
 
 pytestmark = pytest.mark.browser
+SAVED_PL = re.compile(r"^\s*Zapisano\s*$")  # "Saved", not "Jeszcze nie zapisano" (not yet)
 
 
 def choose(page, item, value):
@@ -77,3 +81,40 @@ def test_a_dropped_connection_loses_no_acknowledged_answer(live_server, live_app
     screenshot(page, "questionnaires-sent")
     with live_app.app_context():
         assert service.find_response(dyad_id, "prfq", "pre").is_submitted
+
+
+def test_while_the_database_is_away_her_answer_waits_and_is_saved_when_it_is_back(
+        make_app, phone, screenshot, tmp_path):
+    """The page's script gets a 503: "Not saved yet" in her language, kept and sent again by
+    itself once the database (here the SQLite file's folder) is back."""
+    make_app()
+    folder = tmp_path / "data"
+    folder.mkdir()
+    app = make_app(DATABASE_URL=f"sqlite:///{folder / 'pairs.sqlite3'}",
+                   WTF_CSRF_ENABLED=True, TESTING=False)
+    with app.app_context():
+        db.create_all()
+        parent, _enrolment = family(language="pl")
+        link = service.link_url(parent)
+    with LiveServer(app) as server:
+        page = phone
+        page.goto(server.url + "/?lang=pl")
+        page.goto(link.replace("http://localhost", server.url))
+        page.locator("main a[href*='/prfq/pre/']").first.click()
+        page.locator("main form button").first.click()
+        page.wait_for_url("**/section/1")
+        choose(page, 1, 2)
+        page.locator('[data-status-for="1"]', has_text=SAVED_PL).wait_for()
+        with app.app_context():
+            db.engine.dispose()
+        folder.rename(tmp_path / "away")
+        choose(page, 2, 6)
+        not_saved = "Jeszcze nie zapisano. Usługa jest w tej chwili niedostępna."
+        page.locator('[data-status-for="2"]', has_text=not_saved).wait_for()
+        screenshot(page, "questionnaires-database-away")
+        (tmp_path / "away").rename(folder)
+        page.locator('[data-status-for="2"]', has_text=SAVED_PL).wait_for(timeout=40_000)
+    with app.app_context():
+        saved = {a.item_id: a.value for a in db.session.scalars(sa.select(Answer))}
+        db.engine.dispose()
+    assert saved == {"1": 2, "2": 6}
