@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
-from pairs_group.questionnaires import service
+from pairs_group.questionnaires import answering, instruments, plans, service
 from pairs_group.questionnaires.models import QuestionnaireResponse, Score
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import OutboxMessage
@@ -118,8 +118,8 @@ def test_the_overview_shows_who_has_started_stopped_and_finished(app, client, si
     other.group = enrolment.group
     db.session.commit()
     submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
-    response = service.start_response(other.dyad, service.instruments.get("prfq"), "pre")
-    service.save_answers(response, {"7": 3})
+    response = answering.start_response(other.dyad, instruments.get("prfq"), "pre")
+    answering.save_answers(response, {"7": 3})
     db.session.commit()
     as_facilitator_of(sign_in, enrolment.group)
     page = get_page(client, f"/staff/questionnaires/groups/{enrolment.group_id}")
@@ -194,7 +194,7 @@ def test_reopening_a_response_is_audited_and_unlocks_it(app, client, sign_in):
     assert count_rows(Score) == 0
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"questionnaires.reopen", "questionnaires.view", "questionnaires.submit"} <= actions
-    assert service.open_tasks(parent)[0].response.id == response.id
+    assert plans.open_tasks(parent)[0].response.id == response.id
 
 
 def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
@@ -203,6 +203,6 @@ def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
     url = f"/staff/questionnaires/groups/{enrolment.group_id}/plan"
     get_page(client, url)
     assert client.post(url, data={"pre": ["fft"], "post": ["prfq"]}).status_code == 302
-    assert [t.instrument.id for t in service.open_tasks(parent)] == ["fft"]
+    assert [t.instrument.id for t in plans.open_tasks(parent)] == ["fft"]
     page = post_page(client, url, {"pre": ["nonsense"]})
     assert "There is a problem" in page.text

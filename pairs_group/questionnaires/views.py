@@ -17,8 +17,11 @@ from pairs_group.auth.login import granted_by_link
 from pairs_group.db import db
 from pairs_group.parents.models import Dyad
 from pairs_group.questionnaires import (
+    answering,
     cli,
     instruments,
+    plans,
+    scoring,
     service,
     staff_views,
     texts,  # noqa: F401 - registers the SMS kinds
@@ -60,8 +63,8 @@ def load_task(dyad_id, instrument_id, timepoint):
     if timepoint not in TIMEPOINTS:
         abort(404)
     try:
-        return parent, service.task_for(parent, dyad_id, instrument_id, timepoint)
-    except service.NotAllowed:
+        return parent, plans.task_for(parent, dyad_id, instrument_id, timepoint)
+    except plans.NotAllowed:
         if request.method == "GET" and already_sent(parent, dyad_id, instrument_id, timepoint):
             flash(_("You have already sent these answers. Thank you."), "success")
             abort(redirect(url_for("questionnaires.answer")))
@@ -70,14 +73,14 @@ def load_task(dyad_id, instrument_id, timepoint):
 
 def already_sent(parent, dyad_id, instrument_id, timepoint):
     """Her own answers to this questionnaire were sent: an old link should say so kindly."""
-    response = service.find_response(dyad_id, instrument_id, timepoint)
+    response = answering.find_response(dyad_id, instrument_id, timepoint)
     return (response is not None and response.is_submitted
             and db.session.get(Dyad, dyad_id).parent_id == parent.id)
 
 
 def ensure_response(parent, task):
     if task.response is None:
-        task.response = service.start_response(task.dyad, task.instrument, task.timepoint,
+        task.response = answering.start_response(task.dyad, task.instrument, task.timepoint,
                                                parent.language)
         db.session.commit()
     return task.response
@@ -95,7 +98,7 @@ def task_args(task):
 def answer():
     """Her open questionnaires (where a texted link lands)."""
     parent = parent_or_sign_in()
-    return render_template("questionnaires/list.html", tasks=service.open_tasks(parent))
+    return render_template("questionnaires/list.html", tasks=plans.open_tasks(parent))
 
 
 @bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/",
@@ -126,7 +129,7 @@ def section(dyad_id, instrument_id, timepoint, number):
         abort(404)
     response = ensure_response(parent, task)
     form, items = AnswersForm(), sections[number - 1]
-    chosen = service.answers_of(response)
+    chosen = answering.answers_of(response)
     if form.validate_on_submit():
         action = request.form.get("action", "next")
         answers = read_answers(form, task.instrument, items, require=action == "next")
@@ -141,9 +144,9 @@ def section(dyad_id, instrument_id, timepoint, number):
 
 def save_and_go(task, response, answers, target, form):
     try:
-        service.save_answers(response, answers, section=target)
+        answering.save_answers(response, answers, section=target)
         db.session.commit()
-    except (service.Locked, instruments.AnswerError):
+    except (answering.Locked, instruments.AnswerError):
         db.session.rollback()
         abort(404)
     if request.form.get("action") == "save":
@@ -217,8 +220,8 @@ def save_answer(dyad_id, instrument_id, timepoint):
     if parent is None or timepoint not in TIMEPOINTS:
         return jsonify(ok=False, error=_("Please sign in again.")), 401
     try:
-        task = service.task_for(parent, dyad_id, instrument_id, timepoint)
-    except service.NotAllowed:
+        task = plans.task_for(parent, dyad_id, instrument_id, timepoint)
+    except plans.NotAllowed:
         return jsonify(ok=False, error=_("We cannot find this questionnaire.")), 404
     item_id, raw = request.form.get("item", ""), request.form.get("value", "")
     item = task.instrument.by_id.get(item_id)
@@ -232,13 +235,13 @@ def save_answer(dyad_id, instrument_id, timepoint):
 def store_one(parent, task, item, value):
     response = ensure_response(parent, task)
     try:
-        service.check_declines(task.instrument, {item.id: value})
-        service.save_answers(response, {item.id: value})
+        answering.check_declines(task.instrument, {item.id: value})
+        answering.save_answers(response, {item.id: value})
         db.session.commit()
     except instruments.AnswerError:
         db.session.rollback()
         return jsonify(ok=False, error=_("That answer is not one of the choices.")), 400
-    except service.Locked:
+    except answering.Locked:
         db.session.rollback()
         return jsonify(ok=False, error=_("This questionnaire has already been sent.")), 409
     except IntegrityError:
@@ -257,8 +260,8 @@ def review(dyad_id, instrument_id, timepoint):
 def render_review(task, response, form):
     return render_template(
         "questionnaires/review.html", task=task, form=form, response=response,
-        chosen=service.answers_of(response), sections=task.instrument.sections(),
-        missing=service.unanswered(response, task.instrument))
+        chosen=answering.answers_of(response), sections=task.instrument.sections(),
+        missing=answering.unanswered(response, task.instrument))
 
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/submit")
@@ -266,8 +269,8 @@ def submit(dyad_id, instrument_id, timepoint):
     parent = parent_or_sign_in()
     form = AnswersForm()
     try:
-        task = service.task_for(parent, dyad_id, instrument_id, timepoint)
-    except service.NotAllowed:
+        task = plans.task_for(parent, dyad_id, instrument_id, timepoint)
+    except plans.NotAllowed:
         flash(_("Thank you. We already have your answers."))
         return redirect(url_for("questionnaires.answer"))
     response = ensure_response(parent, task)
@@ -278,13 +281,13 @@ def submit(dyad_id, instrument_id, timepoint):
 
 def finish(task, response, form):
     try:
-        service.submit(response)
+        scoring.submit(response)
         db.session.commit()
     except instruments.AnswerError:
         db.session.rollback()
         form.item_errors.append(("missing", _("Please answer every question before you send.")))
         return render_review(task, response, form), 400
-    except (service.Locked, IntegrityError):
+    except (answering.Locked, IntegrityError):
         db.session.rollback()
     flash(_("Thank you. Your answers have been sent."))
     return redirect(url_for("questionnaires.answer"))

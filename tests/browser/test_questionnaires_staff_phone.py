@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from pairs_group.db import db
-from pairs_group.questionnaires import instruments, service
+from pairs_group.questionnaires import answering, instruments, service
 from pairs_group.questionnaires.models import Score
 from pairs_group.sms.models import OutboxMessage
 from tests import factories
@@ -22,8 +22,8 @@ def test_a_facilitator_follows_completion_and_rates_loaf(live_server, live_app, 
         other.group = enrolment.group
         staff = factories.make_staff("facilitator", email="sam@example.nhs.uk", name="Sam")
         enrolment.group.facilitators.append(staff)
-        response = service.start_response(other.dyad, instruments.get("prfq"), "pre")
-        service.save_answers(response, {"1": 3, "2": 4, "7": 5})
+        response = answering.start_response(other.dyad, instruments.get("prfq"), "pre")
+        answering.save_answers(response, {"1": 3, "2": 4, "7": 5})
         db.session.commit()
         group_id, dyad_id, name = enrolment.group_id, enrolment.dyad_id, parent.name
     page = phone
