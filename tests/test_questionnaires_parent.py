@@ -237,6 +237,20 @@ def test_fft_takes_free_text_after_the_group(app, client):
 
 
 
+def test_a_typed_answer_is_kept_as_typed_even_when_it_reads_declined(app, client):
+    """The autosave reads text as the page does: "declined" typed in a box is her words."""
+    parent, enrolment = family()
+    last = enrolment.group.sessions[-1]
+    url = base(enrolment, "fft", "post")
+    with time_machine.travel(last.starts_at + timedelta(minutes=1)):
+        grant_link(client, parent)
+        for typed in ("declined", "  "):
+            reply = client.post(url + "/answer", data={"item": "good", "value": typed})
+            assert reply.status_code == 200 and reply.json == {"ok": True, "item": "good"}
+            texts = {a.item_id: a.text for a in db.session.scalars(sa.select(Answer))}
+            assert texts == {"good": typed.strip()}
+
+
 def test_an_old_link_to_sent_answers_says_so_kindly(app, client):
     parent, enrolment = family()
     submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})

@@ -43,8 +43,7 @@ def save_answers(response, answers, section=None):
     if response.is_submitted:
         raise Locked(response.id)
     instrument = instruments.registry()[response.instrument_id]
-    check_declines(instrument, answers)
-    instruments.check_answers(instrument, answers)
+    instruments.check_answers(instrument, answers, none_is_declined=True)
     existing = {a.item_id: a for a in response.answers}
     db.session.flush()  # a new response gets its id before its answers point at it
     for item_id, value in answers.items():
@@ -55,15 +54,6 @@ def save_answers(response, answers, section=None):
     elif answers:
         response.current_section = instrument.section_of(str(list(answers)[-1]))
     response.updated_at = utcnow()
-
-
-def check_declines(instrument, answers):
-    """'Prefer not to answer' only where the instrument allows missing answers."""
-    for item_id, value in answers.items():
-        item = instrument.by_id.get(str(item_id))
-        if value is None and item is not None and item.type != "text" and (
-                not instrument.allow_missing):
-            raise instruments.AnswerError(f"item {item_id} needs an answer", str(item_id))
 
 
 def upsert_answer(response, answer, item_id, value):

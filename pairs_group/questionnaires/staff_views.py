@@ -118,28 +118,28 @@ def enter_scores(group_id, dyad_id, instrument_id, timepoint):
 def saved_data(response):
     if response is None:
         return {}
-    data = {"item_" + k: v for k, v in answering.answers_of(response).items()}
+    data = {instruments.FIELD_PREFIX + k: v for k, v in answering.answers_of(response).items()}
     return {**data, "rater": response.rater, "assessed_on": response.assessed_on}
 
 
+def entry_answers(instrument, form):
+    """{item id: value or None} from the entry form's item fields."""
+    return {item.id: form[item.field_name].data
+            for item in instrument.items if item.field_name in form}
+
+
 def entry_is_complete(instrument, form):
-    """Paper MORS: each subscale needs all its item answers or its total."""
-    ok = True
-    for subscale in instrument.subscales:
-        total = subscale.get("total_item")
-        if not total:
-            continue
-        items = [getattr(form, "item_" + i).data for i in subscale["items"]]
-        if getattr(form, "item_" + total).data is None and None in items:
-            getattr(form, "item_" + total).errors.append(_(
-                "Enter every item answer for this scale, or its total from the paper form"))
-            ok = False
-    return ok
+    """The instrument's completeness rule (paper MORS: all items or the total), said on the
+    total's field."""
+    missing = instruments.missing_totals(instrument, entry_answers(instrument, form))
+    for total in missing:
+        form[instruments.FIELD_PREFIX + total].errors.append(_(
+            "Enter every item answer for this scale, or its total from the paper form"))
+    return not missing
 
 
 def save_entry(group, enrolment, instrument, timepoint, form):
-    answers = {item.id: getattr(form, "item_" + item.id).data
-               for item in instrument.items if hasattr(form, "item_" + item.id)}
+    answers = entry_answers(instrument, form)
     try:
         scoring.enter_for_dyad(enrolment.dyad, instrument, timepoint, answers, current_user,
                                form.rater.data.strip(), form.assessed_on.data)

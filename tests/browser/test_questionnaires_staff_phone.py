@@ -36,7 +36,7 @@ def test_a_facilitator_follows_completion_and_rates_loaf(live_server, live_app, 
     screenshot(page, "questionnaires-staff-overview")
     page.goto(f"{live_server.url}/staff/questionnaires/groups/{group_id}/dyads/{dyad_id}/loaf")
     page.get_by_label("Level 2: strained to concerning").first.check()
-    page.locator('input[name="item_part_b"][value="1"]').check()
+    page.locator('input[name="item-part_b"][value="1"]').check()
     page.get_by_label("Rated by").fill("Sam Okoye")
     page.get_by_label("Date of the rating").fill("2026-11-20")
     screenshot(page, "questionnaires-staff-loaf")
