@@ -14,10 +14,6 @@ from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.answering import find_response
 from pairs_group.questionnaires.models import GroupInstrument, QuestionnaireResponse, Timepoint
 
-DEFAULT_PLAN = {
-    Timepoint.PRE: ["prfq", "mors_sf", "loaf", "asq_se2"],
-    Timepoint.POST: ["prfq", "mors_sf", "fft", "loaf", "asq_se2"],
-}
 ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
 
@@ -39,9 +35,9 @@ class Task:
 
 
 def default_plan():
-    """The plan: config QUESTIONNAIRE_PLAN or ours, plus optional measures switched on."""
-    plan = current_app.config.get("QUESTIONNAIRE_PLAN") or DEFAULT_PLAN
-    extra = list(current_app.config.get("QUESTIONNAIRES_OPTIONAL", ()))
+    """The plan: config QUESTIONNAIRE_PLAN, plus optional measures switched on."""
+    plan = current_app.config["QUESTIONNAIRE_PLAN"]
+    extra = list(current_app.config["QUESTIONNAIRES_OPTIONAL"])
     return {Timepoint(tp): list(ids) + [i for i in extra if i not in ids]
             for tp, ids in plan.items()}
 
@@ -81,10 +77,10 @@ def window(enrolment, timepoint):
     if not sessions:
         return None
     if timepoint == Timepoint.PRE:
-        last_pre = current_app.config.get("QUESTIONNAIRE_PRE_UNTIL_SESSION", 2)
+        last_pre = current_app.config["QUESTIONNAIRE_PRE_UNTIL_SESSION"]
         opens = enrolment.enrolled_at or enrolment.created_at or utcnow()
         return opens, sessions[min(last_pre, len(sessions)) - 1].ends_at
-    weeks = current_app.config.get("QUESTIONNAIRE_POST_WEEKS", 3)
+    weeks = current_app.config["QUESTIONNAIRE_POST_WEEKS"]
     return sessions[-1].starts_at, sessions[-1].ends_at + timedelta(weeks=weeks)
 
 

@@ -49,7 +49,7 @@ def parent_tasks_due(enrolment, timepoint, now):
 def send_due_links(now=None):
     """Queue each link once per dyad and timepoint, then one reminder a few days later."""
     now = now or utcnow()
-    wait = timedelta(days=current_app.config.get("QUESTIONNAIRE_REMINDER_DAYS", 5))
+    wait = timedelta(days=current_app.config["QUESTIONNAIRE_REMINDER_DAYS"])
     counts = {"links": 0, "reminders": 0}
     for enrolment in db.session.scalars(sa.select(Enrolment).where(
             Enrolment.status.in_(ACTIVE))).all():
