@@ -42,6 +42,21 @@ def test_a_report_says_it_in_arabic(client, sign_in, app):
     assert 'value="9999-12-31"' in page.html
 
 
+@pytest.mark.parametrize("url, selects, days", [
+    ("/staff/reports/", ("group", "venue", "language"), ("start", "end")),
+    ("/staff/texts/", ("status", "kind", "group_id"), ("sent_from", "sent_to")),
+    ("/staff/audit/", (), ("since", "until")),
+])
+def test_filter_fields_are_drawn_as_lists_and_date_boxes(client, sign_in, app, url, selects,
+                                                         days):
+    sign_in("admin")
+    page = get_page(client, url)
+    for name in selects:
+        assert f'<select class="nhsuk-select" id="{name}" name="{name}"' in page.html
+    for name in days:
+        assert f'id="{name}" name="{name}" type="date"' in page.html
+
+
 @pytest.mark.parametrize("query, field_id, message", [
     ("group=%20", "group", "Choose a group from the list"),
     ("venue=99999999999999999999", "venue", "Choose a venue from the list"),
