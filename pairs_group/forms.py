@@ -79,7 +79,7 @@ class DatePartsField(Field):
 
 # The days a filter may ask about. Nothing the service holds is older than EARLIEST_DAY, and a
 # day past LATEST_DAY is a slip of the keyboard: 9999-12-31 once ran a London day's end past the
-# end of the calendar (a 500). The command line's dates have their own check (see its module).
+# end of the calendar (a 500). The command line checks its own date options (English messages).
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -123,7 +123,7 @@ class NotBefore:
 
 
 class DayField(DateField):
-    """A filter's day (an NHS.UK date input sends YYYY-MM-DD): blank or spaces for any day,
+    """A filter's day (a browser's date box sends YYYY-MM-DD): blank or spaces for any day,
     otherwise a real day in range; `after=(field name, message)` makes it a range's end."""
 
     def __init__(self, label=None, validators=(), after=None, **kwargs):
