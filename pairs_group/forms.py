@@ -15,12 +15,22 @@ from pairs_group.form_messages import form_translations
 csrf = CSRFProtect()
 
 
+def without_nul(value):
+    """PostgreSQL stores no NUL character in text (a 5xx there, a row on SQLite), and nobody
+    types one: it goes from every field's data, in every form."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     """Every form of the app; WTForms' own messages come from our catalogue (form_messages)."""
 
     class Meta:
         def get_translations(self, form):
             return form_translations
+
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), without_nul]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
     def error_list(self):
         """(field id, message) for the error summary, in the order the fields appear."""
