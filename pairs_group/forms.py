@@ -155,7 +155,8 @@ class ChoiceFilterField(SelectField):
 
 
 class NoControlCharacters:
-    """Typed text without control characters (PostgreSQL refuses a NUL in a query)."""
+    """Typed text without control characters (escape codes, bells): nobody types them, so a
+    search with one says so rather than looking (a NUL has already gone: without_nul)."""
 
     def __call__(self, form, field):
         if field.data and CONTROL_CHARACTERS.search(field.data):
