@@ -11,6 +11,7 @@ from wtforms import DateField, Field, SelectField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
 from pairs_group.form_messages import form_translations
+from pairs_group.times import FIRST_DAY, LAST_DAY, day_in_range
 
 csrf = CSRFProtect()
 
@@ -87,11 +88,6 @@ class DatePartsField(Field):
         return " ".join(self.parts.values())
 
 
-# The days a filter may ask about. Nothing the service holds is older than EARLIEST_DAY, and a
-# day past LATEST_DAY is a slip of the keyboard: 9999-12-31 once ran a London day's end past the
-# end of the calendar (a 500). The command line checks its own date options (English messages).
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2100, 12, 31)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -110,13 +106,14 @@ class QueryForm(Form):
 
 
 class DayInRange:
-    """A day the service can hold data for: EARLIEST_DAY to LATEST_DAY."""
+    """A day the service can hold data for (times.FIRST_DAY to LAST_DAY, the same days as the
+    command line's): 9999-12-31 once ran a London day's end past the end of the calendar."""
 
     def __call__(self, form, field):
-        if field.data and not EARLIEST_DAY <= field.data <= LATEST_DAY:
+        if field.data and not day_in_range(field.data):
             raise ValidationError(_l("Enter a date from %(min)s to %(max)s.",
-                                     min=format_date(EARLIEST_DAY, "long"),
-                                     max=format_date(LATEST_DAY, "long")))
+                                     min=format_date(FIRST_DAY, "long"),
+                                     max=format_date(LAST_DAY, "long")))
 
 
 class NotBefore:
