@@ -1,6 +1,6 @@
 import pytest
 
-from tests.pages import get_page
+from tests.pages import expect_redirect, get_page, post_page, url
 
 
 @pytest.mark.parametrize("url", ["/", "/privacy", "/accessibility", "/staff/sign-in"])
@@ -42,3 +42,27 @@ def test_a_post_without_csrf_token_is_refused(make_app):
 def test_every_post_form_carries_a_csrf_token_when_csrf_is_on(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     get_page(client, "/staff/sign-in")
+
+
+def test_the_page_helper_addresses_pages_by_endpoint(client):
+    page = get_page(client, "auth.sign_in")
+    assert page.select_one("form[method=post] input[name=email]")
+    assert page.field_value("email") == ""
+    with pytest.raises(AssertionError, match="nothing matches"):
+        page.select_one("#no-such-element")
+    with pytest.raises(AssertionError):
+        get_page(client, "auth.sign_in", status=404)
+
+
+def test_the_page_helper_reads_what_a_form_shows(client):
+    page = post_page(client, "auth.sign_in", {"email": "nobody@nhs.net", "password": "wrong"})
+    assert page.field_value("email") == "nobody@nhs.net"
+
+
+def test_the_page_helper_checks_where_a_redirect_goes(client):
+    response = client.get(url(client, "account.home"))
+    assert expect_redirect(response, "account.sign_in").startswith("/sign-in")
+    with pytest.raises(AssertionError, match="not pages.index"):
+        expect_redirect(response, "pages.index")
+    with pytest.raises(AssertionError):
+        expect_redirect(client.get(url(client, "pages.index")), "pages.index")
