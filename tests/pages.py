@@ -67,11 +67,15 @@ class Page:
 
     def field_value(self, name):
         """What the form shows in the field called name, as the browser would send it: the
-        typed value, the chosen option, or the checked box(es) — a list when several are."""
+        typed value, the chosen option or radio (None when none is), or for checkboxes the
+        list of those ticked."""
         fields = self.soup.select(f'[name="{name}"]')
         assert fields, f"no field named {name!r}"
         values = [value for field in fields for value in _values(field)]
-        return values[0] if len(values) == 1 and len(fields) == 1 else values
+        if fields[0].get("type") == "checkbox":
+            return values
+        assert len(values) <= 1, f"{name!r} sends {values}"
+        return values[0] if values else None
 
 
 def _values(field):
