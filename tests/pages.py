@@ -65,6 +65,10 @@ class Page:
         """The text of the first element the selector matches, whitespace squashed."""
         return _squash(self.select_one(css).get_text(" "))
 
+    def shows(self, css, words):
+        """Whether one of the elements css names carries the words (in its text)."""
+        return any(words in text for text in self.texts(css))
+
     def field_value(self, name):
         """What the form shows in the field called name, as the browser would send it: the
         typed value, the chosen option or radio (None when none is), or for checkboxes the
