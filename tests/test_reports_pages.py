@@ -30,11 +30,6 @@ def table_rows(client, section, table, **filters):
                                   table=table, **filters)))
 
 
-def shows(page, css, words):
-    """Whether one of the elements css names carries the words."""
-    return any(words in text for text in page.texts(css))
-
-
 def exports_logged():
     return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "export")).all()
 
@@ -42,28 +37,28 @@ def exports_logged():
 def test_an_evaluator_sees_every_section_with_real_figures(client, sign_in, data):
     sign_in("evaluator")
     attendance = get_page(client, "reports.show_attendance")
-    assert shows(attendance, "p", "National CAMHS non-attendance is 15% to 20%")
+    assert attendance.shows("p", "National CAMHS non-attendance is 15% to 20%")
     assert attendance.select_one("svg[role=img]") and "Financial year" in attendance.texts("th")
-    assert shows(attendance, "table tr", "Stockwell spring")
+    assert attendance.shows("table tr", "Stockwell spring")
     outcomes = get_page(client, "reports.show_outcomes")
     for css, words in (("table tr", "Warmth"), ("table tr", "Invasiveness"),
                        ("table tr", "Pre-mentalizing"), ("th", "Wilcoxon p"),
                        ("h2", "LOAF levels"), ("h2", "ASQ:SE-2 zones"),
                        (".reports-figure__label", "Very good or good"),
                        ("h3", "What parents said")):
-        assert shows(outcomes, css, words), words
+        assert outcomes.shows(css, words), words
     reach = get_page(client, "reports.show_reach")
-    assert shows(reach, "p", "IMD2019")
-    assert shows(reach, ".reports-figure__label", "most deprived 30%")
-    assert shows(reach, "table tr", "Black, Black British, Black Welsh, Caribbean or African")
-    assert shows(reach, "table tr", "Prefer not to say")
-    assert shows(reach, "table tr", "Not answered")
+    assert reach.shows("p", "IMD2019")
+    assert reach.shows(".reports-figure__label", "most deprived 30%")
+    assert reach.shows("table tr", "Black, Black British, Black Welsh, Caribbean or African")
+    assert reach.shows("table tr", "Prefer not to say")
+    assert reach.shows("table tr", "Not answered")
     completeness = get_page(client, "reports.show_completeness")
     assert completeness.select_one(".reports-over")
     assert "Registers not taken" in completeness.texts("h2")
     exports = url(client, "reports.show_exports")
     for page in (attendance, outcomes, reach, completeness):
-        assert shows(page, ".reports-csv a[download]", "Download")
+        assert page.shows(".reports-csv a[download]", "Download")
         assert page.select(f'a[href^="{exports}"]')
 
 
@@ -71,7 +66,7 @@ def test_too_few_pairs_are_said_instead_of_a_p_value(client, sign_in, app):
     reports_factories.group_with_data(size=4, seed=3)
     sign_in("evaluator")
     page = get_page(client, "reports.show_outcomes")
-    assert shows(page, "td", "Too few pairs (fewer than 5) for a test")
+    assert page.shows("td", "Too few pairs (fewer than 5) for a test")
 
 
 def test_a_facilitator_sees_only_her_own_groups(client, sign_in, app):
@@ -81,12 +76,12 @@ def test_a_facilitator_sees_only_her_own_groups(client, sign_in, app):
     db.session.commit()
     staff_sign_in(client, me)
     page = get_page(client, "reports.show_attendance")
-    assert shows(page, "table tr", "My group") and "My group" in page.texts("select option")
+    assert page.shows("table tr", "My group") and "My group" in page.texts("select option")
     assert "Someone else's group" not in page.text_of("main")
     rows = table_rows(client, "attendance", "groups")
     assert [row[1] for row in rows[1:]] == ["My group"]
     page = get_page(client, "reports.show_attendance", group=other)
-    assert shows(page, ".nhsuk-error-message", "Choose a group from the list")
+    assert page.shows(".nhsuk-error-message", "Choose a group from the list")
     get_page(client, "reports.show_exports", 403)
     get_page(client, "reports.download_export", 403, name="dyads.csv")
 
@@ -100,7 +95,7 @@ def test_filters_narrow_the_figures_and_bad_dates_are_explained(client, sign_in,
     assert int(nothing[4]) == 0
     page = get_page(client, "reports.show_attendance", start="2027-05-01", end="2027-04-01")
     assert page.title.startswith("Error:")
-    assert shows(page, ".nhsuk-error-message",
+    assert page.shows(".nhsuk-error-message",
                  "The end date must be the same as or after the start date")
     page = get_page(client, "reports.show_attendance", start="not-a-date", venue=99999,
                     language="xx")
@@ -174,7 +169,7 @@ def test_a_facilitator_with_no_groups_sees_empty_reports_and_no_exports_link(cli
     page = get_page(client, "reports.show_attendance")
     assert page.select(f'a[href="{url(client, "reports.show_attendance")}"]')
     assert not page.select(f'[href^="{url(client, "reports.show_exports")}"]')
-    assert shows(page, "p", "No attendance has been recorded")
+    assert page.shows("p", "No attendance has been recorded")
 
 
 @pytest.mark.parametrize("code", ["en", "pt", "pl", "fr", "ar"])
