@@ -93,22 +93,23 @@ def _values(field):
     return [field.get("value", "")]
 
 
-def url(client, endpoint, **args):
-    """The path of an endpoint (`url_for` without host); a path ("/...") is kept as it is."""
+def url(client, endpoint, query=None, **args):
+    """The path of an endpoint (`url_for` without host); a path ("/...") is kept as it is.
+    query holds query arguments whose names the helpers use themselves (status, headers)."""
     if endpoint.startswith("/"):
-        assert not args, "a path takes no URL arguments: give an endpoint"
+        assert not args and not query, "a path takes no URL arguments: give an endpoint"
         return endpoint
     with client.application.test_request_context():
-        return url_for(endpoint, _external=False, **args)
+        return url_for(endpoint, _external=False, **args, **(query or {}))
 
 
 def _csrf_on(client):
     return client.application.config.get("WTF_CSRF_ENABLED", True)
 
 
-def get_page(client, endpoint, status=200, *, headers=None, **args):
+def get_page(client, endpoint, status=200, *, headers=None, query=None, **args):
     """GET the endpoint's page (URL arguments as keywords) and check it answers status."""
-    response = client.get(url(client, endpoint, **args), headers=headers)
+    response = client.get(url(client, endpoint, query, **args), headers=headers)
     return Page(response).check(status, csrf=_csrf_on(client))
 
 
