@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 import time_machine
 
+from pairs_group.auth.links import link_url
 from pairs_group.db import db
 from pairs_group.questionnaires import service
 from pairs_group.questionnaires.models import (
@@ -44,7 +45,7 @@ def test_pre_closes_after_session_two_and_post_opens_at_the_last_session(app):
 
 def test_her_link_shows_her_list_and_the_why_we_ask_page(app, client):
     parent, enrolment = family()
-    path = service.link_url(parent).removeprefix("http://localhost")
+    path = link_url(parent, "questionnaire").removeprefix("http://localhost")
     assert client.get(path).status_code == 302
     page = get_page(client, "/questionnaires/")
     assert "Thinking about your baby" in page.text

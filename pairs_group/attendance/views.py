@@ -5,7 +5,6 @@ from collections import Counter
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -41,6 +40,7 @@ from pairs_group.parents.models import Enrolment
 bp = Blueprint("attendance", __name__, url_prefix="/staff")
 
 STAFF = (Role.ADMIN, Role.FACILITATOR)
+LOAF_ENTRY = "questionnaires.practitioner_entry"  # the practitioner's LOAF rating page
 
 
 def session_for_register(session_id):
@@ -142,14 +142,8 @@ def render_register(session, form, lines, conflicts=None, status=200):
     return render_template(
         "attendance/register.html", session=session, group=session.group, form=form,
         lines=lines, conflicts=conflicts or {}, labels=translated(STATUS_LABELS),
-        choices=service.REGISTER_CHOICES, loaf_endpoint=loaf_endpoint(),
+        choices=service.REGISTER_CHOICES, loaf_endpoint=LOAF_ENTRY,
     ), status
-
-
-def loaf_endpoint():
-    """The questionnaires feature's practitioner LOAF page, when it exists."""
-    name = "questionnaires.practitioner_entry"
-    return name if name in current_app.view_functions else None
 
 
 @bp.route("/sessions/<int:session_id>/register/<int:enrolment_id>", methods=["GET", "POST"])

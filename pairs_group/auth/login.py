@@ -59,24 +59,11 @@ def load_user(token):
         return None
     model = USER_KINDS.get(parts[0])
     user = db.session.get(model, int(parts[1])) if model is not None else None
-    return user if _still_signed_in(user, int(parts[2])) else None
+    return user if still_signed_in(user, int(parts[2])) else None
 
 
-def _still_signed_in(user, version):
+def still_signed_in(user, version):
     return user is not None and user.is_active and user.session_version == version
-
-
-def granted_by_link(*purposes):
-    """The parent a followed text link lets in for one of these purposes (account/links.py
-    leaves the grant), or None. The grant carries her session version as a sign-in does, so
-    signing out on every device ends it too."""
-    grant = session.get("link_grant") or {}
-    model = USER_KINDS.get("parent")
-    if model is None or grant.get("purpose") not in purposes \
-            or not isinstance(grant.get("parent"), int):
-        return None
-    parent = db.session.get(model, grant["parent"])
-    return parent if _still_signed_in(parent, grant.get("version")) else None
 
 
 @login_manager.unauthorized_handler

@@ -1,6 +1,7 @@
-"""Staff accounts: facilitators, admins and evaluators."""
+"""Staff accounts (facilitators, admins and evaluators), and the texted links already followed."""
 
 import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -51,3 +52,13 @@ class StaffUser(SessionVersioned, db.Model):
 
     def has_role(self, *roles):
         return self.role in roles
+
+
+class UsedLink(db.Model):
+    """A link from a text that has been followed once: following it again needs a sign-in."""
+
+    __tablename__ = "used_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,6 +1,5 @@
 """Questionnaire operations: who is asked what and when, saving answers, scoring, reminders."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,7 +9,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from pairs_group.audit.service import record
-from pairs_group.config import public_base_url
+from pairs_group.auth import links
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
@@ -25,7 +24,6 @@ from pairs_group.questionnaires.models import (
     Timepoint,
 )
 from pairs_group.sms.service import queue_sms
-from pairs_group.tokens import make_token
 
 # Sent when a risk answer (PHQ-9 item 9 above 0) is submitted: others may act on it too.
 safeguarding_flag_raised = signal("questionnaires.safeguarding_flag_raised")
@@ -352,22 +350,13 @@ def acknowledge_flag(flag, staff):
 # ---------------------------------------------------------------- texts with links
 
 
-def link_url(parent):
-    """A signed, single-use link; the account feature's landing page checks it, then sends her
-    to her questionnaires (built from the URL map: texts are queued outside any request)."""
-    token = make_token(parent.id, "questionnaire", n=secrets.token_hex(4))
-    path = current_app.url_map.bind("").build(
-        "account.follow_link", {"purpose": "questionnaire", "token": token})
-    return public_base_url() + path
-
-
 def first_name(parent):
     return (parent.name or "").split(" ")[0]
 
 
 def queue_link(parent, kind, key):
-    return queue_sms(kind, key, parent=parent,
-                     context={"name": first_name(parent), "url": link_url(parent)})
+    url = links.link_url(parent, "questionnaire")
+    return queue_sms(kind, key, parent=parent, context={"name": first_name(parent), "url": url})
 
 
 def parent_tasks_due(enrolment, timepoint, now):
