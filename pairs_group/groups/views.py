@@ -32,7 +32,7 @@ def facilitators():
 def group_for_staff(group_id):
     """The group, if this member of staff may see it (facilitators: only their own)."""
     group = db.session.get(Group, group_id) or abort(404)
-    if current_user.role != Role.ADMIN and current_user not in group.facilitators:
+    if not group.is_run_by(current_user):
         abort(403)
     return group
 
@@ -48,9 +48,8 @@ def session_for_staff(group_id, session_id):
 @bp.get("/")
 @staff_required(*STAFF)
 def list_groups():
-    groups = service.list_groups()
-    if current_user.role != Role.ADMIN:
-        groups = [g for g in groups if current_user in g.facilitators]
+    groups = db.session.scalars(service.visible_groups(current_user)
+                                .order_by(Group.first_session_at.desc())).all()
     return render_template("groups/list.html", groups=groups)
 
 

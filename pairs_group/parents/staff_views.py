@@ -1,6 +1,5 @@
 """Staff pages: a group's waiting list (offer a place, enrol, move) and adding a walk-in parent."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from pairs_group.auth.login import staff_required
 from pairs_group.auth.models import Role
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus
+from pairs_group.groups.service import visible_groups
 from pairs_group.groups.views import group_for_staff
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents import places, service
@@ -32,11 +32,9 @@ STAFF = (Role.ADMIN, Role.FACILITATOR)
 
 
 def my_groups():
-    groups = db.session.scalars(sa.select(Group).where(Group.status != GroupStatus.FINISHED)
-                                .order_by(Group.first_session_at)).all()
-    if current_user.role == Role.ADMIN:
-        return groups
-    return [g for g in groups if current_user in g.facilitators]
+    return db.session.scalars(visible_groups(current_user)
+                              .where(Group.status != GroupStatus.FINISHED)
+                              .order_by(Group.first_session_at)).all()
 
 
 def waiting_enrolment(group, enrolment_id):

@@ -12,6 +12,7 @@ from pairs_group.audit.service import record
 from pairs_group.auth import links
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group
+from pairs_group.groups.service import visible_groups
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.models import (
@@ -406,10 +407,9 @@ def send_reminder_now(enrolment, timepoint, staff, today: date):
     return message
 
 
-def groups_for(staff, is_admin):
-    query = sa.select(Group).order_by(Group.first_session_at.desc())
-    groups = db.session.scalars(query).all()
-    return groups if is_admin else [g for g in groups if staff in g.facilitators]
+def groups_for(staff):
+    return db.session.scalars(
+        visible_groups(staff).order_by(Group.first_session_at.desc())).all()
 
 
 def home_tasks(parent, now=None):

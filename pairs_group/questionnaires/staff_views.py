@@ -10,7 +10,8 @@ from pairs_group.audit.service import record, record_shown
 from pairs_group.auth.login import staff_required
 from pairs_group.auth.models import Role
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import Group
+from pairs_group.groups.service import sees_every_group
+from pairs_group.groups.views import group_for_staff
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Enrolment
 from pairs_group.questionnaires import instruments, service
@@ -24,18 +25,6 @@ PREFIX = "/staff/questionnaires"
 STAFF = (Role.ADMIN, Role.FACILITATOR)
 
 
-def is_admin():
-    return current_user.role == Role.ADMIN
-
-
-def group_for_staff(group_id):
-    """The group, if this member of staff may see it (facilitators: only their own)."""
-    group = db.session.get(Group, group_id) or abort(404)
-    if not is_admin() and current_user not in group.facilitators:
-        abort(403)
-    return group
-
-
 def enrolment_in(group, dyad_id):
     enrolment = db.session.query(Enrolment).filter_by(group_id=group.id, dyad_id=dyad_id).first()
     return enrolment or abort(404)
@@ -44,8 +33,8 @@ def enrolment_in(group, dyad_id):
 @bp.get(PREFIX + "/")
 @staff_required(*STAFF)
 def staff_index():
-    groups = service.groups_for(current_user, is_admin())
-    flags = service.open_flags(None if is_admin() else [g.id for g in groups])
+    groups = service.groups_for(current_user)
+    flags = service.open_flags(None if sees_every_group(current_user) else [g.id for g in groups])
     page = render_template("questionnaires/staff_index.html", groups=groups, flags=flags,
                            form=ActionForm())
     if flags:  # each flag names the parent
@@ -163,7 +152,7 @@ def group_of(response):
     """The group of this response's dyad that this member of staff may see."""
     for enrolment in response.dyad.enrolments:
         group = enrolment.group
-        if is_admin() or current_user in group.facilitators:
+        if group.is_run_by(current_user):
             return group
     abort(403)
 

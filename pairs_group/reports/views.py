@@ -22,7 +22,8 @@ from pairs_group.audit.service import record
 from pairs_group.auth.login import staff_required
 from pairs_group.auth.models import Role
 from pairs_group.db import db
-from pairs_group.groups.models import Group, Venue, group_facilitator
+from pairs_group.groups import service as group_rules
+from pairs_group.groups.models import Group, Venue
 from pairs_group.navigation import add_staff_link
 from pairs_group.reports import (
     attendance,
@@ -52,11 +53,9 @@ SECTIONS = {
 def visible_groups():
     """Admins and evaluators see every group; a facilitator sees the groups she runs.
     Just the columns the filter needs (every group of the borough, on every report page)."""
-    query = (sa.select(Group.id, Group.name, Group.venue_id)
+    query = (group_rules.visible_groups(current_user)
+             .with_only_columns(Group.id, Group.name, Group.venue_id)
              .order_by(Group.first_session_at.desc()))
-    if current_user.role == Role.FACILITATOR:
-        query = query.join(group_facilitator).where(
-            group_facilitator.c.staff_user_id == current_user.id)
     return db.session.execute(query).all()
 
 
@@ -64,13 +63,13 @@ def read_filter():
     """The filter form from the query string, and the filter it gives (None when invalid)."""
     groups = visible_groups()
     venues = db.session.execute(sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
-    if current_user.role == Role.FACILITATOR:
+    if not group_rules.sees_every_group(current_user):
         venues = [v for v in venues if v.id in {g.venue_id for g in groups}]
     form = FilterForm(request.args, groups=groups, venues=venues)
     if not form.validate():
         return form, None
     report_filter = form.to_filter()
-    if current_user.role == Role.FACILITATOR:
+    if not group_rules.sees_every_group(current_user):
         report_filter = report_filter.for_groups(g.id for g in groups)
     return form, report_filter
 

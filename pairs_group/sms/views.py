@@ -10,7 +10,8 @@ from pairs_group.audit.service import record, record_shown
 from pairs_group.auth.login import staff_required
 from pairs_group.auth.models import Role
 from pairs_group.db import db
-from pairs_group.groups.models import Group, GroupSession, group_facilitator
+from pairs_group.groups.models import Group, GroupSession
+from pairs_group.groups.service import sees_every_group, visible_group_ids
 from pairs_group.i18n import LANGUAGES
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Dyad, Enrolment, Parent
@@ -34,18 +35,14 @@ STAFF = (Role.ADMIN, Role.FACILITATOR)
 PAGE_SIZE = 100
 
 
-def parents_of_my_groups():
-    """Ids of the parents a facilitator works with: those enrolled in a group she runs."""
-    return (sa.select(Dyad.parent_id).join(Enrolment, Enrolment.dyad_id == Dyad.id)
-            .join(group_facilitator, group_facilitator.c.group_id == Enrolment.group_id)
-            .where(group_facilitator.c.staff_user_id == current_user.id))
-
-
 def for_this_staff(query, parent_column):
-    """Admins see every parent's texts; a facilitator only those of her groups' parents."""
-    if current_user.role == Role.ADMIN:
+    """Admins see every parent's texts; a facilitator only those of the parents enrolled in
+    the groups she may see."""
+    if sees_every_group(current_user):
         return query
-    return query.where(parent_column.in_(parents_of_my_groups()))
+    parents = (sa.select(Dyad.parent_id).join(Enrolment, Enrolment.dyad_id == Dyad.id)
+               .where(Enrolment.group_id.in_(visible_group_ids(current_user))))
+    return query.where(parent_column.in_(parents))
 
 
 def filtered_messages(form):
@@ -136,8 +133,9 @@ def inbox():
 @staff_required(*STAFF)
 def review_reply(reply_id):
     reply = db.session.get(InboundMessage, reply_id) or abort(404)
-    if current_user.role != Role.ADMIN and reply.parent_id not in set(
-            db.session.scalars(parents_of_my_groups())):
+    if not db.session.scalar(for_this_staff(
+            sa.select(InboundMessage.id).where(InboundMessage.id == reply.id),
+            InboundMessage.parent_id)):
         abort(403)
     inbound.mark_reviewed(reply, current_user)
     record("sms.review_reply", reply)
