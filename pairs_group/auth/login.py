@@ -1,5 +1,6 @@
-"""Flask-Login for two kinds of people (staff and parents), role checks and safe redirects;
-staff sessions end when idle or too old; anyone's sessions end on every device at sign-out.
+"""Flask-Login for two kinds of people (staff and parents) and safe redirects (who may open
+which page is access.py alone); staff sessions end when idle or too old; anyone's sessions
+end on every device at sign-out.
 
 What the session cookie and the remember-me cookie carry is a session token, "kind:id:version"
 (Flask-Login's "alternative token"): signing out raises the person's session_version, so every
@@ -8,10 +9,9 @@ request anyway, so it costs no query. get_id() stays "kind:id", the stable name 
 """
 
 import time
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -94,23 +94,6 @@ def safe_next(default_endpoint, target=None):
 
 def is_staff():
     return current_user.is_authenticated and getattr(current_user, "kind", None) == "staff"
-
-
-def staff_required(*roles):
-    """Only signed-in staff, and only with one of these roles when roles are named."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not is_staff() or (roles and not current_user.has_role(*roles)):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def start_session(user, remember=False):

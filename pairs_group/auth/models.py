@@ -1,20 +1,14 @@
 """Staff accounts (facilitators, admins and evaluators), and the texted links already followed."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pairs_group.access import Role  # noqa: F401 - the one role vocabulary
 from pairs_group.auth import passwords
 from pairs_group.auth.login import SessionVersioned
 from pairs_group.db import UTCDateTime, db, utcnow
-
-
-class Role(enum.StrEnum):
-    FACILITATOR = "facilitator"
-    ADMIN = "admin"
-    EVALUATOR = "evaluator"
 
 
 class StaffUser(SessionVersioned, db.Model):

@@ -18,9 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from pairs_group.access import lets_in
 from pairs_group.audit.service import record
-from pairs_group.auth.login import staff_required
-from pairs_group.auth.models import Role
 from pairs_group.db import db
 from pairs_group.groups import service as group_rules
 from pairs_group.groups.models import Group, Venue
@@ -42,8 +41,6 @@ from pairs_group.reports.tables import TABLES
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
-READERS = (Role.ADMIN, Role.EVALUATOR, Role.FACILITATOR)
-EXPORTERS = (Role.ADMIN, Role.EVALUATOR)
 SECTIONS = {
     "attendance": _l("Attendance"), "outcomes": _l("Outcomes"), "reach": _l("Reach"),
     "completeness": _l("Data completeness"),
@@ -90,7 +87,7 @@ def render_section(section, build, cached=True):
                            worked_out_at=worked_out_at, page_links=page_links,
                            instruments=instruments, status_labels=attendance.STATUS_LABELS,
                            status_keys=attendance.STATUS_KEYS,
-                           can_export=current_user.role in EXPORTERS)
+                           can_export=lets_in("reports.show_exports", current_user))
 
 
 def page_links(table, page, label):
@@ -108,31 +105,26 @@ def page_links(table, page, label):
 
 
 @bp.get("/")
-@staff_required(*READERS)
 def show_attendance():
     return render_section("attendance", attendance.section_page)
 
 
 @bp.get("/outcomes")
-@staff_required(*READERS)
 def show_outcomes():
     return render_section("outcomes", outcomes.section_page)
 
 
 @bp.get("/reach")
-@staff_required(*READERS)
 def show_reach():
     return render_section("reach", lambda f, _pages: reach.summary(f))
 
 
 @bp.get("/completeness")
-@staff_required(*READERS)
 def show_completeness():
     return render_section("completeness", completeness.section_page)
 
 
 @bp.get("/exports")
-@staff_required(*EXPORTERS)
 def show_exports():
     return render_section("exports", lambda f, _pages: {"files": list(exports.export_files(f))},
                           cached=False)
@@ -145,7 +137,6 @@ def csv_response(name, lines):
 
 
 @bp.get("/<section>/<table>.csv")
-@staff_required(*READERS)
 def download_table(section, table):
     build = TABLES.get((section, table)) or abort(404)
     _form, report_filter = read_filter()
@@ -159,7 +150,6 @@ def download_table(section, table):
 
 
 @bp.get("/exports/<name>")
-@staff_required(*EXPORTERS)
 def download_export(name):
     _form, report_filter = read_filter()
     if report_filter is None:
@@ -213,6 +203,6 @@ def init_app(app):
     cache.init_app(app)
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
                                  report_p=p_value)
-    add_staff_link("reports.show_attendance", _l("Reports"), READERS, order=80)
+    add_staff_link("reports.show_attendance", _l("Reports"), order=80)
     app.cli.add_command(export_command)
     app.cli.add_command(report_command)
