@@ -49,11 +49,6 @@ class RegisterRow:
         return self.attendance.status if self.attendance else None
 
 
-def may_take_register(staff, session: GroupSession):
-    """Admins take any register; facilitators only their own groups'; evaluators none."""
-    return session.group.is_run_by(staff)
-
-
 def todays_sessions(staff, now: datetime):
     """Sessions on today's London date: a facilitator's own groups, or every group for admins."""
     start, end = london_day_bounds(london_today(now))
