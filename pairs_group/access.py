@@ -1,5 +1,6 @@
 """THE access matrix: for every endpoint of the app, who may open it. Checked before every
-request (as well as by each view's own decorator), and a test walks every URL rule against it,
+request (the only role gate: views check only which object, e.g. Group.is_run_by), and a
+test walks every URL rule against it,
 so a new page without an entry fails the suite.
 
 Roles:
@@ -9,13 +10,23 @@ Roles:
   parent, facilitator, admin, evaluator
 """
 
-from flask import abort, request
+import enum
+
+from flask import abort, current_app, request
 from flask_login import current_user
 
-from pairs_group.auth.login import login_manager
+
+class Role(enum.StrEnum):
+    """A member of staff's role (stored on StaffUser.role)."""
+
+    FACILITATOR = "facilitator"
+    ADMIN = "admin"
+    EVALUATOR = "evaluator"
+
 
 PUBLIC, LINK, WEBHOOK = "public", "link", "webhook"
-PARENT, FACILITATOR, ADMIN, EVALUATOR = "parent", "facilitator", "admin", "evaluator"
+PARENT = "parent"
+FACILITATOR, ADMIN, EVALUATOR = Role.FACILITATOR, Role.ADMIN, Role.EVALUATOR
 ROLES = (PARENT, FACILITATOR, ADMIN, EVALUATOR)
 
 STAFF = frozenset({FACILITATOR, ADMIN})  # people who run groups
@@ -158,7 +169,7 @@ def enforce():
     if request.endpoint is None or lets_in(request.endpoint, current_user) in (True, None):
         return None
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return current_app.login_manager.unauthorized()
     abort(403)
 
 

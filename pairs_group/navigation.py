@@ -1,14 +1,16 @@
-"""The staff menu: each feature adds its own links, shown to the roles that may follow them."""
+"""The staff menu: each feature adds its own links, shown to those the access matrix lets in."""
 
 from flask import url_for
 from flask_login import current_user
 
-STAFF_LINKS = []  # (order, endpoint, label, roles)
+from pairs_group.access import lets_in
+
+STAFF_LINKS = []  # (order, endpoint, label)
 
 
-def add_staff_link(endpoint, label, roles, order=50):
+def add_staff_link(endpoint, label, order=50):
     if not any(link[1] == endpoint for link in STAFF_LINKS):
-        STAFF_LINKS.append((order, endpoint, label, tuple(roles)))
+        STAFF_LINKS.append((order, endpoint, label))
         STAFF_LINKS.sort(key=lambda link: link[0])
 
 
@@ -17,8 +19,8 @@ def staff_navigation():
         return []
     return [
         {"href": url_for(endpoint), "text": str(label)}
-        for _order, endpoint, label, roles in STAFF_LINKS
-        if current_user.role in roles
+        for _order, endpoint, label in STAFF_LINKS
+        if lets_in(endpoint, current_user)
     ]
 
 

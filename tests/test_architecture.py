@@ -1,6 +1,7 @@
 """Conventions the code keeps: core modules import no feature; lower features never import
-higher ones; only the SMS sender talks to Twilio; settings get their defaults and read the
-environment only in pairs_group/config.py."""
+higher ones; only the SMS sender talks to Twilio; every module has a place in the layers; a
+session key belongs to one feature; only the access matrix asks which pages exist; settings
+get their defaults and read the environment only in pairs_group/config.py."""
 
 import ast
 from pathlib import Path
@@ -8,11 +9,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
         "navigation", "health", "tokens", "limits", "cli_params",
-        "startup"}
+        "startup", "access", "backup", "delivery", "form_messages", "proxies", "run_due"}
 # Lowest first: a feature may import only features before it in this list.
 LAYERS = ["audit", "geo", "auth", "groups", "parents", "sms", "attendance", "questionnaires",
           "reminders", "account", "privacy", "pages", "reports"]
-TOP = {"features", "models", "demo", "__init__", "i18n_cli"}
+TOP = {"features", "models", "demo", "__init__", "i18n_cli", "demo_register", "demo_scale",
+       "demo_evaluation"}
 
 
 def imports_of(path):
@@ -61,6 +63,53 @@ def test_every_module_says_what_it_is_for():
     for path, _owner in modules():
         if path.stat().st_size:
             assert ast.get_docstring(ast.parse(path.read_text())), f"{path} has no docstring"
+
+
+def session_keys(path):
+    """The string keys this module reads or writes in Flask's session (session["k"],
+    session.get("k"), ...; a module-level NAME = "k" constant counts as "k")."""
+    tree = ast.parse(path.read_text())
+    constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                 and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                 for t in n.targets if isinstance(t, ast.Name)}
+
+    def key(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        return constants.get(node.id) if isinstance(node, ast.Name) else None
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", None) == "session":
+            found = key(node.slice)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and getattr(node.func.value, "id", None) == "session" and node.args):
+            found = key(node.args[0])
+        else:
+            continue
+        if found:
+            yield found
+
+
+def test_no_feature_reads_another_features_session_keys():
+    owners = {}
+    for path, owner in modules():
+        for key in session_keys(path):
+            owners.setdefault(key, set()).add(owner)
+    shared = {key: sorted(who) for key, who in owners.items() if len(who) > 1}
+    assert not shared, f"session keys used by more than one feature: {shared}"
+
+
+def test_only_the_access_matrix_reads_view_functions():
+    for path, _owner in modules():
+        if path.name != "access.py":
+            assert "view_functions" not in path.read_text(), (
+                f"{path.relative_to(PACKAGE)} asks which pages exist: use url_for, or access.py")
+
+
+def test_every_root_module_has_a_place():
+    placed = CORE | set(LAYERS) | TOP
+    unplaced = {owner for _path, owner in modules()} - placed
+    assert not unplaced, f"put these in CORE, LAYERS or TOP: {sorted(unplaced)}"
 
 
 # --- settings: every default in pairs_group/config.py, features only read them ---

@@ -183,13 +183,13 @@ def test_development_links_follow_the_served_address(make_app, monkeypatch):
 
 def test_a_text_queued_from_a_command_links_to_the_port_make_run_serves(make_app,
                                                                          monkeypatch):
-    from pairs_group.questionnaires.service import link_url
+    from pairs_group.auth.links import link_url
     from tests.account_factories import make_parent
 
     monkeypatch.setenv("PORT", "6100")
     with make_app(PUBLIC_BASE_URL="").app_context():
         parent = make_parent()
-        assert link_url(parent).startswith("http://127.0.0.1:6100/")
+        assert link_url(parent, "questionnaire").startswith("http://127.0.0.1:6100/")
 
 
 def test_make_run_gives_its_port_to_the_app():

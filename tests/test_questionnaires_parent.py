@@ -1,19 +1,22 @@
 """A parent answers on her phone: her tasks, a page per section, saving, resuming, review,
 submit and lock; tampered and hostile answers change nothing."""
 
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
 import time_machine
 
+from pairs_group.auth.links import link_url
 from pairs_group.db import db
-from pairs_group.questionnaires import plans, service
+from pairs_group.questionnaires import plans
 from pairs_group.questionnaires.models import (
     Answer,
     QuestionnaireResponse,
     SafeguardingFlag,
     Score,
 )
+from pairs_group.tokens import make_token
 from tests.account_factories import sign_in_parent
 from tests.conftest import count_rows
 from tests.pages import get_page, post_page
@@ -44,13 +47,23 @@ def test_pre_closes_after_session_two_and_post_opens_at_the_last_session(app):
 
 def test_her_link_shows_her_list_and_the_why_we_ask_page(app, client):
     parent, enrolment = family()
-    path = service.link_url(parent).removeprefix("http://localhost")
+    path = link_url(parent, "questionnaire").removeprefix("http://localhost")
     assert client.get(path).status_code == 302
     page = get_page(client, "/questionnaires/")
     assert "Thinking about your baby" in page.text
     about = get_page(client, base(enrolment) + "/")
     assert "Why we ask" in about.text and "How we use your answers" in about.text
     assert "Luyten" in about.text  # the CC BY citation wherever the items are shown
+
+
+def test_a_link_sent_before_the_one_link_format_still_lands_on_her_list(app, client):
+    """Texts already on parents' phones carry the old questionnaire link (a 4-hex nonce);
+    the one link format (auth/links.py) must still follow it."""
+    parent, _enrolment = family()
+    token = make_token(parent.id, "questionnaire", n=secrets.token_hex(4))
+    response = client.get(f"/link/questionnaire/{token}")
+    assert response.status_code == 302 and response.location.endswith("/questionnaires/")
+    assert "Thinking about your baby" in get_page(client, "/questionnaires/").text
 
 
 def test_without_a_link_or_sign_in_she_is_asked_to_sign_in(client):

@@ -6,8 +6,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from pairs_group.audit.models import AuditEvent
+from pairs_group.auth.links import link_url
 from pairs_group.db import db
-from pairs_group.questionnaires import answering, instruments, plans, service
+from pairs_group.questionnaires import answering, instruments, plans
 from pairs_group.questionnaires.models import QuestionnaireResponse, Score
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import OutboxMessage
@@ -142,7 +143,7 @@ def test_send_reminder_queues_one_text_a_day_with_her_link(app, client, sign_in)
 
 def test_the_texted_link_opens_her_questionnaires(app, client):
     parent, _enrolment = family()
-    url = service.link_url(parent).removeprefix("http://localhost")
+    url = link_url(parent, "questionnaire").removeprefix("http://localhost")
     assert client.get(url).location.endswith("/questionnaires/")
     assert "Thinking about your baby" in get_page(client, "/questionnaires/").text
 

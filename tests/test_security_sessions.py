@@ -115,7 +115,7 @@ def test_signing_out_everywhere_needs_the_forms_csrf_token(make_app):
 
 
 def test_a_link_from_a_text_stops_working_when_she_signs_out_everywhere(app, client):
-    from pairs_group.account import links
+    from pairs_group.auth import links
 
     parent = make_parent()
     db.session.commit()

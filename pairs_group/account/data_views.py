@@ -15,7 +15,7 @@ from pairs_group.account.forms import (
 )
 from pairs_group.account.models import CodePurpose
 from pairs_group.account.service import enrolment_of, enrolments_of
-from pairs_group.account.web import bp, parent_required
+from pairs_group.account.web import bp
 from pairs_group.audit.service import record
 from pairs_group.auth.login import end_every_session, end_session, sign_out
 from pairs_group.db import db
@@ -32,7 +32,6 @@ def ics_response(body, filename):
 
 
 @bp.get("/my-account/calendar")
-@parent_required
 def calendar_page():
     feed = calendar.feed_for(current_user)
     feed_url = url_for("account.calendar_feed", token=feed.token, _external=True)
@@ -42,7 +41,6 @@ def calendar_page():
 
 
 @bp.get("/my-account/groups/<int:enrolment_id>/calendar.ics")
-@parent_required
 def download_calendar(enrolment_id):
     enrolment = enrolment_of(current_user, enrolment_id) or abort(404)
     body = calendar.calendar_of([enrolment], enrolment.group.name)
@@ -50,7 +48,6 @@ def download_calendar(enrolment_id):
 
 
 @bp.post("/my-account/calendar/new-address")
-@parent_required
 def renew_calendar():
     if ConfirmForm().validate_on_submit():
         calendar.renew_feed(current_user)
@@ -67,7 +64,6 @@ def calendar_feed(token):
 
 
 @bp.route("/my-account/settings", methods=["GET", "POST"])
-@parent_required
 def edit_settings():
     form = SettingsForm(data=settings.current(current_user))
     if form.validate_on_submit():
@@ -78,7 +74,6 @@ def edit_settings():
 
 
 @bp.post("/my-account/settings/sign-out-everywhere")
-@parent_required
 def sign_out_everywhere():
     """A lost or shared phone: every session and remembered phone of hers ends, this one too."""
     if not ConfirmForm().validate_on_submit():
@@ -91,7 +86,6 @@ def sign_out_everywhere():
 
 @bp.route("/my-account/settings/mobile", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["ACCOUNT_CODES_PER_ADDRESS"], methods=["POST"])
-@parent_required
 def change_mobile():
     form = NewMobileForm()
     if form.validate_on_submit():
@@ -103,7 +97,6 @@ def change_mobile():
 
 @bp.route("/my-account/settings/mobile/code", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["ACCOUNT_CODE_CHECKS_PER_ADDRESS"], methods=["POST"])
-@parent_required
 def check_new_mobile():
     flow = session.get(NEW_MOBILE)
     if not isinstance(flow, dict) or not isinstance(flow.get("code"), int):
@@ -120,7 +113,6 @@ def check_new_mobile():
 
 
 @bp.get("/my-account/my-data")
-@parent_required
 def my_data():
     found = data.for_reading(data.collect(current_user))
     record("account.view_data", current_user)
@@ -130,7 +122,6 @@ def my_data():
 
 
 @bp.get("/my-account/my-data.<any(json, csv):kind>")
-@parent_required
 def download_data(kind):
     found = data.collect(current_user)
     record("account.export", current_user, format=kind)
@@ -143,7 +134,6 @@ def download_data(kind):
 
 
 @bp.post("/my-account/my-data/withdraw-consent")
-@parent_required
 def withdraw_consent():
     if ConfirmForm().validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
         flash(_("You have taken back your permission. We will not use your answers to "
@@ -152,7 +142,6 @@ def withdraw_consent():
 
 
 @bp.route("/my-account/delete", methods=["GET", "POST"])
-@parent_required
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():

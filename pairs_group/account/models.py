@@ -47,13 +47,3 @@ class CalendarFeed(db.Model):
         sa.ForeignKey("parent.id", ondelete="CASCADE"), unique=True)
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_feed_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class UsedLink(db.Model):
-    """A link from a text that has been followed once: following it again needs a sign-in."""
-
-    __tablename__ = "used_link"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

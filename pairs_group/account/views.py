@@ -10,13 +10,13 @@ from flask_login import current_user
 from pairs_group.account import (
     codes,
     data_views,  # noqa: F401 - settings, calendar and data pages
-    links,
     service,
 )
 from pairs_group.account.forms import CantComeForm, ConfirmForm, SignInCodeForm, SignInForm
 from pairs_group.account.settings import code_problem_message
-from pairs_group.account.web import bp, current_parent, is_parent, parent_required, turn_away
+from pairs_group.account.web import bp
 from pairs_group.audit.service import record
+from pairs_group.auth import links
 from pairs_group.auth.login import (
     SIGN_IN_ENDPOINTS,
     is_safe_next,
@@ -24,6 +24,7 @@ from pairs_group.auth.login import (
     sign_out,
     start_session,
 )
+from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db
 from pairs_group.limits import limiter, private_key
 from pairs_group.parents.models import Parent
@@ -129,7 +130,6 @@ def session_or_404(enrolment_id, session_id):
 
 @bp.route("/my-account/groups/<int:enrolment_id>/sessions/<int:session_id>/cant-come",
           methods=["GET", "POST"])
-@parent_required
 def cant_come(enrolment_id, session_id):
     enrolment, group_session = session_or_404(enrolment_id, session_id)
     form = CantComeForm()
@@ -144,7 +144,6 @@ def cant_come(enrolment_id, session_id):
 
 
 @bp.post("/my-account/groups/<int:enrolment_id>/sessions/<int:session_id>/can-come")
-@parent_required
 def undo_cant_come(enrolment_id, session_id):
     enrolment, group_session = session_or_404(enrolment_id, session_id)
     if ConfirmForm().validate_on_submit() and service.undo_cant_come(enrolment, group_session):
@@ -155,7 +154,6 @@ def undo_cant_come(enrolment_id, session_id):
 
 
 @bp.route("/my-account/groups/<int:enrolment_id>/leave", methods=["GET", "POST"])
-@parent_required
 def leave_group(enrolment_id):
     enrolment = service.enrolment_of(current_user, enrolment_id) or abort(404)
     form = ConfirmForm()
@@ -169,4 +167,5 @@ def leave_group(enrolment_id):
 def init_app(app):
     register_user_kind("parent", Parent)
     SIGN_IN_ENDPOINTS["account"] = "account.sign_in"
+    links.register_purpose(app, "welcome", "account.home", 30 * 24 * 3600)
     app.register_blueprint(bp)

@@ -11,9 +11,10 @@ from sqlalchemy.orm import selectinload
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
 from pairs_group.audit.service import record
-from pairs_group.auth.models import Role, StaffUser
+from pairs_group.auth.models import StaffUser
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import Group, GroupSession, group_facilitator
+from pairs_group.groups.models import Group, GroupSession
+from pairs_group.groups.service import visible_group_ids
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.times import london_day_bounds, london_today
 
@@ -48,22 +49,13 @@ class RegisterRow:
         return self.attendance.status if self.attendance else None
 
 
-def may_take_register(staff, session: GroupSession):
-    """Admins take any register; facilitators only their own groups'; evaluators none."""
-    if staff.role == Role.ADMIN:
-        return True
-    return staff.role == Role.FACILITATOR and staff in session.group.facilitators
-
-
 def todays_sessions(staff, now: datetime):
     """Sessions on today's London date: a facilitator's own groups, or every group for admins."""
     start, end = london_day_bounds(london_today(now))
     query = (sa.select(GroupSession).join(Group)
-             .where(GroupSession.starts_at >= start, GroupSession.starts_at < end)
+             .where(GroupSession.starts_at >= start, GroupSession.starts_at < end,
+                    Group.id.in_(visible_group_ids(staff)))
              .order_by(GroupSession.starts_at, Group.name))
-    if staff.role != Role.ADMIN:
-        query = query.join(group_facilitator, group_facilitator.c.group_id == Group.id).where(
-            group_facilitator.c.staff_user_id == staff.id)
     return db.session.scalars(query).all()
 
 

@@ -3,10 +3,9 @@
 from datetime import time, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from markupsafe import Markup
 
 from pairs_group.audit import service
@@ -18,13 +17,6 @@ from pairs_group.times import london_moment
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
 PER_PAGE = 50
-
-
-def require_admin():
-    """The log names who looked at whose record: admins only. (The access matrix says so too;
-    this layer knows no roles module, so it asks the signed-in person directly.)"""
-    if getattr(current_user, "kind", None) != "staff" or current_user.role != "admin":
-        abort(403)
 
 
 def actor_words(actor):
@@ -54,7 +46,6 @@ def _time_range(form):
 
 @bp.get("/")
 def list_events():
-    require_admin()
     form = AuditFilterForm(request.args)
     if form.validate():
         since, until = _time_range(form)
@@ -70,4 +61,4 @@ def list_events():
 def init_app(app):
     service.guard_append_only()
     app.register_blueprint(bp)
-    add_staff_link("audit.list_events", _l("Audit log"), ("admin",), order=80)
+    add_staff_link("audit.list_events", _l("Audit log"), order=80)

@@ -1,5 +1,6 @@
-"""Flask-Login for two kinds of people (staff and parents), role checks and safe redirects;
-staff sessions end when idle or too old; anyone's sessions end on every device at sign-out.
+"""Flask-Login for two kinds of people (staff and parents) and safe redirects (who may open
+which page is access.py alone); staff sessions end when idle or too old; anyone's sessions
+end on every device at sign-out.
 
 What the session cookie and the remember-me cookie carry is a session token, "kind:id:version"
 (Flask-Login's "alternative token"): signing out raises the person's session_version, so every
@@ -8,10 +9,9 @@ request anyway, so it costs no query. get_id() stays "kind:id", the stable name 
 """
 
 import time
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -59,24 +59,11 @@ def load_user(token):
         return None
     model = USER_KINDS.get(parts[0])
     user = db.session.get(model, int(parts[1])) if model is not None else None
-    return user if _still_signed_in(user, int(parts[2])) else None
+    return user if still_signed_in(user, int(parts[2])) else None
 
 
-def _still_signed_in(user, version):
+def still_signed_in(user, version):
     return user is not None and user.is_active and user.session_version == version
-
-
-def granted_by_link(*purposes):
-    """The parent a followed text link lets in for one of these purposes (account/links.py
-    leaves the grant), or None. The grant carries her session version as a sign-in does, so
-    signing out on every device ends it too."""
-    grant = session.get("link_grant") or {}
-    model = USER_KINDS.get("parent")
-    if model is None or grant.get("purpose") not in purposes \
-            or not isinstance(grant.get("parent"), int):
-        return None
-    parent = db.session.get(model, grant["parent"])
-    return parent if _still_signed_in(parent, grant.get("version")) else None
 
 
 @login_manager.unauthorized_handler
@@ -107,23 +94,6 @@ def safe_next(default_endpoint, target=None):
 
 def is_staff():
     return current_user.is_authenticated and getattr(current_user, "kind", None) == "staff"
-
-
-def staff_required(*roles):
-    """Only signed-in staff, and only with one of these roles when roles are named."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not is_staff() or (roles and not current_user.has_role(*roles)):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def start_session(user, remember=False):

@@ -1,19 +1,14 @@
-"""Staff accounts: facilitators, admins and evaluators."""
+"""Staff accounts (facilitators, admins and evaluators), and the texted links already followed."""
 
-import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pairs_group.access import Role  # noqa: F401 - the one role vocabulary
 from pairs_group.auth import passwords
 from pairs_group.auth.login import SessionVersioned
 from pairs_group.db import UTCDateTime, db, utcnow
-
-
-class Role(enum.StrEnum):
-    FACILITATOR = "facilitator"
-    ADMIN = "admin"
-    EVALUATOR = "evaluator"
 
 
 class StaffUser(SessionVersioned, db.Model):
@@ -51,3 +46,13 @@ class StaffUser(SessionVersioned, db.Model):
 
     def has_role(self, *roles):
         return self.role in roles
+
+
+class UsedLink(db.Model):
+    """A link from a text that has been followed once: following it again needs a sign-in."""
+
+    __tablename__ = "used_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,7 +24,6 @@ from pairs_group.auth.login import (
     end_session,
     is_safe_next,
     sign_out,
-    staff_required,
     start_session,
 )
 from pairs_group.auth.models import Role, StaffUser
@@ -93,9 +92,7 @@ def _ask_for_code(user):
 
 def home_for(user):
     """Where a person lands after sign-in: evaluators have no groups, only the reports."""
-    if user.role == Role.EVALUATOR and "reports.show_outcomes" in current_app.view_functions:
-        return url_for("reports.show_outcomes")
-    return url_for(HOME) if user.role != Role.EVALUATOR else url_for("auth.account")
+    return url_for("reports.show_outcomes" if user.role == Role.EVALUATOR else HOME)
 
 
 def _finish_sign_in(user, target, **details):
@@ -134,7 +131,6 @@ def sign_in_code():
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@staff_required()
 @limiter.limit(_limit("STAFF_CODE_LIMIT"), methods=["POST"], key_func=_user_key,
                deduct_when=_failed, scope="staff-two-factor")
 def set_up_two_factor():
@@ -155,13 +151,11 @@ def set_up_two_factor():
 
 
 @bp.get("/account")
-@staff_required()
 def account():
     return render_template("auth/account.html", form=ConfirmForm())
 
 
 @bp.post("/account/sign-out-everywhere")
-@staff_required()
 def sign_out_everywhere():
     if ConfirmForm().validate_on_submit():
         service.sign_out_everywhere(current_user)
@@ -181,7 +175,7 @@ def staff_sign_out():
 def init_app(app):
     app.register_blueprint(bp)
     app.cli.add_command(cli.users)
-    add_staff_link("auth.account", _l("Your account"), tuple(Role), order=90)
+    add_staff_link("auth.account", _l("Your account"), order=90)
     register_actor_namer("staff", _staff_name)
     register_actor_finder(_staff_actor)
 

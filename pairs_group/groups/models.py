@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pairs_group.auth.models import StaffUser
+from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import UTCDateTime, db, utcnow
 
 
@@ -74,6 +74,12 @@ class Group(db.Model):
     @property
     def language_codes(self):
         return [code for code in self.languages.split(",") if code]
+
+    def is_run_by(self, staff):
+        """THE object rule: admins run every group, a facilitator only those she is named on,
+        evaluators none. groups.service.visible_groups is the same rule as a select."""
+        return staff.role == Role.ADMIN or (
+            staff.role == Role.FACILITATOR and staff in self.facilitators)
 
 
 class GroupSession(db.Model):

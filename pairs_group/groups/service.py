@@ -7,8 +7,15 @@ import sqlalchemy as sa
 from blinker import Namespace
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
+from pairs_group.auth.models import Role
 from pairs_group.db import db
-from pairs_group.groups.models import Group, GroupSession, SessionStatus, Venue
+from pairs_group.groups.models import (
+    Group,
+    GroupSession,
+    SessionStatus,
+    Venue,
+    group_facilitator,
+)
 from pairs_group.times import in_london, london_moment
 
 signals = Namespace()
@@ -92,6 +99,25 @@ def list_groups(statuses=None):
     if statuses:
         query = query.where(Group.status.in_(statuses))
     return db.session.scalars(query).all()
+
+
+def sees_every_group(staff):
+    """Admins (and evaluators, who reach only the reports) see every group's data."""
+    return staff.role != Role.FACILITATOR
+
+
+def visible_groups(staff):
+    """The groups this member of staff may see, as a select of Group to filter, order or join
+    on (Group.is_run_by is the same rule for one group): a facilitator's own, or every group."""
+    query = sa.select(Group)
+    if sees_every_group(staff):
+        return query
+    return query.where(Group.id.in_(sa.select(group_facilitator.c.group_id).where(
+        group_facilitator.c.staff_user_id == staff.id)))
+
+
+def visible_group_ids(staff):
+    return visible_groups(staff).with_only_columns(Group.id)
 
 
 def list_venues():

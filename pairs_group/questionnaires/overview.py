@@ -4,16 +4,16 @@ import sqlalchemy as sa
 
 from pairs_group.db import db
 from pairs_group.groups.models import Group
+from pairs_group.groups.service import visible_groups
 from pairs_group.parents.models import Enrolment
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.models import QuestionnaireResponse, Timepoint
 from pairs_group.questionnaires.plans import ACTIVE, group_plan
 
 
-def groups_for(staff, is_admin):
-    query = sa.select(Group).order_by(Group.first_session_at.desc())
-    groups = db.session.scalars(query).all()
-    return groups if is_admin else [g for g in groups if staff in g.facilitators]
+def groups_for(staff):
+    return db.session.scalars(
+        visible_groups(staff).order_by(Group.first_session_at.desc())).all()
 
 
 def responses_for(dyad_ids):

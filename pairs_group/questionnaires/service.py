@@ -1,19 +1,17 @@
 """Texts with links: each parent's questionnaire link queued once, then one reminder."""
 
-import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from pairs_group.audit.service import record
-from pairs_group.config import public_base_url
+from pairs_group.auth import links
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Enrolment
 from pairs_group.questionnaires.models import Timepoint
 from pairs_group.questionnaires.plans import ACTIVE, group_plan, is_open, make_task
 from pairs_group.sms.service import queue_sms
-from pairs_group.tokens import make_token
 
 LINK_MAX_AGE = 60 * 60 * 24 * 21
 
@@ -21,22 +19,13 @@ LINK_MAX_AGE = 60 * 60 * 24 * 21
 # ---------------------------------------------------------------- texts with links
 
 
-def link_url(parent):
-    """A signed, single-use link; the account feature's landing page checks it, then sends her
-    to her questionnaires (built from the URL map: texts are queued outside any request)."""
-    token = make_token(parent.id, "questionnaire", n=secrets.token_hex(4))
-    path = current_app.url_map.bind("").build(
-        "account.follow_link", {"purpose": "questionnaire", "token": token})
-    return public_base_url() + path
-
-
 def first_name(parent):
     return (parent.name or "").split(" ")[0]
 
 
 def queue_link(parent, kind, key):
-    return queue_sms(kind, key, parent=parent,
-                     context={"name": first_name(parent), "url": link_url(parent)})
+    url = links.link_url(parent, "questionnaire")
+    return queue_sms(kind, key, parent=parent, context={"name": first_name(parent), "url": url})
 
 
 def parent_tasks_due(enrolment, timepoint, now):

@@ -7,10 +7,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from pairs_group.audit.service import record, record_shown
-from pairs_group.auth.login import staff_required
-from pairs_group.auth.models import Role
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import Group
+from pairs_group.groups.service import sees_every_group
+from pairs_group.groups.views import group_for_staff
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Enrolment
 from pairs_group.questionnaires import (
@@ -28,20 +27,6 @@ from pairs_group.times import london_today
 
 PREFIX = "/staff/questionnaires"
 
-STAFF = (Role.ADMIN, Role.FACILITATOR)
-
-
-def is_admin():
-    return current_user.role == Role.ADMIN
-
-
-def group_for_staff(group_id):
-    """The group, if this member of staff may see it (facilitators: only their own)."""
-    group = db.session.get(Group, group_id) or abort(404)
-    if not is_admin() and current_user not in group.facilitators:
-        abort(403)
-    return group
-
 
 def enrolment_in(group, dyad_id):
     enrolment = db.session.query(Enrolment).filter_by(group_id=group.id, dyad_id=dyad_id).first()
@@ -49,10 +34,9 @@ def enrolment_in(group, dyad_id):
 
 
 @bp.get(PREFIX + "/")
-@staff_required(*STAFF)
 def staff_index():
-    groups = overview.groups_for(current_user, is_admin())
-    flags = scoring.open_flags(None if is_admin() else [g.id for g in groups])
+    groups = overview.groups_for(current_user)
+    flags = scoring.open_flags(None if sees_every_group(current_user) else [g.id for g in groups])
     page = render_template("questionnaires/staff_index.html", groups=groups, flags=flags,
                            form=ActionForm())
     if flags:  # each flag names the parent
@@ -61,7 +45,6 @@ def staff_index():
 
 
 @bp.get(PREFIX + "/groups/<int:group_id>")
-@staff_required(*STAFF)
 def show_group(group_id):
     group = group_for_staff(group_id)
     plan, rows = overview.completion_overview(group)
@@ -75,7 +58,6 @@ def show_group(group_id):
 
 
 @bp.post(PREFIX + "/groups/<int:group_id>/dyads/<int:dyad_id>/<timepoint>/remind")
-@staff_required(*STAFF)
 def send_reminder(group_id, dyad_id, timepoint):
     group = group_for_staff(group_id)
     enrolment = enrolment_in(group, dyad_id)
@@ -89,7 +71,6 @@ def send_reminder(group_id, dyad_id, timepoint):
 
 @bp.route(PREFIX + "/groups/<int:group_id>/dyads/<int:dyad_id>/<instrument_id>/<timepoint>",
                 methods=["GET", "POST"])
-@staff_required(*STAFF)
 def enter_scores(group_id, dyad_id, instrument_id, timepoint):
     """Enter a rating or a paper form (LOAF, ASQ:SE-2, MORS-SF), or see a parent's answers."""
     group = group_for_staff(group_id)
@@ -153,7 +134,6 @@ def save_entry(group, enrolment, instrument, timepoint, form):
 
 
 @bp.post(PREFIX + "/responses/<int:response_id>/reopen")
-@staff_required(*STAFF)
 def reopen_response(response_id):
     response = db.session.get(QuestionnaireResponse, response_id) or abort(404)
     group = group_of(response)
@@ -170,13 +150,12 @@ def group_of(response):
     """The group of this response's dyad that this member of staff may see."""
     for enrolment in response.dyad.enrolments:
         group = enrolment.group
-        if is_admin() or current_user in group.facilitators:
+        if group.is_run_by(current_user):
             return group
     abort(403)
 
 
 @bp.post(PREFIX + "/flags/<int:flag_id>/acknowledge")
-@staff_required(*STAFF)
 def acknowledge_flag(flag_id):
     flag = db.session.get(SafeguardingFlag, flag_id) or abort(404)
     group = group_of(db.session.get(QuestionnaireResponse, flag.response_id))
@@ -189,7 +168,6 @@ def acknowledge_flag(flag_id):
 
 
 @bp.route(PREFIX + "/groups/<int:group_id>/plan", methods=["GET", "POST"])
-@staff_required(Role.ADMIN)
 def edit_plan(group_id):
     group = group_for_staff(group_id)
     choices = [SelectChoice(i.id, i.title_markup("en", full=True))
@@ -206,11 +184,10 @@ def edit_plan(group_id):
 
 
 def init_app(app):
-    add_staff_link("questionnaires.staff_index", _l("Questionnaires"), STAFF, order=40)
+    add_staff_link("questionnaires.staff_index", _l("Questionnaires"), order=40)
 
 
 @bp.get(PREFIX + "/groups/<int:group_id>/dyads/<int:dyad_id>/loaf")
-@staff_required(*STAFF)
 def practitioner_entry(group_id, dyad_id):
     """The register's "LOAF rating" link: before the last session it is the pre rating."""
     group = group_for_staff(group_id)

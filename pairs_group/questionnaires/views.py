@@ -10,10 +10,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from pairs_group.auth.login import granted_by_link
+from pairs_group.auth import links
+from pairs_group.auth.parents import current_parent, parent_or_sign_in
 from pairs_group.db import db
 from pairs_group.parents.models import Dyad
 from pairs_group.questionnaires import (
@@ -32,33 +32,9 @@ from pairs_group.questionnaires.forms import AnswersForm
 TIMEPOINTS = ("pre", "post")
 
 
-# ---------------------------------------------------------------- who is answering
-
-
-def current_parent():
-    """The signed-in parent, or the parent whose texted link opened this browser session."""
-    if current_user.is_authenticated and getattr(current_user, "kind", None) == "parent":
-        return current_user
-    # A followed text link (the account feature checks and spends it) grants these pages only.
-    return granted_by_link("questionnaire")
-
-
-def parent_or_sign_in():
-    parent = current_parent()
-    if parent is None:
-        abort(redirect(url_for(sign_in_endpoint(), next=request.full_path.rstrip("?"))))
-    return parent
-
-
-def sign_in_endpoint():
-    from flask import current_app
-
-    return "account.sign_in" if "account.sign_in" in current_app.view_functions else "pages.index"
-
-
 def load_task(dyad_id, instrument_id, timepoint):
     """Her open task, or a 404 page: another dyad's, unknown, closed or already sent."""
-    parent = parent_or_sign_in()
+    parent = parent_or_sign_in("questionnaire")
     if timepoint not in TIMEPOINTS:
         abort(404)
     try:
@@ -96,7 +72,7 @@ def task_args(task):
 @bp.get("/questionnaires/")
 def answer():
     """Her open questionnaires (where a texted link lands)."""
-    parent = parent_or_sign_in()
+    parent = parent_or_sign_in("questionnaire")
     return render_template("questionnaires/list.html", tasks=plans.open_tasks(parent))
 
 
@@ -203,7 +179,7 @@ def page_message(item, error):
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/answer")
 def save_answer(dyad_id, instrument_id, timepoint):
     """One tapped answer, saved at once (the page's script calls this; JSON back)."""
-    parent = current_parent()
+    parent = current_parent("questionnaire")
     if parent is None or timepoint not in TIMEPOINTS:
         return jsonify(ok=False, error=_("Please sign in again.")), 401
     try:
@@ -264,7 +240,7 @@ def render_review(task, response, form):
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/submit")
 def submit(dyad_id, instrument_id, timepoint):
-    parent = parent_or_sign_in()
+    parent = parent_or_sign_in("questionnaire")
     form = AnswersForm()
     try:
         task = plans.task_for(parent, dyad_id, instrument_id, timepoint)
@@ -293,9 +269,8 @@ def finish(task, response, form):
 
 def init_app(app):
     instruments.init_app(app)
-    # Texted links are followed by the account feature, which then sends her to our list.
-    purposes = app.extensions.setdefault("link_purposes", {})
-    purposes["questionnaire"] = ("questionnaires.answer", service.LINK_MAX_AGE)
+    # A followed texted link lands on our list.
+    links.register_purpose(app, "questionnaire", "questionnaires.answer", service.LINK_MAX_AGE)
     app.register_blueprint(bp)
     staff_views.init_app(app)
     cli.init_app(app)

@@ -18,11 +18,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from pairs_group.access import lets_in
 from pairs_group.audit.service import record
-from pairs_group.auth.login import staff_required
-from pairs_group.auth.models import Role
 from pairs_group.db import db
-from pairs_group.groups.models import Group, Venue, group_facilitator
+from pairs_group.groups import service as group_rules
+from pairs_group.groups.models import Group, Venue
 from pairs_group.navigation import add_staff_link
 from pairs_group.reports import (
     attendance,
@@ -41,8 +41,6 @@ from pairs_group.reports.tables import TABLES
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
-READERS = (Role.ADMIN, Role.EVALUATOR, Role.FACILITATOR)
-EXPORTERS = (Role.ADMIN, Role.EVALUATOR)
 SECTIONS = {
     "attendance": _l("Attendance"), "outcomes": _l("Outcomes"), "reach": _l("Reach"),
     "completeness": _l("Data completeness"),
@@ -52,11 +50,9 @@ SECTIONS = {
 def visible_groups():
     """Admins and evaluators see every group; a facilitator sees the groups she runs.
     Just the columns the filter needs (every group of the borough, on every report page)."""
-    query = (sa.select(Group.id, Group.name, Group.venue_id)
+    query = (group_rules.visible_groups(current_user)
+             .with_only_columns(Group.id, Group.name, Group.venue_id)
              .order_by(Group.first_session_at.desc()))
-    if current_user.role == Role.FACILITATOR:
-        query = query.join(group_facilitator).where(
-            group_facilitator.c.staff_user_id == current_user.id)
     return db.session.execute(query).all()
 
 
@@ -64,13 +60,13 @@ def read_filter():
     """The filter form from the query string, and the filter it gives (None when invalid)."""
     groups = visible_groups()
     venues = db.session.execute(sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
-    if current_user.role == Role.FACILITATOR:
+    if not group_rules.sees_every_group(current_user):
         venues = [v for v in venues if v.id in {g.venue_id for g in groups}]
     form = FilterForm(request.args, groups=groups, venues=venues)
     if not form.validate():
         return form, None
     report_filter = form.to_filter()
-    if current_user.role == Role.FACILITATOR:
+    if not group_rules.sees_every_group(current_user):
         report_filter = report_filter.for_groups(g.id for g in groups)
     return form, report_filter
 
@@ -92,7 +88,7 @@ def render_section(section, build, cached=True):
                            page_links=partial(page_links, {**query, **paging.page_args(pages)}),
                            instruments=instruments, status_labels=attendance.STATUS_LABELS,
                            status_keys=attendance.STATUS_KEYS,
-                           can_export=current_user.role in EXPORTERS)
+                           can_export=lets_in("reports.show_exports", current_user))
 
 
 def page_links(kept, table, page, label):
@@ -110,31 +106,26 @@ def page_links(kept, table, page, label):
 
 
 @bp.get("/")
-@staff_required(*READERS)
 def show_attendance():
     return render_section("attendance", attendance.section_page)
 
 
 @bp.get("/outcomes")
-@staff_required(*READERS)
 def show_outcomes():
     return render_section("outcomes", outcomes.section_page)
 
 
 @bp.get("/reach")
-@staff_required(*READERS)
 def show_reach():
     return render_section("reach", lambda f, _pages: reach.summary(f))
 
 
 @bp.get("/completeness")
-@staff_required(*READERS)
 def show_completeness():
     return render_section("completeness", completeness.section_page)
 
 
 @bp.get("/exports")
-@staff_required(*EXPORTERS)
 def show_exports():
     return render_section("exports", lambda f, _pages: {"files": list(exports.export_files(f))},
                           cached=False)
@@ -147,7 +138,6 @@ def csv_response(name, lines):
 
 
 @bp.get("/<section>/<table>.csv")
-@staff_required(*READERS)
 def download_table(section, table):
     build = TABLES.get((section, table)) or abort(404)
     _form, report_filter = read_filter()
@@ -161,7 +151,6 @@ def download_table(section, table):
 
 
 @bp.get("/exports/<name>")
-@staff_required(*EXPORTERS)
 def download_export(name):
     _form, report_filter = read_filter()
     if report_filter is None:
@@ -215,6 +204,6 @@ def init_app(app):
     cache.init_app(app)
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
                                  report_p=p_value)
-    add_staff_link("reports.show_attendance", _l("Reports"), READERS, order=80)
+    add_staff_link("reports.show_attendance", _l("Reports"), order=80)
     app.cli.add_command(export_command)
     app.cli.add_command(report_command)

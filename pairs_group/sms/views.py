@@ -7,10 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pairs_group.audit.service import record, record_shown
-from pairs_group.auth.login import staff_required
-from pairs_group.auth.models import Role
 from pairs_group.db import db
-from pairs_group.groups.models import Group, GroupSession, group_facilitator
+from pairs_group.groups.models import Group, GroupSession
+from pairs_group.groups.service import sees_every_group, visible_group_ids
 from pairs_group.i18n import LANGUAGES
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Dyad, Enrolment, Parent
@@ -30,22 +29,17 @@ from pairs_group.sms.service import render_example
 from pairs_group.times import london_day_bounds
 
 bp = Blueprint("sms", __name__, url_prefix="/staff/texts")
-STAFF = (Role.ADMIN, Role.FACILITATOR)
 PAGE_SIZE = 100
 
 
-def parents_of_my_groups():
-    """Ids of the parents a facilitator works with: those enrolled in a group she runs."""
-    return (sa.select(Dyad.parent_id).join(Enrolment, Enrolment.dyad_id == Dyad.id)
-            .join(group_facilitator, group_facilitator.c.group_id == Enrolment.group_id)
-            .where(group_facilitator.c.staff_user_id == current_user.id))
-
-
 def for_this_staff(query, parent_column):
-    """Admins see every parent's texts; a facilitator only those of her groups' parents."""
-    if current_user.role == Role.ADMIN:
+    """Admins see every parent's texts; a facilitator only those of the parents enrolled in
+    the groups she may see."""
+    if sees_every_group(current_user):
         return query
-    return query.where(parent_column.in_(parents_of_my_groups()))
+    parents = (sa.select(Dyad.parent_id).join(Enrolment, Enrolment.dyad_id == Dyad.id)
+               .where(Enrolment.group_id.in_(visible_group_ids(current_user))))
+    return query.where(parent_column.in_(parents))
 
 
 def filtered_messages(form):
@@ -66,7 +60,6 @@ def filtered_messages(form):
 
 
 @bp.get("/")
-@staff_required(*STAFF)
 def list_messages():
     groups = db.session.scalars(sa.select(Group).order_by(Group.name)).all()
     form = MessageFilterForm(request.args, KINDS, groups)
@@ -98,7 +91,6 @@ def parents_of(rows):
 
 
 @bp.get("/parents/<int:parent_id>")
-@staff_required(*STAFF)
 def parent_history(parent_id):
     parent = db.session.get(Parent, parent_id) or abort(404)
     if not db.session.scalar(for_this_staff(sa.select(Parent.id).where(Parent.id == parent.id),
@@ -117,7 +109,6 @@ def parent_history(parent_id):
 
 
 @bp.get("/replies")
-@staff_required(*STAFF)
 def inbox():
     show_all = request.args.get("show") == "all"
     query = for_this_staff(sa.select(InboundMessage), InboundMessage.parent_id).order_by(
@@ -133,11 +124,11 @@ def inbox():
 
 
 @bp.post("/replies/<int:reply_id>/done")
-@staff_required(*STAFF)
 def review_reply(reply_id):
     reply = db.session.get(InboundMessage, reply_id) or abort(404)
-    if current_user.role != Role.ADMIN and reply.parent_id not in set(
-            db.session.scalars(parents_of_my_groups())):
+    if not db.session.scalar(for_this_staff(
+            sa.select(InboundMessage.id).where(InboundMessage.id == reply.id),
+            InboundMessage.parent_id)):
         abort(403)
     inbound.mark_reviewed(reply, current_user)
     record("sms.review_reply", reply)
@@ -147,7 +138,6 @@ def review_reply(reply_id):
 
 
 @bp.get("/opt-outs")
-@staff_required(*STAFF)
 def opt_outs():
     parents = db.session.scalars(for_this_staff(
         sa.select(Parent).where(Parent.sms_opted_out_at.is_not(None)), Parent.id)
@@ -178,7 +168,6 @@ def template_rows():
 
 
 @bp.get("/templates")
-@staff_required(*STAFF)
 def message_templates():
     return render_template("sms/templates.html", rows=template_rows(),
                            price=current_app.config["SMS_COST_PER_SEGMENT"])
@@ -189,5 +178,5 @@ def init_app(app):
     webhooks.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli.sms_commands)
-    add_staff_link("sms.list_messages", _l("Texts"), STAFF, order=60)
+    add_staff_link("sms.list_messages", _l("Texts"), order=60)
     app.jinja_env.globals["sms_kind_label"] = kind_label

@@ -7,8 +7,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from pairs_group.auth.links import link_url
 from pairs_group.db import db
-from pairs_group.questionnaires import answering, service
+from pairs_group.questionnaires import answering
 from pairs_group.questionnaires.models import Answer
 from tests.browser.conftest import LiveServer
 from tests.questionnaires_factories import family
@@ -30,7 +31,7 @@ def test_a_dropped_connection_loses_no_acknowledged_answer(live_server, live_app
                                                            screenshot):
     with live_app.app_context():
         parent, enrolment = family()
-        link = service.link_url(parent).replace("http://localhost", live_server.url)
+        link = link_url(parent, "questionnaire").replace("http://localhost", live_server.url)
         dyad_id = enrolment.dyad_id
     page = phone
     page.goto(link)
@@ -95,7 +96,7 @@ def test_while_the_database_is_away_her_answer_waits_and_is_saved_when_it_is_bac
     with app.app_context():
         db.create_all()
         parent, _enrolment = family(language="pl")
-        link = service.link_url(parent)
+        link = link_url(parent, "questionnaire")
     with LiveServer(app) as server:
         page = phone
         page.goto(server.url + "/?lang=pl")

@@ -4,8 +4,9 @@ sends a reminder; a Polish parent sees English items inside a Polish page."""
 import pytest
 import sqlalchemy as sa
 
+from pairs_group.auth.links import link_url
 from pairs_group.db import db
-from pairs_group.questionnaires import answering, instruments, service
+from pairs_group.questionnaires import answering, instruments
 from pairs_group.questionnaires.models import Score
 from pairs_group.sms.models import OutboxMessage
 from tests import factories
@@ -55,7 +56,7 @@ def test_a_polish_parent_sees_english_items_in_a_polish_page(live_server, live_a
                                                             screenshot):
     with live_app.app_context():
         parent, enrolment = family(language="pl")
-        link = service.link_url(parent).replace("http://localhost", live_server.url)
+        link = link_url(parent, "questionnaire").replace("http://localhost", live_server.url)
         about = f"/questionnaires/{enrolment.dyad_id}/prfq/pre/?lang=pl"
     phone.goto(link)
     phone.goto(live_server.url + about)

@@ -1,0 +1,82 @@
+"""Links in texts: a signed, expiring, single-purpose token that lets her do that one thing.
+
+A feature names what its links are for with register_purpose() in its init_app; link_url()
+builds the address a text carries (the one link format), and the account feature's landing
+page calls follow(), which spends the token and leaves session["link_grant"] = {"parent": id,
+"purpose": ..., "claims": {...}, "version": her session version}. granted_parent() reads that
+grant for the landing page (not a full sign-in: other pages still ask for the code).
+Tokens carry a random nonce "n" only to make each one unique; its length is not checked, so
+links already sent (8 hex digits from the account feature, 4 from questionnaires) still work.
+"""
+
+import hashlib
+import secrets
+
+from flask import current_app, session
+from sqlalchemy.exc import IntegrityError
+
+from pairs_group.auth.login import USER_KINDS, still_signed_in
+from pairs_group.auth.models import UsedLink
+from pairs_group.config import public_base_url
+from pairs_group.db import db
+from pairs_group.tokens import BadToken, make_token, read_token
+
+GRANT = "link_grant"
+LANDING = "account.follow_link"
+
+
+def register_purpose(app, purpose, endpoint, max_age):
+    """Links for this purpose land on this endpoint and stay good for max_age seconds."""
+    app.extensions.setdefault("link_purposes", {})[purpose] = (endpoint, max_age)
+
+
+def purposes():
+    return current_app.extensions.get("link_purposes", {})
+
+
+def link_url(parent, purpose, **claims):
+    """The full address to put in a text (built from the URL map: texts are queued outside
+    any request)."""
+    token = make_token(parent.id, purpose, n=secrets.token_hex(8), **claims)
+    path = current_app.url_map.bind("").build(LANDING, {"purpose": purpose, "token": token})
+    return public_base_url() + path
+
+
+def _spend(token):
+    """True the first time this token is used, False after."""
+    db.session.add(UsedLink(nonce=hashlib.sha256(token.encode()).hexdigest()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def follow(purpose, token):
+    """The landing endpoint for a good, unused link (and the grant is set), or BadToken."""
+    if purpose not in purposes() or len(token) > 2000:
+        raise BadToken("unknown purpose")
+    endpoint, max_age = purposes()[purpose]
+    claims = read_token(token, purpose, max_age)
+    parent = db.session.get(USER_KINDS["parent"], claims["parent"])
+    if parent is None:
+        raise BadToken("no such parent")
+    grant = {"parent": parent.id, "purpose": purpose, "claims": claims,
+             "version": parent.session_version}
+    if not _spend(token) and session.get(GRANT) != grant:
+        raise BadToken("used")
+    session[GRANT] = grant
+    return endpoint
+
+
+def granted_parent(*allowed):
+    """The parent a followed text link lets in for one of these purposes, or None. The grant
+    carries her session version as a sign-in does, so signing out on every device ends it too."""
+    grant = session.get(GRANT) or {}
+    model = USER_KINDS.get("parent")
+    if model is None or grant.get("purpose") not in allowed \
+            or not isinstance(grant.get("parent"), int):
+        return None
+    parent = db.session.get(model, grant["parent"])
+    return parent if still_signed_in(parent, grant.get("version")) else None
