@@ -92,7 +92,6 @@ def offer_place(group_id):
     group, enrolment = posted_waiting_enrolment(group_id)
     try:
         places.offer_place(enrolment)
-        record("parents.offer_place", enrolment)
         db.session.commit()
         flash(_("Place offered. We have texted her a link to take it."), "success")
     except (places.GroupFull, places.OfferClosed):
@@ -107,7 +106,6 @@ def enrol_now(group_id):
     group, enrolment = posted_waiting_enrolment(group_id)
     try:
         places.enrol_from_waiting_list(enrolment)
-        record("parents.enrol_from_waiting_list", enrolment)
         db.session.commit()
     except places.GroupFull:
         db.session.rollback()
@@ -131,7 +129,6 @@ def move_parent(group_id):
     target = group_for_staff(form.group_id.data)
     try:
         places.move_to_group(enrolment, target)
-        record("parents.move_waiting", enrolment, to_group_id=target.id)
         db.session.commit()
         flash(_("Moved to the waiting list of %(group)s.", group=target.name), "success")
     except places.OfferClosed:

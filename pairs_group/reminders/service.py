@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.attendance.service import StaleAttendance, current_mark, mark_attendance
+from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupSession, SessionStatus
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
@@ -73,11 +74,13 @@ def offsets_for(group_id, stored=None):
 
 
 def set_offsets(group, pairs):
-    """Replace a group's reminder times with (days_before, time) pairs (the caller commits)."""
+    """Replace a group's reminder times with (days_before, time) pairs (audited; the caller
+    commits)."""
     db.session.execute(sa.delete(ReminderOffset).where(ReminderOffset.group_id == group.id))
     for days, at in sorted(set(pairs)):
         db.session.add(ReminderOffset(group_id=group.id, days_before=days, at_time=at))
     db.session.flush()
+    record("reminders.change_times", group, times=[f"{days}d {at:%H:%M}" for days, at in pairs])
 
 
 def stored_offsets():

@@ -7,6 +7,7 @@ import unicodedata
 import sqlalchemy as sa
 from blinker import Namespace
 
+from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
 from pairs_group.sms.models import InboundAction, InboundMessage, MessageStatus, OutboxMessage
@@ -110,4 +111,6 @@ def last_text_to(parent, kinds):
 
 
 def mark_reviewed(inbound, staff_user):
+    """Staff have dealt with a reply (audited; the caller commits)."""
     inbound.reviewed_at, inbound.reviewed_by_id = utcnow(), staff_user.id
+    record("sms.review_reply", inbound)

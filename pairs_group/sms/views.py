@@ -140,7 +140,6 @@ def review_reply(reply_id):
             db.session.scalars(parents_of_my_groups())):
         abort(403)
     inbound.mark_reviewed(reply, current_user)
-    record("sms.review_reply", reply)
     db.session.commit()
     flash(_("Reply marked as dealt with."), "success")
     return redirect(url_for("sms.inbox"))
