@@ -101,7 +101,8 @@ def enrol_from_waiting_list(enrolment):
 
 
 def announce_place_taken(enrolment):
-    """Call after committing a new place: listeners (the welcome text) may commit too."""
+    """Call after committing a new place: listeners queue her welcome text, which the caller
+    commits (it is sent after the response)."""
     if enrolment.status == EnrolmentStatus.ENROLLED:
         place_taken.send(enrolment)
 

@@ -113,6 +113,7 @@ def enrol_now(group_id):
                 "another group."), "info")
     else:
         places.announce_place_taken(enrolment)
+        db.session.commit()  # her welcome text
         flash(_("%(name)s now has a place.", name=enrolment.dyad.parent.name), "success")
     return redirect(url_for("waiting_list.show_waiting_list", group_id=group.id))
 
@@ -162,6 +163,7 @@ def add_parent(group_id):
 
 def walk_in_added(group, enrolment):
     places.announce_place_taken(enrolment)
+    db.session.commit()  # her welcome text
     if enrolment.status == EnrolmentStatus.ENROLLED:
         flash(_("%(name)s has been added to the group.", name=enrolment.dyad.parent.name),
               "success")
