@@ -209,7 +209,7 @@ def load_all(extra_dir=None):
 
 
 def instance_dir(app):
-    return app.config.get("INSTRUMENTS_DIR") or str(Path(app.instance_path) / "instruments")
+    return app.config["INSTRUMENTS_DIR"]
 
 
 def init_app(app):
@@ -243,8 +243,8 @@ def get(instrument_id):
 
 
 def is_enabled(instrument):
-    return not instrument.optional or instrument.id in current_app.config.get(
-        "QUESTIONNAIRES_OPTIONAL", ())
+    return not instrument.optional or instrument.id in current_app.config[
+        "QUESTIONNAIRES_OPTIONAL"]
 
 
 # ---------------------------------------------------------------- scoring

@@ -30,10 +30,6 @@ from pairs_group.tokens import make_token
 # Sent when a risk answer (PHQ-9 item 9 above 0) is submitted: others may act on it too.
 safeguarding_flag_raised = signal("questionnaires.safeguarding_flag_raised")
 
-DEFAULT_PLAN = {
-    Timepoint.PRE: ["prfq", "mors_sf", "loaf", "asq_se2"],
-    Timepoint.POST: ["prfq", "mors_sf", "fft", "loaf", "asq_se2"],
-}
 LINK_MAX_AGE = 60 * 60 * 24 * 21
 ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
@@ -63,9 +59,9 @@ class Task:
 
 
 def default_plan():
-    """The plan: config QUESTIONNAIRE_PLAN or ours, plus optional measures switched on."""
-    plan = current_app.config.get("QUESTIONNAIRE_PLAN") or DEFAULT_PLAN
-    extra = list(current_app.config.get("QUESTIONNAIRES_OPTIONAL", ()))
+    """The plan: config QUESTIONNAIRE_PLAN, plus optional measures switched on."""
+    plan = current_app.config["QUESTIONNAIRE_PLAN"]
+    extra = list(current_app.config["QUESTIONNAIRES_OPTIONAL"])
     return {Timepoint(tp): list(ids) + [i for i in extra if i not in ids]
             for tp, ids in plan.items()}
 
@@ -105,10 +101,10 @@ def window(enrolment, timepoint):
     if not sessions:
         return None
     if timepoint == Timepoint.PRE:
-        last_pre = current_app.config.get("QUESTIONNAIRE_PRE_UNTIL_SESSION", 2)
+        last_pre = current_app.config["QUESTIONNAIRE_PRE_UNTIL_SESSION"]
         opens = enrolment.enrolled_at or enrolment.created_at or utcnow()
         return opens, sessions[min(last_pre, len(sessions)) - 1].ends_at
-    weeks = current_app.config.get("QUESTIONNAIRE_POST_WEEKS", 3)
+    weeks = current_app.config["QUESTIONNAIRE_POST_WEEKS"]
     return sessions[-1].starts_at, sessions[-1].ends_at + timedelta(weeks=weeks)
 
 
@@ -380,7 +376,7 @@ def parent_tasks_due(enrolment, timepoint, now):
 def send_due_links(now=None):
     """Queue each link once per dyad and timepoint, then one reminder a few days later."""
     now = now or utcnow()
-    wait = timedelta(days=current_app.config.get("QUESTIONNAIRE_REMINDER_DAYS", 5))
+    wait = timedelta(days=current_app.config["QUESTIONNAIRE_REMINDER_DAYS"])
     counts = {"links": 0, "reminders": 0}
     for enrolment in db.session.scalars(sa.select(Enrolment).where(
             Enrolment.status.in_(ACTIVE))).all():

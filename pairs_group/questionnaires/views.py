@@ -292,7 +292,6 @@ def finish(task, response, form):
 
 def init_app(app):
     instruments.init_app(app)
-    app.config.setdefault("QUESTIONNAIRES_OPTIONAL", ())
     # Texted links are followed by the account feature, which then sends her to our list.
     purposes = app.extensions.setdefault("link_purposes", {})
     purposes["questionnaire"] = ("questionnaires.answer", service.LINK_MAX_AGE)

@@ -18,10 +18,10 @@ def backend():
 
 def backend_name(config):
     """SMS_BACKEND, or Twilio when its credentials are set, else the console."""
-    name = (config.get("SMS_BACKEND") or "").strip().lower()
+    name = config["SMS_BACKEND"].strip().lower()
     if name:
         return name
-    if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN"):
+    if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         return "twilio"
     return "console"
 
@@ -31,26 +31,26 @@ def make_backend(config):
     if name == "recording":
         return backends.RecordingBackend()
     if name == "console":
-        outbox = config.get("SMS_OUTBOX_FILE") or current_app.instance_path + "/sms-outbox.jsonl"
-        return backends.ConsoleBackend(outbox, redact=config["PAIRS_ENV"] == "production")
+        return backends.ConsoleBackend(config["SMS_OUTBOX_FILE"],
+                                       redact=config["PAIRS_ENV"] == "production")
     if name == "twilio":
         return backends.TwilioBackend(
-            config.get("TWILIO_ACCOUNT_SID"), config.get("TWILIO_AUTH_TOKEN"),
-            from_number=config.get("TWILIO_FROM_NUMBER"),
-            messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
+            config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+            from_number=config["TWILIO_FROM_NUMBER"],
+            messaging_service_sid=config["TWILIO_MESSAGING_SERVICE_SID"],
             status_callback=public_base_url() + "/sms/twilio/status",
-            api_base_url=config.get("TWILIO_API_BASE_URL") or None,
-            http_client_factory=config.get("TWILIO_HTTP_CLIENT_FACTORY"))
+            api_base_url=config["TWILIO_API_BASE_URL"] or None,
+            http_client_factory=config["TWILIO_HTTP_CLIENT_FACTORY"])
     if name == "notify":
-        return backends.NotifyBackend(config.get("NOTIFY_API_KEY"), config["NOTIFY_TEMPLATES"],
-                                      base_url=config.get("NOTIFY_API_BASE_URL") or None)
+        return backends.NotifyBackend(config["NOTIFY_API_KEY"], config["NOTIFY_TEMPLATES"],
+                                      base_url=config["NOTIFY_API_BASE_URL"] or None)
     raise ValueError(f"unknown SMS_BACKEND {name!r}: use console, twilio or notify")
 
 
 def require_a_provider_in_production(config):
     """Production with no provider would print texts (codes among them) and send nothing:
     refuse to start unless the console was asked for by name."""
-    if config["PAIRS_ENV"] == "production" and not (config.get("SMS_BACKEND") or "").strip() \
+    if config["PAIRS_ENV"] == "production" and not config["SMS_BACKEND"].strip() \
             and backend_name(config) == "console":
         raise ConfigError(
             "No SMS provider is configured. In production set SMS_BACKEND=twilio (with "

@@ -38,21 +38,6 @@ from pairs_group.sms.provider import (  # noqa: F401 - the feature's face
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "SMS_QUIET_HOURS": "21:00-08:00",  # Europe/London; "" for none
-    "SMS_SEND_CONCURRENCY": 8,  # texts in flight at once
-    "SMS_BATCH_SIZE": 200,  # rows claimed per step
-    "SMS_MAX_ATTEMPTS": 4,  # tries for a transient error before it is marked failed
-    "SMS_RETRY_BASE_SECONDS": 60,  # then 2, 4, 8 minutes ...
-    "SMS_CLAIM_TIMEOUT_SECONDS": 600,  # "sending" for longer than this: unknown, for review
-    "SMS_COST_PER_SEGMENT": 0.04,  # pounds, for the estimate staff see
-    "SMS_HELP_PHONE": "020 3228 0000",
-    "SMS_REQUIRE_CONSENT_RECORD": False,
-    "NOTIFY_TEMPLATES": {},  # "kind:language" (or "kind") -> Notify template id
-    "NOTIFY_CALLBACK_TOKEN": "",
-    "NOTIFY_API_BASE_URL": "",
-}
-
 
 def send_soon(message):
     """Send this text once the request has committed and its response has gone (a sign-in
@@ -83,9 +68,6 @@ def send_handed_off(app, ids):
 
 
 def init_app(app):
-    """Defaults for the SMS settings: they fill in only what neither instance/config.py nor the
-    environment gave (pairs_group/config.py reads both, environment last)."""
-    for name, value in DEFAULTS.items():
-        app.config.setdefault(name, value)
+    """The SMS settings and their defaults are in pairs_group/config.py."""
     require_a_provider_in_production(app.config)
     app.after_request(_hand_off_after_response)
