@@ -6,6 +6,7 @@ import os
 import pyotp
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from pairs_group import create_app
@@ -54,6 +55,20 @@ def settings_for_tests(url, instance_dir):
     }
 
 
+class ClosingClient(FlaskClient):
+    """Reads each response whole and closes it, as a server does once the last byte has gone:
+    so what the app hands off for after the response (texts sent "now", sms.service.send_soon)
+    has run when the call returns, and a test sees the text sent. A download (an attachment)
+    is left open and streamed, for the test to read as it likes."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if "attachment" not in response.headers.get("Content-Disposition", ""):
+            response.make_sequence()
+            response.close()
+        return response
+
+
 def empty_all_tables():
     """Rows go, tables stay: faster than rebuilding the schema for every test."""
     with db.engine.begin() as connection:
@@ -72,6 +87,7 @@ def make_app(database_url, tmp_path, request):
 
     def build(**overrides):
         app = create_app({**settings_for_tests(database_url, tmp_path), **quiet, **overrides})
+        app.test_client_class = ClosingClient
         apps.append(app)
         return app
 

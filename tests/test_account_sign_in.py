@@ -2,12 +2,15 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from pairs_group.account import codes
 from pairs_group.account.models import SignInCode
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db, utcnow
-from pairs_group.sms.models import OutboxMessage
+from pairs_group.sms import service as sms_service
+from pairs_group.sms.models import MessageStatus, OutboxMessage
+from pairs_group.sms.provider import backend
 from tests.account_factories import last_code, make_parent, sign_in_parent
 from tests.pages import get_page, post_page
 
@@ -33,6 +36,35 @@ def test_a_parent_signs_in_with_the_code_texted_to_her(app, client):
     assert "Hello" in get_page(client, "/my-account").text
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert "account.sign_in" in actions
+
+
+def test_the_code_is_texted_after_the_response_has_gone_not_during_it(app):
+    parent = make_parent()
+    db.session.commit()
+    server = FlaskClient(app, app.response_class)  # unbuffered: the response is not closed yet
+    response = server.post("/sign-in", data={"mobile": parent.mobile})
+    assert response.status_code == 302 and backend().sent == []
+    queued = db.session.scalar(sa.select(OutboxMessage))
+    assert queued.status == MessageStatus.PENDING  # committed by the page: the outbox has it
+    response.close()  # as the server does once the last byte has gone
+    assert [text["to"] for text in texts(app)] == [parent.mobile]
+
+
+def test_a_hand_off_that_breaks_cannot_fail_the_page_and_leaves_the_text_queued(
+        app, monkeypatch):
+    parent = make_parent()
+    db.session.commit()
+
+    def broken(ids, now):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(sms_service, "send_ids", broken)
+    server = FlaskClient(app, app.response_class)
+    response = server.post("/sign-in", data={"mobile": parent.mobile})
+    response.close()  # logged, not raised
+    assert response.status_code == 302 and backend().sent == []
+    db.session.expire_all()  # the dispatcher will send it
+    assert db.session.scalar(sa.select(OutboxMessage)).status == MessageStatus.PENDING
 
 
 def test_an_unknown_number_sees_the_same_pages_and_gets_no_text(app, client):

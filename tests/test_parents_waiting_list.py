@@ -102,6 +102,37 @@ def test_an_expired_offer_moves_on_to_the_next_parent(client, app, runner):
     assert offer_texts()[1].parent_id == queue[1].dyad.parent_id
 
 
+def offer_events():
+    return db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "parents.offer_place").order_by(AuditEvent.id)).all()
+
+
+def test_an_offer_made_by_the_cron_is_audited_like_one_made_by_staff(client, sign_in, runner):
+    group, enrolled, queue = full_group_with_waiting(waiting=3, capacity=2)
+    places.withdraw_enrolment(enrolled[0])  # queue[0] is offered the place, by no one in person
+    db.session.commit()
+    first = db.session.scalar(sa.select(WaitingListOffer))
+    first.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["waiting-list", "expire-offers"])
+    assert result.exit_code == 0 and "1 new offers made" in result.output
+    db.session.expire_all()
+    by_cron = offer_events()[-1]
+    assert (by_cron.actor, by_cron.target_id) == ("system", str(queue[1].id))
+    places.withdraw_enrolment(enrolled[1])  # a second place: staff offer it from the page
+    db.session.commit()
+    db.session.execute(sa.delete(WaitingListOffer).where(
+        WaitingListOffer.enrolment_id == queue[2].id))
+    db.session.commit()
+    sign_in("admin")
+    response = client.post(f"/staff/groups/{group.id}/waiting-list/offer",
+                           data={"enrolment_id": queue[2].id})
+    assert response.status_code == 302
+    by_staff = offer_events()[-1]
+    assert by_staff.actor.startswith("staff:") and by_staff.target_id == str(queue[2].id)
+    assert (by_staff.target_type, by_staff.details) == (by_cron.target_type, by_cron.details)
+
+
 def test_the_offer_time_is_configuration(app):
     app.config["WAITING_LIST_OFFER_HOURS"] = 6
     group, enrolled, queue = full_group_with_waiting()

@@ -13,11 +13,10 @@ from pairs_group.account.models import CodePurpose, SignInCode
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
 from pairs_group.parents.phones import mobile_e164
-from pairs_group.sms.service import queue_sms, send_now
+from pairs_group.sms.service import queue_sms, send_soon
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_TRIES = 5
-REDACTED = "[code hidden]"
 
 
 class CodeProblem(Exception):
@@ -78,22 +77,21 @@ def make_code(mobile, parent, purpose=CodePurpose.SIGN_IN):
 
 
 def text_code(row, code, parent):
-    """Send the code now, then hide it: the outbox keeps that a code was sent, not the code.
+    """Queue the code to go as soon as the request is over (the caller commits); once sent the
+    outbox hides it (a secret kind): it keeps that a code was sent, not the code.
     A code for a new number goes to that number alone (not linked to her until it is hers)."""
     linked = parent if row.purpose == CodePurpose.SIGN_IN else None
     message = queue_sms("sign_in_code", f"code:{row.id}", parent=linked, to=row.mobile,
                         language=parent.language, context={"code": code})
-    send_now(message)
-    message.body, message.context = REDACTED, {"code": REDACTED}
-    db.session.commit()
+    send_soon(message)
     return message
 
 
 def request_code(mobile, purpose=CodePurpose.SIGN_IN, parent=None):
-    """Make a code for a number; text it only when the number is a parent's. Same work else."""
+    """Make a code for a number; text it only when the number is a parent's. Same work else
+    (the text goes after the response). The caller commits."""
     parent = parent or (find_parent(mobile) if purpose == CodePurpose.SIGN_IN else None)
     row, code = make_code(mobile, parent, purpose)
-    db.session.commit()
     if parent is not None:
         text_code(row, code, parent)
     return row

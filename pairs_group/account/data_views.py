@@ -90,6 +90,7 @@ def change_mobile():
     form = NewMobileForm()
     if form.validate_on_submit():
         row = codes.request_code(form.e164, CodePurpose.CHANGE_MOBILE, parent=current_user)
+        db.session.commit()
         session[NEW_MOBILE] = {"code": row.id, "mobile": form.e164}
         return redirect(url_for("account.check_new_mobile"))
     return render_template("account/change_mobile.html", form=form)

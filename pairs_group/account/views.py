@@ -59,6 +59,7 @@ def sign_in():
     form, started = SignInForm(), time.monotonic()
     if form.validate_on_submit():
         row = codes.request_code(form.e164)
+        db.session.commit()
         target = request.args.get("next", "")
         session[FLOW] = {"code": row.id, "next": target if is_safe_next(target) else ""}
         pad_to(started, current_app.config["ACCOUNT_SIGN_IN_SECONDS"])

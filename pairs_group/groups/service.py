@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
+from pairs_group.audit.service import record
 from pairs_group.auth.models import Role
 from pairs_group.db import db
 from pairs_group.groups.models import (
@@ -49,7 +50,7 @@ def weekly_dates(first: date, count: int, skip=None):
 
 def create_group(*, name, venue, first_day: date, start_time: time, session_count=8,
                  duration_minutes=90, capacity=10, languages=("en",), facilitators=(), **extra):
-    """A new group and its sessions, each at the same London wall-clock time."""
+    """A new group and its sessions, each at the same London wall-clock time (audited)."""
     group = Group(
         name=name, venue=venue, capacity=capacity, session_count=session_count,
         duration_minutes=duration_minutes, languages=",".join(languages),
@@ -64,24 +65,32 @@ def create_group(*, name, venue, first_day: date, start_time: time, session_coun
     if group.sessions:
         group.first_session_at = group.sessions[0].starts_at
     db.session.add(group)
+    db.session.flush()
+    record("group.create", group, sessions=len(group.sessions))
     return group
 
 
 def cancel_session(session: GroupSession, note=""):
+    """Call a session off (audited); parents are told through session_changed."""
     session.status = SessionStatus.CANCELLED
     session.note = note
     db.session.flush()
+    record("session.cancel", session, note=session.note)
     session_changed.send(session, change="cancelled")
 
 
 def move_session(session: GroupSession, day: date, at: time, venue: Venue | None = None,
                  note=""):
-    """A new date, time or place for one session; parents are told through session_changed."""
+    """A new date, time or place for one session (audited); parents are told through
+    session_changed."""
+    before = session.starts_at.isoformat()
     session.starts_at = london_moment(day, at)
     session.status = SessionStatus.MOVED
     session.venue_override = venue
     session.note = note
     db.session.flush()
+    record("session.move", session, before=before, after=session.starts_at.isoformat(),
+           venue_id=venue.id if venue else None)
     session_changed.send(session, change="moved")
 
 

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from pairs_group.audit.service import record
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
 from pairs_group.groups import service
@@ -64,8 +63,6 @@ def new_group():
             max_baby_age_weeks=form.max_baby_age_weeks.data,
             accepts_pregnant=form.accepts_pregnant.data,
         )
-        db.session.flush()
-        record("group.create", group, sessions=len(group.sessions))
         db.session.commit()
         flash(ngettext("Group created with %(num)d session.",
                        "Group created with %(num)d sessions.", len(group.sessions)), "success")
@@ -100,10 +97,7 @@ def move_session(group_id, session_id):
                                                                "at": local.time()})
     if form.validate_on_submit():
         venue = db.session.get(Venue, form.venue_id.data) if form.venue_id.data else None
-        before = session.starts_at.isoformat()
         service.move_session(session, form.day.data, form.at.data, venue, form.note.data or "")
-        record("session.move", session, before=before, after=session.starts_at.isoformat(),
-               venue_id=venue.id if venue else None)
         db.session.commit()
         flash(_("Session moved. Parents will be told."), "success")
         return redirect(url_for("groups.show_group", group_id=group.id))
@@ -116,7 +110,6 @@ def cancel_session(group_id, session_id):
     form = CancelSessionForm()
     if form.validate_on_submit():
         service.cancel_session(session, form.note.data or "")
-        record("session.cancel", session, note=session.note)
         db.session.commit()
         flash(_("Session cancelled. Parents will be told."), "success")
         return redirect(url_for("groups.show_group", group_id=group.id))

@@ -4,6 +4,7 @@ A change of wording gets a new version, so we always know what a parent agreed t
 """
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from pairs_group.audit.service import record
@@ -65,3 +66,22 @@ def current_consent(parent: Parent, kind):
 def consent_history(parent: Parent):
     return db.session.scalars(sa.select(Consent).where(Consent.parent_id == parent.id)
                               .order_by(Consent.answered_at, Consent.id)).all()
+
+
+def consent_allows(answer):
+    """Her latest answer to the SMS consent question. A parent never asked (added before
+    consent was recorded) counts as agreeing unless SMS_REQUIRE_CONSENT_RECORD is set."""
+    if answer is None:
+        return not current_app.config["SMS_REQUIRE_CONSENT_RECORD"]
+    return bool(answer)
+
+
+def sms_consents(parent_ids):
+    """Each parent's latest SMS consent answer, in one query (absent: never asked)."""
+    if not parent_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Consent.parent_id, Consent.answer)
+        .where(Consent.parent_id.in_(parent_ids), Consent.kind == ConsentKind.SMS)
+        .order_by(Consent.answered_at, Consent.id)).all()
+    return dict(rows)  # the latest answer wins

@@ -11,6 +11,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from pairs_group.audit.service import record
 from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus
@@ -89,17 +90,19 @@ def take_place(enrolment, *, except_offer_id=None):
 
 
 def enrol_from_waiting_list(enrolment):
-    """Staff give a waiting parent a place now (the caller commits)."""
+    """Staff give a waiting parent a place now (audited; the caller commits)."""
     lock_group(enrolment.group_id)
     held = open_offer(enrolment)  # a place already held for her is hers to take
     take_place(enrolment, except_offer_id=held.id if held else None)
     _close_open_offers(enrolment, OfferStatus.ACCEPTED)
     db.session.flush()
+    record("parents.enrol_from_waiting_list", enrolment)
     return enrolment
 
 
 def announce_place_taken(enrolment):
-    """Call after committing a new place: listeners (the welcome text) may commit too."""
+    """Call after committing a new place: listeners queue her welcome text, which the caller
+    commits (it is sent after the response)."""
     if enrolment.status == EnrolmentStatus.ENROLLED:
         place_taken.send(enrolment)
 
@@ -128,7 +131,8 @@ def offer_hours():
 
 
 def offer_place(enrolment, now=None):
-    """Hold a free place for one waiting parent and text her a link (the caller commits)."""
+    """Hold a free place for one waiting parent and text her a link (the caller commits).
+    Audited here, so an offer made by staff and one made by the cron leave the same event."""
     lock_group(enrolment.group_id)
     if enrolment.status != EnrolmentStatus.WAITING or open_offer(enrolment):
         raise OfferClosed(enrolment.id)
@@ -140,6 +144,7 @@ def offer_place(enrolment, now=None):
                              expires_at=now + timedelta(hours=offer_hours()))
     db.session.add(offer)
     db.session.flush()
+    record("parents.offer_place", enrolment)
     place_offered.send(offer)
     return offer
 
@@ -208,7 +213,8 @@ def withdraw_enrolment(enrolment, now=None):
 
 
 def move_to_group(enrolment, group):
-    """Staff move a waiting parent to another group's waiting list (the caller commits)."""
+    """Staff move a waiting parent to another group's waiting list (audited; the caller
+    commits)."""
     if enrolment.status != EnrolmentStatus.WAITING or group.id == enrolment.group_id:
         raise OfferClosed(enrolment.id)
     new = db.session.scalar(sa.select(Enrolment).where(
@@ -219,6 +225,7 @@ def move_to_group(enrolment, group):
         new = Enrolment(dyad_id=enrolment.dyad_id, group_id=group.id)
         db.session.add(new)
     new.status, new.created_at, new.ended_at = EnrolmentStatus.WAITING, utcnow(), None
+    record("parents.move_waiting", enrolment, to_group_id=group.id)
     withdraw_enrolment(enrolment)
     db.session.flush()
     return new

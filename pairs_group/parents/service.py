@@ -198,7 +198,8 @@ def _chosen_group(answers, group_id, now, check_mobile=True):
 def close_sign_up_of_known_number(pending, group_id, *, waiting=False, now=None):
     """Her number is already signed up: nothing new is stored, her pending answers go, and the
     number's owner is told by text (number_signed_up_again). Returns what a new number would
-    have been shown; NotEligible and GroupFull come as they would for a new number."""
+    have been shown; NotEligible and GroupFull come as they would for a new number. The caller
+    commits."""
     answers = pending.answers
     group = _chosen_group(answers, group_id, now or utcnow(), check_mobile=False)
     if not waiting and places.places_left(group) == 0:
@@ -207,9 +208,7 @@ def close_sign_up_of_known_number(pending, group_id, *, waiting=False, now=None)
     db.session.delete(pending)
     if owner is not None:
         record("parents.sign_up_again", owner)
-    db.session.commit()
-    if owner is not None:
-        number_signed_up_again.send(owner)
+        number_signed_up_again.send(owner)  # her text is queued with it; the caller commits
     return {"group": group.id, "status": str(EnrolmentStatus.WAITING if waiting
                                              else EnrolmentStatus.ENROLLED),
             "name": answers["name"], "language": answers.get("language", "en")}

@@ -83,7 +83,6 @@ def offer_place(group_id):
     group, enrolment = posted_waiting_enrolment(group_id)
     try:
         places.offer_place(enrolment)
-        record("parents.offer_place", enrolment)
         db.session.commit()
         flash(_("Place offered. We have texted her a link to take it."), "success")
     except (places.GroupFull, places.OfferClosed):
@@ -97,7 +96,6 @@ def enrol_now(group_id):
     group, enrolment = posted_waiting_enrolment(group_id)
     try:
         places.enrol_from_waiting_list(enrolment)
-        record("parents.enrol_from_waiting_list", enrolment)
         db.session.commit()
     except places.GroupFull:
         db.session.rollback()
@@ -105,6 +103,7 @@ def enrol_now(group_id):
                 "another group."), "info")
     else:
         places.announce_place_taken(enrolment)
+        db.session.commit()  # her welcome text
         flash(_("%(name)s now has a place.", name=enrolment.dyad.parent.name), "success")
     return redirect(url_for("waiting_list.show_waiting_list", group_id=group.id))
 
@@ -120,7 +119,6 @@ def move_parent(group_id):
     target = group_for_staff(form.group_id.data)
     try:
         places.move_to_group(enrolment, target)
-        record("parents.move_waiting", enrolment, to_group_id=target.id)
         db.session.commit()
         flash(_("Moved to the waiting list of %(group)s.", group=target.name), "success")
     except places.OfferClosed:
@@ -153,6 +151,7 @@ def add_parent(group_id):
 
 def walk_in_added(group, enrolment):
     places.announce_place_taken(enrolment)
+    db.session.commit()  # her welcome text
     if enrolment.status == EnrolmentStatus.ENROLLED:
         flash(_("%(name)s has been added to the group.", name=enrolment.dyad.parent.name),
               "success")

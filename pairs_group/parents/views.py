@@ -208,6 +208,7 @@ def signed_up(enrolment):
     session.pop(SESSION_KEY, None)
     session["joined"] = enrolment.id
     service.after_sign_up(enrolment)
+    db.session.commit()  # her welcome text, queued by the listener; sent after the response
     return redirect(url_for("parents.signed_up_page", lang=enrolment.dyad.parent.language))
 
 
@@ -216,6 +217,7 @@ def signed_up_again(outcome):
     what a new number would have got (nothing was stored; the number's owner got a text)."""
     session.pop(SESSION_KEY, None)
     session["joined"] = outcome
+    db.session.commit()  # the owner's text, queued by the listener; sent after the response
     return redirect(url_for("parents.signed_up_page", lang=outcome["language"]))
 
 
@@ -277,6 +279,7 @@ def offer_answered(offer, answer):
         db.session.rollback()
         return render_template("parents/offer_closed.html"), 409
     places.announce_place_taken(offer.enrolment)
+    db.session.commit()  # her welcome text
     group = offer.enrolment.group
     return render_template("parents/offer_answered.html", accepted=answer == "accept",
                            group=group, first=places.first_session(group))

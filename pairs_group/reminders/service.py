@@ -9,20 +9,16 @@ from sqlalchemy.orm import joinedload
 
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.attendance.service import StaleAttendance, current_mark, mark_attendance
+from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupSession, SessionStatus
+from pairs_group.parents.consents import consent_allows, sms_consents
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.reminders import texts  # noqa: F401 - registers the reminder kinds
 from pairs_group.reminders.models import DEFAULT_OFFSETS, MAX_DAYS_BEFORE, ReminderOffset
 from pairs_group.sms.inbound import last_text_to
 from pairs_group.sms.models import InboundAction, OutboxMessage
-from pairs_group.sms.service import (
-    consent_allows,
-    queue_many,
-    queue_sms,
-    send_after_response,
-    sms_consents,
-)
+from pairs_group.sms.service import queue_many, queue_sms, send_soon
 from pairs_group.times import in_london, london_moment
 
 URGENT_WITHIN = timedelta(hours=12)  # a change this close to the session is sent even at night
@@ -73,11 +69,13 @@ def offsets_for(group_id, stored=None):
 
 
 def set_offsets(group, pairs):
-    """Replace a group's reminder times with (days_before, time) pairs (the caller commits)."""
+    """Replace a group's reminder times with (days_before, time) pairs (audited; the caller
+    commits)."""
     db.session.execute(sa.delete(ReminderOffset).where(ReminderOffset.group_id == group.id))
     for days, at in sorted(set(pairs)):
         db.session.add(ReminderOffset(group_id=group.id, days_before=days, at_time=at))
     db.session.flush()
+    record("reminders.change_times", group, times=[f"{days}d {at:%H:%M}" for days, at in pairs])
 
 
 def stored_offsets():
@@ -200,7 +198,7 @@ def on_session_changed(session, change, **_extra):
         key = f"{kind}:{session.id}:{enrolment.id}:{session.starts_at:%Y%m%d%H%M}"
         message = queue_sms(kind, key, parent=parent, session=session, urgent=urgent,
                             context=reminder_context(session, enrolment))
-        send_after_response(message)
+        send_soon(message)
 
 
 # --- "2": she can't come -----------------------------------------------------------------------
@@ -229,7 +227,7 @@ def on_reply(parent, text, inbound, **_extra):
         return None
     mark_cant_come(session, enrolment)
     thanks = queue_sms("cant_come_thanks", f"cant_come_thanks:{inbound.id}", parent=parent)
-    send_after_response(thanks)
+    send_soon(thanks)
     return InboundAction.CANT_COME
 
 

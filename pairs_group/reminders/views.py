@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from pairs_group.audit.service import record
 from pairs_group.db import db
 from pairs_group.groups.models import Group
 from pairs_group.groups.service import session_changed, visible_groups
@@ -46,8 +45,6 @@ def edit_reminder_times(group_id):
     form = ReminderTimesForm(data=shown)
     if form.validate_on_submit():
         service.set_offsets(group, form.pairs())
-        record("reminders.change_times", group,
-               times=[f"{days}d {at:%H:%M}" for days, at in form.pairs()])
         db.session.commit()
         flash(_("Reminder times saved."), "success")
         return redirect(url_for("reminders.list_reminder_times"))

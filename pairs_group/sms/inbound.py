@@ -7,10 +7,13 @@ import unicodedata
 import sqlalchemy as sa
 from blinker import Namespace
 
+from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
+from pairs_group.sms.dispatch import set_opted_out
 from pairs_group.sms.models import InboundAction, InboundMessage, MessageStatus, OutboxMessage
-from pairs_group.sms.service import queue_sms, send_now, set_opted_out
+from pairs_group.sms.outbox import queue_sms
+from pairs_group.sms.service import send_soon
 
 signals = Namespace()
 # Sent with (parent, text=normalised words, inbound=InboundMessage). A receiver that deals with
@@ -52,7 +55,8 @@ def parent_for_number(number):
 
 
 def receive(from_number, body, provider_id=None):
-    """Record a text she sent and act on it; returns the InboundMessage (committed)."""
+    """Record a text she sent and act on it; returns the InboundMessage (the caller commits;
+    a reply goes after the response)."""
     if provider_id:
         seen = db.session.scalar(sa.select(InboundMessage).where(
             InboundMessage.provider_id == provider_id))
@@ -64,7 +68,7 @@ def receive(from_number, body, provider_id=None):
     db.session.add(inbound)
     db.session.flush()
     inbound.action = act_on(parent, normalise(body), inbound)
-    db.session.commit()
+    db.session.flush()
     return inbound
 
 
@@ -97,7 +101,7 @@ def _reply(parent, kind, inbound):
 
     context = {"phone": current_app.config["SMS_HELP_PHONE"]} if kind == "help_reply" else {}
     message = queue_sms(kind, f"{kind}:inbound:{inbound.id}", parent=parent, context=context)
-    send_now(message)
+    send_soon(message)
 
 
 def last_text_to(parent, kinds):
@@ -110,4 +114,6 @@ def last_text_to(parent, kinds):
 
 
 def mark_reviewed(inbound, staff_user):
+    """Staff have dealt with a reply (audited; the caller commits)."""
     inbound.reviewed_at, inbound.reviewed_by_id = utcnow(), staff_user.id
+    record("sms.review_reply", inbound)

@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 
 from pairs_group.times import in_london
 
+HIDDEN = "[code hidden]"  # what the outbox keeps of a secret kind's words once it has gone
+
 
 @dataclass(frozen=True)
 class MessageKind:
@@ -31,6 +33,9 @@ class MessageKind:
     still_wanted_many: Callable | None = field(default=None, compare=False)
     ignores_opt_out: bool = False  # only the confirmation of an opt-out itself
     needs_consent: bool = True  # False for what she asked for just now (a code, HELP)
+    # Its words are hidden in the outbox once it will not be tried again (a sign-in code):
+    # the outbox keeps that it was sent, not what it said.
+    secret: bool = False
     description: str = ""  # for staff, on the templates page
 
 
@@ -92,7 +97,7 @@ KINDS = {kind.name: kind for kind in (
         "venue": "Stockwell Children's Centre"}, description="When she joins a group"),
     # She asked for it just now: a parent who turned texts off must still be able to sign in.
     MessageKind("sign_in_code", _sign_in_code, example={"code": "123456"}, urgent=True,
-                needs_consent=False, ignores_opt_out=True,
+                needs_consent=False, ignores_opt_out=True, secret=True,
                 description="When she asks for a code to sign in"),
     MessageKind("help_reply", _help_reply, example={"phone": "020 3228 0000"}, urgent=True,
                 needs_consent=False,

@@ -11,7 +11,7 @@ from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
 from pairs_group.sms.messages import MessageKind, register
-from pairs_group.sms.service import queue_sms, send_after_response, send_now
+from pairs_group.sms.service import queue_sms, send_soon
 from pairs_group.times import london_today
 
 
@@ -58,11 +58,14 @@ def text_already_signed_up(parent, **_extra):
     the sign-up pages themselves never say so. One a day at most, whoever keeps trying."""
     key = f"already_signed_up:{parent.id}:{london_today(utcnow()).isoformat()}"
     link = public_base_url() + url_for("account.sign_in", lang=parent.language)
-    return send_now(queue_sms("already_signed_up", key, parent=parent, context={"link": link}))
+    message = queue_sms("already_signed_up", key, parent=parent, context={"link": link})
+    send_soon(message)
+    return message
 
 
 def send_welcome(enrolment, **_extra):
-    """Her welcome text, in her language, sent straight away (her place is committed)."""
+    """Her welcome text, in her language, sent as soon as the request is over (the caller
+    commits it; outside a request the dispatcher sends it)."""
     parent, group = enrolment.dyad.parent, enrolment.group
     first = places.first_session(group)
     if first is None:
@@ -70,7 +73,8 @@ def send_welcome(enrolment, **_extra):
     message = queue_sms("welcome", f"welcome:{enrolment.id}", parent=parent, context={
         "name": parent.name, "starts_at": first.starts_at.isoformat(),
         "venue": first.venue.name})
-    return send_now(message)
+    send_soon(message)
+    return message
 
 
 def queue_offer(offer, **_extra):
@@ -79,7 +83,7 @@ def queue_offer(offer, **_extra):
     message = queue_sms("waiting_list_offer", f"offer:{offer.id}", parent=parent, context={
         "name": parent.name, "venue": offer.enrolment.group.venue.name,
         "hours": places.offer_hours(), "offer_id": offer.id, "link": places.offer_link(offer)})
-    send_after_response(message)
+    send_soon(message)
     return message
 
 

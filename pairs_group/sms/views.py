@@ -131,7 +131,6 @@ def review_reply(reply_id):
             InboundMessage.parent_id)):
         abort(403)
     inbound.mark_reviewed(reply, current_user)
-    record("sms.review_reply", reply)
     db.session.commit()
     flash(_("Reply marked as dealt with."), "success")
     return redirect(url_for("sms.inbox"))

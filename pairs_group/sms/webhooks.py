@@ -82,6 +82,7 @@ def twilio_inbound():
     require_twilio_signature()
     inbound.receive(request.form.get("From", ""), request.form.get("Body", ""),
                     request.form.get("MessageSid") or request.form.get("SmsSid"))
+    db.session.commit()
     # Empty TwiML: our replies go through the outbox, where they are logged like any text.
     return str(MessagingResponse()), 200, {"Content-Type": "application/xml"}
 

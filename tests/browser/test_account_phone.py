@@ -2,7 +2,6 @@
 sessions to her calendar, says she can't come next week, downloads her data, deletes her account."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,15 @@ from pairs_group.db import db
 from pairs_group.parents.models import Parent
 from tests.account_factories import family_in_group
 from tests.browser.conftest import PHONE
+from tests.browser.crawl import last_code_texted
 
 pytestmark = pytest.mark.browser
 
 
 def texted_code(app, mobile):
-    sent = app.extensions["sms_backend"].sent
-    body = [m["body"] for m in sent if m["to"] == mobile and m["kind"] == "sign_in_code"][-1]
-    return re.search(r"\b(\d{6})\b", body).group(1)
+    """The code texted to her; the server sends it just after the response has gone, so the
+    browser may be on the next page first: wait for it (bounded)."""
+    return last_code_texted(app, mobile)
 
 
 @pytest.mark.parametrize("language", ["en", "pt"])

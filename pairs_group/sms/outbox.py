@@ -1,0 +1,101 @@
+"""The outbox: a text is stored before it is sent, once per idempotency key, and held for the
+morning in quiet hours unless it is urgent. Rendering in her language happens at send time.
+
+Every function here flushes; the caller commits (services flush, the edge commits).
+"""
+
+from datetime import time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from pairs_group.db import db, utcnow
+from pairs_group.i18n import babel_locale
+from pairs_group.sms.messages import KINDS
+from pairs_group.sms.models import MessageStatus, OutboxMessage
+from pairs_group.times import in_london, london_moment
+
+# --- quiet hours -------------------------------------------------------------------------------
+
+def quiet_hours(config=None):
+    """(start, end) London wall-clock times, or None when texts may go at any hour."""
+    raw = ((config or current_app.config).get("SMS_QUIET_HOURS") or "").strip()
+    if not raw:
+        return None
+    start, end = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    return None if start == end else (start, end)
+
+
+def quiet_until(moment, config=None):
+    """When the quiet hours around `moment` end (UTC), or None if it is not in quiet hours."""
+    hours = quiet_hours(config)
+    if hours is None:
+        return None
+    start, end = hours
+    local = in_london(moment)
+    now, day = local.time(), local.date()
+    if start < end:
+        return london_moment(day, end) if start <= now < end else None
+    if now >= start:
+        return london_moment(day + timedelta(days=1), end)
+    return london_moment(day, end) if now < end else None
+
+
+# --- queueing ----------------------------------------------------------------------------------
+
+def new_message(kind, key, *, parent=None, to=None, language=None, context=None, session=None,
+                send_after=None, urgent=None):
+    """An outbox row, not yet added: quiet hours push a text that is not urgent to the morning."""
+    urgent = KINDS[kind].urgent if urgent is None else urgent
+    send_after = send_after or utcnow()
+    morning = None if urgent else quiet_until(send_after)
+    return OutboxMessage(
+        idempotency_key=key, kind=kind, to=to or parent.mobile,
+        parent_id=parent.id if parent else None, session_id=session.id if session else None,
+        language=language or (parent.language if parent else "en"), context=context or {},
+        urgent=urgent, send_after=morning or send_after,
+        status=MessageStatus.DEFERRED_QUIET_HOURS if morning else MessageStatus.PENDING,
+    )
+
+
+def queue_sms(kind, key, *, parent=None, to=None, language=None, context=None, session=None,
+              send_after=None, urgent=None):
+    """Store a text to send (the caller commits). A key already used returns the first message:
+    a second copy can never exist. Outside urgent kinds, quiet hours push it to the morning."""
+    existing = db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.idempotency_key == key))
+    if existing is not None:
+        return existing
+    message = new_message(kind, key, parent=parent, to=to, language=language, context=context,
+                          session=session, send_after=send_after, urgent=urgent)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def queue_many(items):
+    """Queue many texts whose keys were just checked unused, in one go (the caller commits).
+    If another process used one of the keys meanwhile, the unique key stops the batch and each
+    is queued on its own instead, so still no second copy."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all([new_message(**item) for item in items])
+    except sa.exc.IntegrityError:
+        for item in items:
+            queue_sms(**item)
+    return len(items)
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def render(message, discreet=False):
+    """The text in the recipient's language, as it will be sent now."""
+    with force_locale(babel_locale(message.language)):
+        return KINDS[message.kind].render({**message.context, "discreet": discreet})
+
+
+def render_example(kind, language, discreet=False):
+    """A kind's example text in a language (the budget test and the staff templates page)."""
+    with force_locale(babel_locale(language)):
+        return KINDS[kind].render({**KINDS[kind].example, "discreet": discreet})
