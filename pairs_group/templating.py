@@ -100,13 +100,16 @@ class StrictUndefined(Undefined):
       (`params.fieldset.legend.text`, `nhsukIcon("arrow-right")` then `params.size`) and only
       print what they found present;
     - comparing a missing dict key is lenient (`item.checked != false` in those macros);
-    - two missing values compare equal, which is only ever done on purpose.
+    - two missing values compare equal, which is only ever done on purpose;
+    - hashing stays lenient: nhsuk-frontend-jinja 0.10's select writes an unquoted dict key
+      (`classes:errorMessage.classes`), an undefined name, whenever it shows an error.
     A misspelt name (`sesion.starts_at`) or a missing attribute of a real object does not chain.
     """
 
     __slots__ = ()
     __str__ = __html__ = Undefined._fail_with_undefined_error
-    __iter__ = __len__ = __contains__ = __hash__ = Undefined._fail_with_undefined_error
+    __iter__ = __len__ = __contains__ = Undefined._fail_with_undefined_error
+    __hash__ = Undefined.__hash__
 
     def _chains(self):
         """Whether this is an optional parameter left out (see the class's docstring). Jinja gives
