@@ -55,9 +55,7 @@ def render(app, source, **context):
 
 
 RAW_RADIOS = """{% from "macros/nhs_raw.html" import radios %}
-{%- call(part) radios("q", "q", items, "b", error, described_by, mark=mark) -%}
-{%- if part == "legend" %}Question{% endif -%}
-{%- endcall %}"""
+{{- radios("q", "q", items, "Question", "b", error, described_by, mark=mark) }}"""
 
 NHS_RADIOS = """{% from "nhsuk/components/radios/macro.jinja" import radios %}
 {{- radios({"idPrefix": "q", "name": "q", "items": items,
