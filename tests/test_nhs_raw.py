@@ -9,7 +9,10 @@ from flask import render_template_string, request
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from pairs_group.db import db
 from pairs_group.forms import Form
+from tests.attendance_factories import make_group_meeting_today
+from tests.pages import post_page
 
 VOID = {"input", "br", "img", "hr", "meta", "link"}
 KEPT = ("id", "for", "name", "type", "value", "role", "checked", "selected",
@@ -121,3 +124,17 @@ def test_the_select_matches_nhs_select(app):
                 "errorMessage": {"text": error} if error else none}) }}""",
                       items=items, hint=hint, error=error)
         assert skeleton(raw) == skeleton(ours)
+
+
+def test_a_refused_register_row_names_its_error_for_screen_readers(client, sign_in):
+    """Through the real register: the row's fieldset points at its error line, as NHS.UK's do
+    (the hand-written row had an error line nothing pointed at)."""
+    me = sign_in("facilitator")
+    _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
+    db.session.commit()
+    data = {f"version-{e.id}": "0" for e in (a, b)} | {f"was-{e.id}": "" for e in (a, b)}
+    data |= {f"status-{a.id}": "attended", f"status-{b.id}": "partied"}
+    page = post_page(client, f"/staff/sessions/{session.id}/register", data, status=400)
+    assert f'aria-describedby="about-{b.id} status-{b.id}-error"' in page.html
+    assert f'<span class="nhsuk-error-message" id="status-{b.id}-error">' in page.html
+    assert f'aria-describedby="about-{a.id}"' in page.html
