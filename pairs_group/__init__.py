@@ -28,14 +28,15 @@ def create_app(config=None):
 
 
 def load_configuration(app, config):
-    """Defaults, then instance/config.py, then the environment, then what a test passes in."""
+    """Defaults, then instance/config.py, then the environment, then what a test passes in;
+    then the settings that follow from those (pairs_group/config.py)."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_mapping(settings.defaults(app.instance_path, PROJECT_ROOT))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(settings.read_environment())
     if config:
         app.config.from_mapping(config)
-    app.config.setdefault("MIGRATIONS_DIR", str(PROJECT_ROOT / "migrations"))
+    settings.fill_derived(app.config)
     settings.check_environment_name(app)
     settings.ensure_secret_key(app)
     settings.require_public_address(app)

@@ -1,12 +1,17 @@
-"""Configuration: defaults, then instance/config.py, then environment variables.
+"""Configuration: every setting the app reads, its default, its type and its environment
+variable, in one place.
 
-One order for every setting: a feature's own defaults are applied with `setdefault` after this,
-so they only fill in what neither instance/config.py nor the environment gave.
+One order for every setting: defaults(), then instance/config.py, then the environment
+(ENVIRONMENT_SETTINGS, each read with its type), then the mapping a test passes to create_app;
+DERIVED then fills in the few settings that follow from others. No other module gives a setting
+a default (tests/test_architecture.py), and the README's configuration tables are checked
+against this module (tests/test_config.py).
 """
 
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
@@ -113,29 +118,161 @@ def proxy_hops(value):
         raise ConfigError(f"TRUST_PROXY_HEADERS={value!r} {error}.") from None
 
 
-def defaults(instance_path):
-    """Settings that make a development machine work with nothing else configured."""
+def defaults(instance_path, project_root):
+    """Every setting the app reads, with the value that makes a development machine work with
+    nothing else configured. instance/config.py, then the environment (ENVIRONMENT_SETTINGS),
+    then a test's mapping replace them in that order; DERIVED fills in the few that follow
+    from others. Features read `current_app.config["X"]` and give no default of their own."""
+    instance = Path(instance_path)
     return {
+        # The app: which environment, its name, where parents are sent (config.public_base_url).
         "PAIRS_ENV": "development",
-        "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "pairs.sqlite3"),
-        "REDIS_URL": "",
-        "PUBLIC_BASE_URL": "",  # development: the address being served (public_base_url)
+        "SECRET_KEY": None,  # development: generated once into instance/secret_key
         "SERVICE_NAME": "Together Time",
-        "SMS_BACKEND": "",
-        "TWILIO_API_BASE_URL": "",
-        "TRUST_PROXY_HEADERS": False,
+        "PUBLIC_BASE_URL": "",  # development: the address being served (public_base_url)
+        "TRUST_PROXY_HEADERS": 0,  # how many proxies set X-Forwarded-* (pairs_group/proxies)
+        # The database (pairs_group/db); SQLALCHEMY_ENGINE_OPTIONS follows from it (DERIVED).
+        "DATABASE_URL": "sqlite:///" + str(instance / "pairs.sqlite3"),
+        "MIGRATIONS_DIR": str(Path(project_root) / "migrations"),
+        # Rate limits (pairs_group/limits): in Redis when REDIS_URL is set, else in memory;
+        # RATELIMIT_STORAGE_URI and _OPTIONS follow from it (DERIVED).
+        "REDIS_URL": "",
+        "RATELIMIT_KEY_PREFIX": "pairs-limits",
+        # Languages and times (pairs_group/i18n).
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": "../translations",
+        # Cookies (Secure is added in production: apply_production_defaults).
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),  # a parent's "keep me signed in"
+        "REMEMBER_COOKIE_SECURE": False,
+        # Forms (pairs_group/forms): CSRF tokens last as long as the session; upload size.
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Compression (pairs_group/delivery). Pages are compressed on every request: brotli 2
+        # makes a page about 10% bigger than brotli 4 in a third of the time. Static files are
+        # compressed once, at 9, in delivery.py.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+        "COMPRESS_BR_LEVEL": 2,
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "text/javascript", "application/javascript",
+            "application/json", "text/calendar", "text/csv", "image/svg+xml",
+            "application/manifest+json",
+        ],
+        # Staff sign-in (pairs_group/auth): sessions, two-factor, limits (Flask-Limiter syntax).
+        "STAFF_IDLE_MINUTES": 30,
+        "STAFF_SESSION_HOURS": 12,
+        "STAFF_TOTP_REQUIRED_FOR_ADMINS": True,
+        "STAFF_SIGN_IN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        "STAFF_SIGN_IN_LIMIT_PER_ADDRESS": "30 per 15 minutes",
+        "STAFF_CODE_LIMIT": "5 per 15 minutes",
+        # Parents' sign-in by texted code (pairs_group/account); ACCOUNT_SIGN_IN_SECONDS, the
+        # time every sign-in answer takes, follows from TESTING (DERIVED).
+        "ACCOUNT_CODES_PER_NUMBER": "3 per 10 minutes;10 per day",
+        "ACCOUNT_CODES_PER_ADDRESS": "20 per hour",
+        "ACCOUNT_CODE_CHECKS_PER_ADDRESS": "30 per hour",
+        # Groups (pairs_group/groups): a new group's sessions.
         "SESSIONS_PER_GROUP": 8,
         "SESSION_MINUTES": 90,
+        # Sign-up, eligibility and the waiting list (pairs_group/parents).
+        "ELIGIBLE_POSTCODE_AREAS": "",  # blank: anywhere
+        "NOT_ELIGIBLE_TEXT": "",
+        "NOT_ELIGIBLE_LINK": "",
+        "WAITING_LIST_OFFER_HOURS": 48,
+        "SIGN_UP_MINUTES": 60,
+        "SIGN_UP_COUNTRY_CODES": (44,),
+        "SIGN_UP_DETAILS_LIMIT": "30 per hour",
+        # Texts (pairs_group/sms): the provider and its credentials ...
+        "SMS_BACKEND": "",  # console, twilio or notify; blank: Twilio when configured
+        "SMS_OUTBOX_FILE": str(instance / "sms-outbox.jsonl"),  # the console backend's file
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": "",
+        "TWILIO_FROM_NUMBER": "",
+        "TWILIO_MESSAGING_SERVICE_SID": "",
+        "TWILIO_API_BASE_URL": "",  # blank: Twilio's own
+        "TWILIO_HTTP_CLIENT_FACTORY": None,  # tests only: Twilio's HTTP client
+        "NOTIFY_API_KEY": "",
+        "NOTIFY_API_BASE_URL": "",  # blank: Notify's own
+        "NOTIFY_TEMPLATES": {},  # "kind:language" (or "kind") -> Notify template id
+        "NOTIFY_CALLBACK_TOKEN": "",
+        # ... and how they are sent.
+        "SMS_QUIET_HOURS": "21:00-08:00",  # Europe/London; "" for none
+        "SMS_SEND_CONCURRENCY": 8,  # texts in flight at once
+        "SMS_BATCH_SIZE": 200,  # rows claimed per step
+        "SMS_MAX_ATTEMPTS": 4,  # tries for a transient error before it is marked failed
+        "SMS_RETRY_BASE_SECONDS": 60,  # then 2, 4, 8 minutes ...
+        "SMS_CLAIM_TIMEOUT_SECONDS": 600,  # "sending" for longer than this: unknown, for review
+        "SMS_COST_PER_SEGMENT": 0.04,  # pounds, for the estimate staff see
+        "SMS_HELP_PHONE": "020 3228 0000",
+        "SMS_REQUIRE_CONSENT_RECORD": False,
+        # Questionnaires (pairs_group/questionnaires): instruments, plan and windows.
+        "INSTRUMENTS_DIR": str(instance / "instruments"),  # the service's own instrument files
+        "QUESTIONNAIRES_OPTIONAL": (),  # e.g. ("phq9", "gad7")
+        "QUESTIONNAIRE_PLAN": {
+            "pre": ["prfq", "mors_sf", "loaf", "asq_se2"],
+            "post": ["prfq", "mors_sf", "fft", "loaf", "asq_se2"],
+        },
+        "QUESTIONNAIRE_PRE_UNTIL_SESSION": 2,  # pre: from enrolment to the end of session 2
+        "QUESTIONNAIRE_POST_WEEKS": 3,  # post: from the last session to 3 weeks after
+        "QUESTIONNAIRE_REMINDER_DAYS": 5,  # one reminder this long after the link
+        # Privacy (pairs_group/privacy): months kept after her last group finishes.
+        "RETENTION_MONTHS": 24,
+        # Reports (pairs_group/reports): exports for sharing hold at least k dyads each.
+        "EXPORT_SHARING_K": 5,
     }
+
+
+# A dead Redis is noticed in well under a second, not after the operating system gives up.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def database_uri(url):
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(config):
+    """Pre-ping pooled connections; give SQLite writers time to wait for each other."""
+    if database_uri(config["DATABASE_URL"]).startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True, "pool_recycle": 1800}
+
+
+def storage_uri(config):
+    return config["REDIS_URL"] or "memory://"
+
+
+def storage_options(config):
+    """Short timeouts for any redis* address (redis, rediss, redis+sentinel ...)."""
+    return dict(REDIS_TIMEOUTS) if config["RATELIMIT_STORAGE_URI"].startswith("redis") else {}
+
+
+def sign_in_seconds(config):
+    """Every parent sign-in answer takes this long (so timing says nothing); none in tests."""
+    return 0.0 if config.get("TESTING") else 1.0
+
+
+# Settings that follow from others: each fills in only what no source above gave, after all of
+# them (a test's TESTING or an operator's REDIS_URL counts). Order matters: the URI first.
+DERIVED = {
+    "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+    "RATELIMIT_STORAGE_URI": storage_uri,
+    "RATELIMIT_STORAGE_OPTIONS": storage_options,
+    "ACCOUNT_SIGN_IN_SECONDS": sign_in_seconds,
+}
+
+
+def fill_derived(config):
+    """The settings in DERIVED that no source gave, from the ones they follow."""
+    for name, derive in DERIVED.items():
+        config.setdefault(name, derive(config))
 
 
 def read_environment(environ=None):

@@ -7,6 +7,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
+from pairs_group.config import database_uri
+
 # Named constraints let Alembic alter tables on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,21 +52,6 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def database_uri(url):
-    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
-def engine_options(uri):
-    """Pre-ping pooled connections; give SQLite writers time to wait for each other."""
-    if uri.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True, "pool_recycle": 1800}
-
-
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL lets readers and a writer work at once; foreign keys are off unless asked for."""
@@ -79,8 +66,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def init_app(app):
     """Wire the database and migrations to the app (nothing touches the database here)."""
-    uri = database_uri(app.config["DATABASE_URL"])
-    app.config["SQLALCHEMY_DATABASE_URI"] = uri
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))

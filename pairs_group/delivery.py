@@ -65,15 +65,7 @@ def prepare_static_response(response):
 
 
 def init_app(app):
-    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])
-    # Pages are compressed on every request: brotli 2 makes a page about 10% bigger than
-    # brotli 4 in a third of the time. Static files are compressed once, at 9, above.
-    app.config.setdefault("COMPRESS_BR_LEVEL", 2)
-    app.config.setdefault("COMPRESS_MIMETYPES", [
-        "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-        "text/calendar", "text/csv", "image/svg+xml", "application/manifest+json",
-    ])
+    """Flask-Compress with the algorithms and levels in pairs_group/config.py."""
     compress.init_app(app)
     # Registered after Flask-Compress, so it runs before it (Flask runs them last-in first).
     app.after_request(prepare_static_response)

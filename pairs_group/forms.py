@@ -1,16 +1,25 @@
 """Forms: CSRF for every form, and helpers shared by the features' forms."""
 
+import re
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import Field
-from wtforms.validators import StopValidation
+from wtforms import DateField, Field, SelectField
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from pairs_group.form_messages import form_translations
+from pairs_group.times import FIRST_DAY, LAST_DAY, day_in_range
 
 csrf = CSRFProtect()
+
+
+def without_nul(value):
+    """PostgreSQL stores no NUL character in text (a 5xx there, a row on SQLite), and nobody
+    types one: it goes from every field's data, in every form."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 class Form(FlaskForm):
@@ -24,6 +33,10 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return form_translations
+
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), without_nul]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
     def error_list(self):
         """(field id, message) for the error summary, in the order the fields appear."""
@@ -78,6 +91,78 @@ class DatePartsField(Field):
 
     def _value(self):
         return " ".join(self.parts.values())
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class QueryForm(Form):
+    """A filter form sent by GET (bookmarkable; it changes nothing, so it needs no CSRF token).
+    Build it with request.args; its fields check every value before it reaches a query."""
+
+    class Meta:
+        csrf = False
+
+    def query_args(self):
+        """The form's own arguments as she typed them (blank ones left out), for links that
+        keep the filter: never the rest of the query string."""
+        return {field.name: field.raw_data[0] for field in self
+                if field.raw_data and field.raw_data[0].strip()}
+
+
+class DayInRange:
+    """A day the service can hold data for (times.FIRST_DAY to LAST_DAY, the same days as the
+    command line's): 9999-12-31 once ran a London day's end past the end of the calendar."""
+
+    def __call__(self, form, field):
+        if field.data and not day_in_range(field.data):
+            raise ValidationError(_l("Enter a date from %(min)s to %(max)s.",
+                                     min=format_date(FIRST_DAY, "long"),
+                                     max=format_date(LAST_DAY, "long")))
+
+
+class NotBefore:
+    """A range's last day is on or after its first (`first` names the other field); said only
+    when the first day is itself right, so one mistake gives one message."""
+
+    def __init__(self, first, message):
+        self.first, self.message = first, message
+
+    def __call__(self, form, field):
+        first = form[self.first]
+        if field.data and first.data and not first.errors and field.data < first.data:
+            raise ValidationError(self.message)
+
+
+class DayField(DateField):
+    """A filter's day (a browser's date box sends YYYY-MM-DD): blank or spaces for any day,
+    otherwise a real day in range; `after=(field name, message)` makes it a range's end."""
+
+    def __init__(self, label=None, validators=(), after=None, **kwargs):
+        chain = [Optional(), DayInRange(), *([NotBefore(*after)] if after else []), *validators]
+        super().__init__(label, chain, **kwargs)
+
+
+class ChoiceFilterField(SelectField):
+    """A filter's list: one of its own values, blank for "all"; anything else (spaces, an id
+    that is not in the list, a word) gets `message`, never reaches a query."""
+
+    def __init__(self, label=None, message=None, **kwargs):
+        super().__init__(label, default="", **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if self.data not in {str(value) for value, *_rest in self.choices}:
+            raise ValidationError(self.message or _l("Choose one of the answers."))
+
+
+class NoControlCharacters:
+    """Typed text without control characters (escape codes, bells): nobody types them, so a
+    search with one says so rather than looking (a NUL has already gone: without_nul)."""
+
+    def __call__(self, form, field):
+        if field.data and CONTROL_CHARACTERS.search(field.data):
+            raise ValidationError(_l("Check what you entered."))
 
 
 def init_app(app):

@@ -10,9 +10,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import storage_from_string
 
-# A dead Redis is noticed in well under a second, not after the operating system gives up.
-REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
-
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False,
                   in_memory_fallback_enabled=True, swallow_errors=True)
 
@@ -53,10 +50,8 @@ def report_storage_changes(response):
 
 
 def init_app(app):
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "pairs-limits")
+    """The storage and its short Redis timeouts are settings (pairs_group/config.py)."""
     if uses_redis(app):
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", REDIS_TIMEOUTS)
         app.extensions["pairs_limits_storage"] = storage_from_string(
             app.config["RATELIMIT_STORAGE_URI"], **app.config["RATELIMIT_STORAGE_OPTIONS"])
     # Flask-Limiter keeps the first app's prefix and outage state; each app (tests build many)

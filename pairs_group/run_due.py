@@ -21,7 +21,7 @@ NOTIFY_PART = ("sms", "notify-poll")  # only when texts go through GOV.UK Notify
 def parts():
     """The commands that are due every run, as (name, click command)."""
     chosen = list(PARTS)
-    if (current_app.config.get("SMS_BACKEND") or "").strip().lower() == "notify":
+    if current_app.config["SMS_BACKEND"].strip().lower() == "notify":
         chosen.append(NOTIFY_PART)
     commands = current_app.cli.commands
     return [(f"{group} {name}", commands[group].commands[name]) for group, name in chosen]

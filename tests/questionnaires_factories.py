@@ -1,7 +1,7 @@
 """Test helpers for questionnaires: a family in a group whose "before" window is open."""
 
 from pairs_group.db import db
-from pairs_group.questionnaires import instruments, service
+from pairs_group.questionnaires import answering, instruments, scoring
 from pairs_group.questionnaires.models import Timepoint
 from tests import account_factories, factories
 
@@ -23,13 +23,13 @@ def base(enrolment, instrument="prfq", timepoint="pre"):
 
 
 def submitted_prfq(enrolment, answers, timepoint="pre"):
-    """A submitted PRFQ with these answers, made through the service."""
+    """A submitted PRFQ with these answers, made through the services."""
     prfq = instruments.get("prfq")
-    response = service.start_response(enrolment.dyad, prfq, Timepoint(timepoint))
-    service.save_answers(response, answers)
+    response = answering.start_response(enrolment.dyad, prfq, Timepoint(timepoint))
+    answering.save_answers(response, answers)
     db.session.flush()
     db.session.expire(response, ["answers"])
-    service.submit(response)
+    scoring.submit(response)
     db.session.commit()
     return response
 

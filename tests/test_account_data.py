@@ -15,7 +15,7 @@ from pairs_group.parents.consents import current_consent, record_consent
 from pairs_group.parents.models import Baby, ConsentKind, Dyad, Enrolment, Parent
 from pairs_group.sms.models import OutboxMessage
 from tests.account_factories import family_in_group, last_code, make_parent, sign_in_parent
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
 
 def count(model):
@@ -32,71 +32,86 @@ def signed_in_family(client, evaluation=None):
     return parent, enrolment
 
 
+def get(client, endpoint, **args):
+    return client.get(url(client, endpoint, **args))
+
+
+def say_cant_come(client, enrolment, session, reason):
+    response = post_form(client, "account.cant_come", {"reason": reason},
+                         enrolment_id=enrolment.id, session_id=session.id)
+    expect_redirect(response, "account.home")
+
+
 def audited(action):
     return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
 def test_settings_change_language_texts_and_discreet_wording(app, client):
     parent, _ = signed_in_family(client)
-    get_page(client, "/my-account/settings")
-    response = client.post("/my-account/settings", data={
+    get_page(client, "account.edit_settings")
+    response = post_form(client, "account.edit_settings", {
         "language": "pt", "texts": "off", "discreet": "y", "email": "maria@example.com"})
-    assert response.status_code == 302
+    expect_redirect(response, "account.edit_settings")
     db.session.refresh(parent)
     assert parent.language == "pt" and parent.discreet_sms and parent.email == "maria@example.com"
     assert current_consent(parent, ConsentKind.SMS) is False
     refresh()  # the test's app context would otherwise keep the first request's locale
-    page = get_page(client, "/my-account/settings")
+    page = get_page(client, "account.edit_settings")
     assert page.lang == "pt"  # her saved language drives the pages
 
 
 def test_hostile_settings_are_refused_with_messages(app, client):
     signed_in_family(client)
-    page = post_page(client, "/my-account/settings", {
+    page = post_page(client, "account.edit_settings", {
         "language": "xx", "texts": "maybe", "email": "not-an-email" + "x" * 300})
     assert page.title.startswith("Error:")
-    assert page.html.count("nhsuk-error-message") >= 3
-    assert "An email address is not that long" in page.text
+    assert len(page.select(".nhsuk-error-message")) >= 3
+    assert page.shows(".nhsuk-error-message", "An email address is not that long")
 
 
 def test_a_new_mobile_is_saved_only_after_its_code(app, client):
     parent, _ = signed_in_family(client)
     old = parent.mobile
-    get_page(client, "/my-account/settings/mobile")
-    client.post("/my-account/settings/mobile", data={"mobile": "07911 123777"})
+    get_page(client, "account.change_mobile")
+    expect_redirect(post_form(client, "account.change_mobile", {"mobile": "07911 123777"}),
+                    "account.check_new_mobile")
     db.session.refresh(parent)
     assert parent.mobile == old
     sent = app.extensions["sms_backend"].sent[-1]
     assert sent["to"] == "+447911123777"
-    page = post_page(client, "/my-account/settings/mobile/code", {"code": "000000"
+    page = post_page(client, "account.check_new_mobile", {"code": "000000"
                      if last_code("+447911123777") != "000000" else "111111"})
-    assert "That code is not right" in page.text
-    client.post("/my-account/settings/mobile/code", data={"code": last_code("+447911123777")})
+    assert page.shows(".nhsuk-error-message", "That code is not right")
+    response = post_form(client, "account.check_new_mobile",
+                         {"code": last_code("+447911123777")})
+    expect_redirect(response, "account.edit_settings")
     db.session.refresh(parent)
     assert parent.mobile == "+447911123777"
 
 
 def test_a_mobile_code_cannot_sign_anyone_in(app, client):
     parent, _ = signed_in_family(client)
-    client.post("/my-account/settings/mobile", data={"mobile": "07911 123778"})
+    expect_redirect(post_form(client, "account.change_mobile", {"mobile": "07911 123778"}),
+                    "account.check_new_mobile")
     row = db.session.scalar(sa.select(SignInCode).where(SignInCode.mobile == "+447911123778"))
-    client.post("/sign-out")
+    expect_redirect(post_form(client, "account.sign_out", {}), "account.sign_in")
     with client.session_transaction() as saved:
         saved["sign_in_flow"] = {"code": row.id, "next": ""}
-    page = post_page(client, "/sign-in/code", {"code": last_code("+447911123778")})
-    assert "This code has run out" in page.text
+    page = post_page(client, "account.enter_code", {"code": last_code("+447911123778")})
+    assert page.shows(".nhsuk-error-message", "This code has run out")
 
 
 def test_my_data_shows_everything_and_downloads_as_json_and_csv(app, client):
     parent, enrolment = signed_in_family(client, evaluation=True)
-    page = get_page(client, "/my-account/my-data")
-    assert parent.name in page.text and "Your baby" in page.text and "Your groups" in page.text
-    assert "code_hash" not in page.html
-    found = json.loads(client.get("/my-account/my-data.json").data)
+    page = get_page(client, "account.my_data")
+    assert parent.name in page.texts(".nhsuk-summary-list__value")
+    assert {"Your baby", "Your groups"} <= set(page.texts("h2"))
+    assert "code_hash" not in page.html  # nowhere, not even in an attribute
+    found = json.loads(get(client, "account.download_data", kind="json").data)
     assert found["parent"][0]["mobile"] == parent.mobile
     assert {"baby", "dyad", "enrolment", "consent"} <= set(found)
-    rows = list(csv.reader(io.StringIO(client.get("/my-account/my-data.csv").get_data(
-        as_text=True))))
+    rows = list(csv.reader(io.StringIO(get(client, "account.download_data", kind="csv")
+                                       .get_data(as_text=True))))
     assert rows[0] == ["table", "row", "field", "value"]
     assert ["parent", "1", "name", parent.name] in rows
     assert audited("account.export")
@@ -106,36 +121,37 @@ def test_a_formula_in_her_data_stays_text_in_the_csv(app, client):
     parent, _ = signed_in_family(client)
     parent.access_needs = "=HYPERLINK(\"http://evil\")"
     db.session.commit()
-    text = client.get("/my-account/my-data.csv").get_data(as_text=True)
+    text = get(client, "account.download_data", kind="csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text
 
 
 def test_she_withdraws_evaluation_consent(app, client):
     parent, _ = signed_in_family(client, evaluation=True)
-    assert "Take back my yes" in get_page(client, "/my-account/my-data").text
-    client.post("/my-account/my-data/withdraw-consent")
+    page = get_page(client, "account.my_data")
+    withdraw = url(client, "account.withdraw_consent")
+    assert page.text_of(f'form[action="{withdraw}"] button') == "Take back my yes"
+    expect_redirect(post_form(client, "account.withdraw_consent", {}), "account.my_data")
     assert current_consent(parent, ConsentKind.EVALUATION) is False
     assert audited("consent.withdraw")
 
 
 def test_deleting_asks_for_confirmation_first(app, client):
     parent, _ = signed_in_family(client)
-    page = post_page(client, "/my-account/delete", {})
-    assert "Tick the box" in page.text and count(Parent) == 1
+    page = post_page(client, "account.delete_account", {})
+    assert page.shows(".nhsuk-error-message", "Tick the box") and count(Parent) == 1
 
 
 def test_deleting_without_evaluation_consent_erases_everything(app, client):
     parent, enrolment = signed_in_family(client, evaluation=False)
     session = enrolment.group.sessions[0]
-    client.post(f"/my-account/groups/{enrolment.id}/sessions/{session.id}/cant-come",
-                data={"reason": "sick"})
-    get_page(client, "/my-account/delete")
-    response = client.post("/my-account/delete", data={"confirm": "y"})
-    assert response.status_code == 302
+    say_cant_come(client, enrolment, session, "sick")
+    get_page(client, "account.delete_account")
+    response = post_form(client, "account.delete_account", {"confirm": "y"})
+    expect_redirect(response, "pages.index")
     for model in (Parent, Baby, Dyad, Enrolment, Attendance, OutboxMessage, SignInCode):
         assert count(model) == 0, model
     assert audited("account.delete")
-    assert "/sign-in" in client.get("/my-account").headers["Location"]
+    expect_redirect(get(client, "account.home"), "account.sign_in")
 
 
 def test_deleting_with_evaluation_consent_keeps_anonymised_attendance(app, client):
@@ -145,10 +161,9 @@ def test_deleting_with_evaluation_consent_keeps_anonymised_attendance(app, clien
     db.session.add(Attendance(enrolment=enrolment, session=past, reason="Maria's baby is ill",
                               status=AttendanceStatus.CANCELLED_BY_PARENT))
     db.session.commit()
-    client.post(f"/my-account/groups/{enrolment.id}/sessions/{coming.id}/cant-come",
-                data={"reason": "Clinic"})
-    assert "keep your attendance" in get_page(client, "/my-account/delete").text
-    client.post("/my-account/delete", data={"confirm": "y"})
+    say_cant_come(client, enrolment, coming, "Clinic")
+    assert get_page(client, "account.delete_account").shows("p", "keep your attendance")
+    expect_redirect(post_form(client, "account.delete_account", {"confirm": "y"}), "pages.index")
     db.session.expire_all()
     # The past mark stays without her words; the apology for a session to come goes with her.
     [mark] = db.session.scalars(sa.select(Attendance)).all()
@@ -175,10 +190,13 @@ def test_erasure_takes_tables_other_features_add_and_runs_their_hooks(app):
 
 
 def test_pages_need_a_signed_in_parent(client):
-    for url in ["/my-account", "/my-account/my-data", "/my-account/my-data.json",
-                "/my-account/delete", "/my-account/calendar", "/my-account/settings/mobile"]:
-        assert "/sign-in" in client.get(url).headers["Location"], url
-    assert client.post("/my-account/delete", data={"confirm": "y"}).status_code == 302
+    for endpoint, args in [("account.home", {}), ("account.my_data", {}),
+                           ("account.download_data", {"kind": "json"}),
+                           ("account.delete_account", {}), ("account.calendar_page", {}),
+                           ("account.change_mobile", {})]:
+        expect_redirect(get(client, endpoint, **args), "account.sign_in")
+    expect_redirect(post_form(client, "account.delete_account", {"confirm": "y"}),
+                    "account.sign_in")
 
 
 def family_with_answers(evaluation):
@@ -222,8 +240,11 @@ def data_of_erased_parent_names_nobody():
 
 def test_my_data_reads_as_words_not_column_names(app, client):
     parent, _ = signed_in_family(client, evaluation=True)
-    page = get_page(client, "/my-account/my-data")
-    assert "Created at" not in page.text and "Discreet sms" not in page.text
-    assert "False" not in page.text and "+00:00" not in page.text
-    assert "You joined on" in page.text and "Short texts that do not say" in page.text
-    assert "Mother" in page.text and "Using your answers to check how we are doing" in page.text
+    page = get_page(client, "account.my_data")
+    shown = page.text_of("main")  # none of these anywhere on the page
+    assert "Created at" not in shown and "Discreet sms" not in shown
+    assert "False" not in shown and "+00:00" not in shown
+    assert page.shows(".nhsuk-summary-list__key", "You joined on")
+    assert page.shows(".nhsuk-summary-list__key", "Short texts that do not say")
+    values = page.texts(".nhsuk-summary-list__value")
+    assert "Mother" in values and "Using your answers to check how we are doing" in values

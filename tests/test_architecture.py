@@ -1,5 +1,6 @@
 """Conventions the code keeps: core modules import no feature; lower features never import
-higher ones; only the SMS sender talks to Twilio."""
+higher ones; only the SMS sender talks to Twilio; settings get their defaults and read the
+environment only in pairs_group/config.py."""
 
 import ast
 from pathlib import Path
@@ -60,3 +61,64 @@ def test_every_module_says_what_it_is_for():
     for path, _owner in modules():
         if path.stat().st_size:
             assert ast.get_docstring(ast.parse(path.read_text())), f"{path} has no docstring"
+
+
+# --- settings: every default in pairs_group/config.py, features only read them ---
+
+# The one module that gives settings their defaults and reads the environment (PORT, for the
+# development server's address, is read there too: config.development_address).
+CONFIG_MODULE = PACKAGE / "config.py"
+# A setting read with a fall-back that is not a setting's default, each for a reason:
+DELIBERATE_FALLBACKS = {
+    # Flask's own SERVER_NAME (None unless the app is served under one fixed name): the
+    # calendar's event ids need some domain, and this one names no setting.
+    ("account/calendar.py", "SERVER_NAME"),
+}
+
+
+def is_config(node):
+    """`app.config`, `current_app.config` or a local `config` naming the app's settings."""
+    return (isinstance(node, ast.Attribute) and node.attr == "config") or (
+        isinstance(node, ast.Name) and node.id == "config")
+
+
+def setting_read(node):
+    """The name in `config["X"]`, else None."""
+    if isinstance(node, ast.Subscript) and is_config(node.value) and isinstance(
+            node.slice, ast.Constant):
+        return node.slice.value
+    return None
+
+
+def settings_faults(path, root=PACKAGE):
+    """Each place a module gives a setting a default or reads the environment itself."""
+    where = str(path.relative_to(root))
+    for node in ast.walk(ast.parse(path.read_text())):
+        line = f"{where}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_config(
+                node.func.value) and node.func.attr in ("setdefault", "get"):
+            yield f"{line} config.{node.func.attr}(...): read config[\"X\"], default in config.py"
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv") and isinstance(
+                node.value, ast.Name) and node.value.id == "os":
+            yield f"{line} os.{node.attr}: settings come from pairs_group/config.py"
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            name = setting_read(node.values[0])
+            fallback = node.values[-1]
+            if name and not (isinstance(fallback, ast.Constant) and fallback.value is None) \
+                    and (where, name) not in DELIBERATE_FALLBACKS:
+                yield f"{line} config[{name!r}] or ...: the default belongs in config.py"
+
+
+def test_settings_get_their_defaults_only_in_the_config_module():
+    faults = [fault for path, _owner in modules() if path != CONFIG_MODULE
+              for fault in settings_faults(path)]
+    assert not faults, "\n".join(faults)
+
+
+def test_the_settings_guard_sees_what_it_forbids(tmp_path):
+    module = tmp_path / "feature.py"
+    module.write_text('import os\n\ndef init_app(app):\n    app.config.setdefault("X", 1)\n'
+                      '    return os.environ["Y"], current_app.config.get("Z", 2), '
+                      'config["W"] or 3\n')
+    found = list(settings_faults(module, tmp_path))
+    assert len(found) == 4, found

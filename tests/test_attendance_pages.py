@@ -9,11 +9,22 @@ from pairs_group.db import db
 from pairs_group.groups.service import cancel_session
 from tests import factories
 from tests.attendance_factories import make_group_meeting_today
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
 
-def register_url(session):
-    return f"/staff/sessions/{session.id}/register"
+def open_register(client, session, status=200):
+    return get_page(client, "attendance.show_register", status, session_id=session.id)
+
+
+def save_register(client, session, data):
+    """Save the register; it sends her back to it."""
+    response = post_form(client, "attendance.save_register", data, session_id=session.id)
+    return expect_redirect(response, "attendance.show_register", session_id=session.id)
+
+
+def row(page, enrolment, css=""):
+    """The text of a register row (or of the part of it css names)."""
+    return page.text_of(f"#row-{enrolment.id} {css}".strip())
 
 
 def marks(session):
@@ -37,20 +48,24 @@ def test_today_lists_her_sessions_with_a_link_to_each_register(client, sign_in):
     group, session, _enrolments = make_group_meeting_today(facilitators=[me], name="Mine today")
     make_group_meeting_today(name="Not mine")
     db.session.commit()
-    page = get_page(client, "/staff/today")
-    assert "Mine today" in page.text and "Not mine" not in page.text
-    assert register_url(session) in page.html
-    assert "0 of 3 marked" in page.text
-    assert 'href="/staff/today"' in get_page(client, "/staff/groups/").html  # in her menu
-    assert register_url(group.sessions[0]) in get_page(client, f"/staff/groups/{group.id}").html
+    page = get_page(client, "attendance.show_today")
+    assert page.texts(".nhsuk-card__heading") == ["Mine today"]
+    register = url(client, "attendance.show_register", session_id=session.id)
+    assert page.select_one(f'.nhsuk-card__link[href="{register}"]')
+    assert page.text_of(".nhsuk-card__content p.nhsuk-body-s") == "0 of 3 marked"
+    today = url(client, "attendance.show_today")
+    menu = get_page(client, "groups.list_groups").select("header a")
+    assert today in [link["href"] for link in menu]  # in her menu
+    first = url(client, "attendance.show_register", session_id=group.sessions[0].id)
+    assert get_page(client, "groups.show_group", group_id=group.id).select_one(f'a[href="{first}"]')
 
 
 def test_evaluators_never_see_registers(client, sign_in):
     sign_in("evaluator")
     _group, session, _enrolments = make_group_meeting_today()
     db.session.commit()
-    assert client.get("/staff/today").status_code == 403
-    assert client.get(register_url(session)).status_code == 403
+    get_page(client, "attendance.show_today", 403)
+    open_register(client, session, 403)
 
 
 def test_the_register_shows_who_is_coming_and_what_they_need(client, sign_in):
@@ -61,30 +76,32 @@ def test_the_register_shows_who_is_coming_and_what_they_need(client, sign_in):
     b.enrolled_at = session.starts_at
     mark_attendance(session, a, AttendanceStatus.CANCELLED_BY_PARENT, None, 0)
     db.session.commit()
-    page = get_page(client, register_url(session))
-    assert "Parent A" in page.text and a.dyad.baby.name in page.text
-    assert "Interpreter: Portuguese" in page.text and "Access needs: Uses a wheelchair" in page.text
-    assert page.text.count("New this week") == 1
-    apology = f'name="status-{a.id}" value="cancelled_by_parent" checked'
-    assert apology in page.html  # her apology is already there
-    assert "The parent sent apologies" in page.text
-    loaf = f"/staff/questionnaires/groups/{session.group_id}/dyads/{a.dyad_id}/loaf"
-    assert loaf in page.html  # the practitioner's LOAF rating for each dyad
+    page = open_register(client, session)
+    assert row(page, a, "legend") == "Parent A"
+    assert a.dyad.baby.name in row(page, a, f"#about-{a.id}")
+    assert "Interpreter: Portuguese" in row(page, a, f"#about-{a.id}")
+    assert "Access needs: Uses a wheelchair" in row(page, b, f"#about-{b.id}")
+    assert page.texts(".nhsuk-tag").count("New this week") == 1
+    assert "New this week" in page.texts(f"#about-{b.id} .nhsuk-tag")
+    assert page.field_value(f"status-{a.id}") == "cancelled_by_parent"  # her apology is there
+    assert "The parent sent apologies" in row(page, a, ".pairs-register__meta")
+    loaf = url(client, "questionnaires.practitioner_entry", group_id=session.group_id,
+               dyad_id=a.dyad_id)
+    assert page.select_one(f'#row-{a.id} a[href="{loaf}"]')  # the practitioner's LOAF rating
 
 
 def test_marking_the_whole_register_in_one_save(client, sign_in):
     me = sign_in("facilitator")
     _group, session, (a, b, c) = make_group_meeting_today(facilitators=[me])
     db.session.commit()
-    response = client.post(register_url(session), data=register_data(
+    location = save_register(client, session, register_data(
         [a, b, c], {a.id: "attended", b.id: "did_not_attend", c.id: "cancelled_by_parent"}))
-    assert response.status_code == 302
     assert marks(session) == {a.id: "attended", b.id: "did_not_attend",
                               c.id: "cancelled_by_parent"}
-    page = get_page(client, response.headers["Location"])
+    page = get_page(client, location)
     assert ("Register saved. Attended: 1. Apologies: 1. Did not attend: 1. Not marked yet: 0."
-            in page.text)
-    assert f"marked by {me.name}" in page.text
+            == page.text_of("[role=status] p"))
+    assert f"marked by {me.name}" in row(page, a, ".pairs-register__meta")
 
 
 def test_a_stale_save_keeps_her_other_marks_and_names_what_changed(client, sign_in):
@@ -92,21 +109,20 @@ def test_a_stale_save_keeps_her_other_marks_and_names_what_changed(client, sign_
     colleague = factories.make_staff("facilitator", name="Dani Colleague")
     _group, session, (a, b, c) = make_group_meeting_today(facilitators=[me, colleague])
     db.session.commit()
-    get_page(client, register_url(session))  # she opens the register: nobody marked yet
+    open_register(client, session)  # she opens the register: nobody marked yet
     mark_attendance(session, b, AttendanceStatus.ATTENDED, colleague, 0)  # Dani marks B
     db.session.commit()
-    page = post_page(client, register_url(session), register_data(
-        [a, b, c], {a.id: "attended", b.id: "did_not_attend"}), status=409)
+    page = post_page(client, "attendance.save_register", register_data(
+        [a, b, c], {a.id: "attended", b.id: "did_not_attend"}), status=409, session_id=session.id)
     assert marks(session) == {a.id: "attended", b.id: "attended"}
-    assert "Someone else changed 1 mark" in page.text
-    assert "Dani Colleague marked this as Attended" in page.text
-    assert "You chose Did not attend" in page.text
-    assert f'name="version-{b.id}" value="1"' in page.html  # saving again is on the new version
-    assert 'value="did_not_attend" checked' in page.html
-    again = client.post(register_url(session), data=register_data(
+    assert "Someone else changed 1 mark" in page.text_of(".nhsuk-error-summary h2")
+    assert "Dani Colleague marked this as Attended" in row(page, b, ".nhsuk-error-message")
+    assert "You chose Did not attend" in row(page, b, ".nhsuk-error-message")
+    assert page.field_value(f"version-{b.id}") == "1"  # saving again is on the new version
+    assert page.field_value(f"status-{b.id}") == "did_not_attend"
+    save_register(client, session, register_data(
         [a, b, c], {a.id: "attended", b.id: "did_not_attend"},
         versions={a.id: 1, b.id: 1}, was={a.id: "attended", b.id: "attended"}))
-    assert again.status_code == 302
     assert marks(session)[b.id] == "did_not_attend"
 
 
@@ -117,10 +133,9 @@ def test_an_untouched_row_never_overwrites_a_colleagues_mark(client, sign_in):
     db.session.commit()
     mark_attendance(session, b, AttendanceStatus.ATTENDED, None, 1)  # changed after she loaded
     db.session.commit()
-    response = client.post(register_url(session), data=register_data(
+    save_register(client, session, register_data(
         [a, b], {a.id: "attended", b.id: "cancelled_by_parent"},
         versions={b.id: 1}, was={b.id: "cancelled_by_parent"}))
-    assert response.status_code == 302
     assert marks(session)[b.id] == "attended"
 
 
@@ -128,11 +143,12 @@ def test_unknown_statuses_are_refused_and_her_choices_kept(client, sign_in):
     me = sign_in("facilitator")
     _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
     db.session.commit()
-    page = post_page(client, register_url(session), register_data(
-        [a, b], {a.id: "attended", b.id: "partied"}), status=400)
+    page = post_page(client, "attendance.save_register", register_data(
+        [a, b], {a.id: "attended", b.id: "partied"}), status=400, session_id=session.id)
     assert page.title.startswith("Error:")
-    assert "Choose attended, apologies or did not attend for Parent B" in page.text
-    assert f'id="status-{a.id}-attended" name="status-{a.id}" value="attended" checked' in page.html
+    assert ("Choose attended, apologies or did not attend for Parent B"
+            in row(page, b, ".nhsuk-error-message"))
+    assert page.select_one(f"#status-{a.id}-attended[checked]")["value"] == "attended"
     assert marks(session) == {}
 
 
@@ -143,8 +159,7 @@ def test_odd_versions_and_field_names_never_cause_a_server_error(client, sign_in
     data = register_data([a, b], {a.id: "attended", b.id: "attended"})
     data.update({f"version-{a.id}": "-5", f"version-{b.id}": "9" * 40, "status-abc": "x",
                  "status-": "attended", f"was-{a.id}": "x" * 5000})
-    response = client.post(register_url(session), data=data)
-    assert response.status_code == 409
+    post_page(client, "attendance.save_register", data, status=409, session_id=session.id)
     assert marks(session) == {}
 
 
@@ -153,17 +168,18 @@ def test_facilitators_cannot_touch_another_groups_register(client, sign_in):
     _mine, my_session, (mine, *_rest) = make_group_meeting_today(facilitators=[me])
     _other, their_session, (theirs, *_more) = make_group_meeting_today()
     db.session.commit()
-    assert client.get(register_url(their_session)).status_code == 403
-    assert client.post(register_url(their_session), data=register_data(
-        [theirs], {theirs.id: "attended"})).status_code == 403
+    open_register(client, their_session, 403)
+    post_page(client, "attendance.save_register", register_data(
+        [theirs], {theirs.id: "attended"}), status=403, session_id=their_session.id)
     tampered = register_data([mine, theirs], {mine.id: "attended", theirs.id: "attended"})
-    assert client.post(register_url(my_session), data=tampered).status_code == 403
-    assert client.get(f"{register_url(my_session)}/{theirs.id}").status_code == 403
-    assert client.post(f"{register_url(my_session)}/{theirs.id}", data={
-        "status": "attended", "version": "0"}).status_code == 403
-    assert client.get(f"{register_url(their_session)}/{theirs.id}").status_code == 403
-    assert client.get("/staff/sessions/999999/register").status_code == 404
-    assert client.get(f"{register_url(my_session)}/999999").status_code == 404
+    post_page(client, "attendance.save_register", tampered, status=403, session_id=my_session.id)
+    change = "attendance.change_attendance"
+    get_page(client, change, 403, session_id=my_session.id, enrolment_id=theirs.id)
+    post_page(client, change, {"status": "attended", "version": "0"}, status=403,
+              session_id=my_session.id, enrolment_id=theirs.id)
+    get_page(client, change, 403, session_id=their_session.id, enrolment_id=theirs.id)
+    get_page(client, "attendance.show_register", 404, session_id=999999)
+    get_page(client, change, 404, session_id=my_session.id, enrolment_id=999999)
     assert marks(my_session) == {} and marks(their_session) == {}
 
 
@@ -171,9 +187,8 @@ def test_admins_may_take_any_register(client, sign_in):
     sign_in("admin")
     _group, session, (a, *_rest) = make_group_meeting_today()
     db.session.commit()
-    get_page(client, register_url(session))
-    assert client.post(register_url(session), data=register_data(
-        [a], {a.id: "attended"})).status_code == 302
+    open_register(client, session)
+    save_register(client, session, register_data([a], {a.id: "attended"}))
 
 
 def test_a_correction_is_audited_and_shows_who_and_when(client, sign_in):
@@ -181,11 +196,11 @@ def test_a_correction_is_audited_and_shows_who_and_when(client, sign_in):
     _group, session, (a, *_rest) = make_group_meeting_today(facilitators=[me])
     mark_attendance(session, a, AttendanceStatus.DID_NOT_ATTEND, me, 0)
     db.session.commit()
-    url = f"{register_url(session)}/{a.id}"
-    get_page(client, url)
-    response = client.post(url, data={"status": "attended", "version": "1",
-                                      "reason": "She came late"})
-    assert response.status_code == 302
+    mark = {"session_id": session.id, "enrolment_id": a.id}
+    get_page(client, "attendance.change_attendance", **mark)
+    response = post_form(client, "attendance.change_attendance", {
+        "status": "attended", "version": "1", "reason": "She came late"}, **mark)
+    expect_redirect(response, "attendance.show_register", session_id=session.id)
     assert marks(session)[a.id] == "attended"
     event = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "attendance.change").order_by(AuditEvent.id.desc())).first()
@@ -193,20 +208,26 @@ def test_a_correction_is_audited_and_shows_who_and_when(client, sign_in):
     assert event.details["before"]["status"] == "did_not_attend"
     assert event.details["after"] == {"status": "attended", "reason": "She came late",
                                       "version": 2}
-    page = get_page(client, url)
-    assert "Fran Facilitator" in page.text and "She came late" in page.text
-    assert "Did not attend → Attended" in page.text
+    page = get_page(client, "attendance.change_attendance", **mark)
+    history = [[cell.get_text(" ", strip=True) for cell in line.select("td")]
+               for line in page.select("table tbody tr")]
+    change = [cells for cells in history if "She came late" in cells[2]]
+    assert change and change[0][1] == "Fran Facilitator"
+    assert "Did not attend → Attended" in change[0][2]
 
 
 def test_a_correction_with_mistakes_keeps_what_she_typed(client, sign_in):
     me = sign_in("facilitator")
     _group, session, (a, *_rest) = make_group_meeting_today(facilitators=[me])
     db.session.commit()
-    url = f"{register_url(session)}/{a.id}"
-    page = post_page(client, url, {"status": "attended", "version": "0", "reason": "y" * 501},
-                     status=400)
-    assert "Write 500 characters or fewer" in page.text and "y" * 501 in page.html
-    page = post_page(client, url, {"status": "vanished", "version": "0"}, status=400)
+    mark = {"session_id": session.id, "enrolment_id": a.id}
+    page = post_page(client, "attendance.change_attendance",
+                     {"status": "attended", "version": "0", "reason": "y" * 501}, status=400,
+                     **mark)
+    assert "Write 500 characters or fewer" in page.text_of(".nhsuk-error-message")
+    assert page.field_value("reason") == "y" * 501
+    page = post_page(client, "attendance.change_attendance",
+                     {"status": "vanished", "version": "0"}, status=400, **mark)
     assert page.title.startswith("Error:")
     assert marks(session) == {}
 
@@ -216,10 +237,12 @@ def test_a_stale_correction_says_what_it_is_now(client, sign_in):
     _group, session, (a, *_rest) = make_group_meeting_today(facilitators=[me])
     mark_attendance(session, a, AttendanceStatus.ATTENDED, me, 0)
     db.session.commit()
-    page = post_page(client, f"{register_url(session)}/{a.id}",
-                     {"status": "did_not_attend", "version": "0"}, status=409)
-    assert "Someone else changed this mark" in page.text and "It is now: Attended" in page.text
-    assert 'name="version" type="hidden" value="1"' in page.html
+    page = post_page(client, "attendance.change_attendance",
+                     {"status": "did_not_attend", "version": "0"}, status=409,
+                     session_id=session.id, enrolment_id=a.id)
+    assert page.text_of(".nhsuk-error-summary h2") == "Someone else changed this mark"
+    assert "It is now: Attended" in page.text_of(".nhsuk-error-summary")
+    assert page.select_one("input[type=hidden][name=version]")["value"] == "1"
     assert marks(session)[a.id] == "attended"
 
 
@@ -227,13 +250,15 @@ def test_a_cancelled_session_shows_everyone_cancelled_by_us(client, sign_in):
     me = sign_in("facilitator")
     _group, session, (a, b, c) = make_group_meeting_today(facilitators=[me])
     db.session.commit()
-    client.post(f"/staff/groups/{session.group_id}/sessions/{session.id}/cancel",
-                data={"note": "Flooded"})
+    expect_redirect(post_form(client, "groups.cancel_session", {"note": "Flooded"},
+                              group_id=session.group_id, session_id=session.id),
+                    "groups.show_group")
     assert set(marks(session).values()) == {"cancelled_by_service"}
-    page = get_page(client, register_url(session))
-    assert "Session cancelled" in page.text and page.text.count("Cancelled by us") == 3
-    response = client.post(register_url(session), data=register_data([a], {a.id: "attended"}))
-    assert response.status_code == 302 and marks(session)[a.id] == "cancelled_by_service"
+    page = open_register(client, session)
+    assert "Session cancelled" in page.text_of(".nhsuk-warning-callout h2")
+    assert [line.count("Cancelled by us") for line in page.texts(".pairs-register__row")] == [1] * 3
+    save_register(client, session, register_data([a], {a.id: "attended"}))
+    assert marks(session)[a.id] == "cancelled_by_service"
 
 
 def test_a_session_cancelled_without_the_listener_is_stored_when_viewed(client, sign_in):
@@ -250,7 +275,7 @@ def test_a_session_cancelled_without_the_listener_is_stored_when_viewed(client, 
     finally:
         session_changed.connect(on_session_changed)
     assert marks(session) == {}
-    get_page(client, register_url(session))
+    open_register(client, session)
     assert set(marks(session).values()) == {"cancelled_by_service"}
 
 
@@ -263,7 +288,5 @@ def test_a_family_who_left_while_she_was_marking_is_skipped_not_refused(client, 
     _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
     b.status, b.ended_at = EnrolmentStatus.WITHDRAWN, session.starts_at - timedelta(days=1)
     db.session.commit()
-    response = client.post(register_url(session), data=register_data(
-        [a, b], {a.id: "attended", b.id: "attended"}))
-    assert response.status_code == 302
+    save_register(client, session, register_data([a, b], {a.id: "attended", b.id: "attended"}))
     assert marks(session) == {a.id: "attended"}

@@ -8,43 +8,40 @@ from pairs_group.auth.models import StaffUser
 from pairs_group.db import db
 from tests import factories
 from tests.conftest import count_rows
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
 
 def test_staff_sign_in_page_renders(client):
-    page = get_page(client, "/staff/sign-in")
+    page = get_page(client, "auth.sign_in")
     assert page.title.startswith("Staff sign in")
 
 
 def test_staff_can_sign_in_and_out(client):
     factories.make_staff("facilitator", email="lead@example.nhs.uk")
     db.session.commit()
-    response = client.post("/staff/sign-in", data={
+    response = post_form(client, "auth.sign_in", {
         "email": "Lead@Example.nhs.uk", "password": factories.STAFF_PASSWORD})
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/staff/groups/")
-    get_page(client, "/staff/groups/")
-    client.post("/staff/sign-out")
-    assert client.get("/staff/groups/").status_code == 302
+    get_page(client, expect_redirect(response, "groups.list_groups"))
+    expect_redirect(post_form(client, "auth.sign_out", {}), "auth.sign_in")
+    expect_redirect(client.get(url(client, "groups.list_groups")), "auth.sign_in")
 
 
 def test_wrong_password_keeps_the_email_and_says_what_is_wrong(client):
     factories.make_staff(email="lead@example.nhs.uk")
     db.session.commit()
-    page = post_page(client, "/staff/sign-in", {"email": "lead@example.nhs.uk",
-                                                 "password": "wrong password"})
+    page = post_page(client, "auth.sign_in", {"email": "lead@example.nhs.uk",
+                                               "password": "wrong password"})
     assert page.title.startswith("Error:")
-    assert "not right" in page.text
-    assert 'value="lead@example.nhs.uk"' in page.html
+    assert page.shows(".nhsuk-error-message", "not right")
+    assert page.field_value("email") == "lead@example.nhs.uk"
 
 
 def test_an_inactive_account_cannot_sign_in(client):
     user = factories.make_staff()
     user.active = False
     db.session.commit()
-    response = client.post("/staff/sign-in", data={"email": user.email,
-                                                   "password": factories.STAFF_PASSWORD})
-    assert response.status_code == 200
+    post_page(client, "auth.sign_in", {"email": user.email,
+                                       "password": factories.STAFF_PASSWORD}, 200)
 
 
 @pytest.mark.parametrize("target", [
@@ -59,32 +56,35 @@ def test_sign_in_follows_a_safe_next_and_ignores_an_unsafe_one(client):
     factories.make_staff("facilitator", email="a@example.nhs.uk")
     db.session.commit()
     data = {"email": "a@example.nhs.uk", "password": factories.STAFF_PASSWORD}
-    response = client.post("/staff/sign-in?next=https://evil.example/", data=data)
-    assert response.headers["Location"] == "/staff/groups/"
-    client.post("/staff/sign-out")
-    response = client.post("/staff/sign-in?next=/staff/groups/new", data=data)
-    assert response.headers["Location"] == "/staff/groups/new"
+    response = post_form(client, "auth.sign_in", data, next="https://evil.example/")
+    assert expect_redirect(response, "groups.list_groups") == url(client, "groups.list_groups")
+    expect_redirect(post_form(client, "auth.sign_out", {}), "auth.sign_in")
+    new_group = url(client, "groups.new_group")
+    response = post_form(client, "auth.sign_in", data, next=new_group)
+    assert expect_redirect(response, "groups.new_group") == new_group
 
 
 def test_the_next_page_is_kept_through_the_code_step(client):
     user = factories.make_staff("admin")
     db.session.commit()
-    client.post("/staff/sign-in?next=/staff/groups/new", data={
-        "email": user.email, "password": factories.STAFF_PASSWORD})
-    response = client.post("/staff/sign-in/code", data={
+    new_group = url(client, "groups.new_group")
+    response = post_form(client, "auth.sign_in", {
+        "email": user.email, "password": factories.STAFF_PASSWORD}, next=new_group)
+    expect_redirect(response, "auth.sign_in_code")
+    response = post_form(client, "auth.sign_in_code", {
         "code": pyotp.TOTP(user.totp_secret).now()})
-    assert response.headers["Location"] == "/staff/groups/new"
+    assert expect_redirect(response, "groups.new_group") == new_group
 
 
 def test_roles_are_enforced(client, sign_in):
     sign_in("evaluator")
-    assert client.get("/staff/groups/new").status_code == 403
-    assert client.get("/staff/groups/").status_code == 403
+    get_page(client, "groups.new_group", 403)
+    get_page(client, "groups.list_groups", 403)
 
 
 def test_facilitators_cannot_create_groups(client, sign_in):
     sign_in("facilitator")
-    assert client.get("/staff/groups/new").status_code == 403
+    get_page(client, "groups.new_group", 403)
 
 
 def test_users_create_command_reads_the_password_from_stdin(runner):

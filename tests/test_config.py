@@ -197,3 +197,153 @@ def test_make_run_gives_its_port_to_the_app():
                             capture_output=True, text=True, timeout=60, check=True)
     serve = [line for line in result.stdout.splitlines() if " run --host" in line]
     assert serve and "PORT=6100" in serve[0] and "--port 6100" in serve[0], result.stdout
+
+
+# --- every setting in one place: config.defaults(), checked against the code and the README ---
+
+def all_defaults():
+    from pairs_group import config
+
+    return config.defaults(PROJECT_ROOT / "instance", PROJECT_ROOT)
+
+
+# What each environment reader gives, so a default and its variable cannot disagree on type.
+READER_TYPES = {"str": str, "whole_number": int, "decimal": float, "flag": bool,
+                "json_object": dict, "proxy_count": int}
+
+
+@pytest.mark.parametrize("name", sorted(ENVIRONMENT_SETTINGS))
+def test_every_environment_variable_has_a_default_of_its_type(name):
+    defaults = all_defaults()
+    assert name in defaults, f"{name} is read from the environment but has no default"
+    wanted = READER_TYPES[ENVIRONMENT_SETTINGS[name].__name__]
+    assert defaults[name] is None or isinstance(defaults[name], wanted), (name, defaults[name])
+
+
+def settings_read_in_the_code():
+    """Every NAME in `config["NAME"]` and in the rate-limit helpers (`_limit("NAME")` ...)."""
+    import ast
+
+    found = {}
+    for path in (PROJECT_ROOT / "pairs_group").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            key = None
+            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and (
+                    ast.unparse(node.value).endswith("config")):
+                key = node.slice.value
+            elif isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                    "_limit", "limit", "setting") and node.args and isinstance(
+                    node.args[0], ast.Constant):
+                key = node.args[0].value
+            if isinstance(key, str):
+                found.setdefault(key, path.relative_to(PROJECT_ROOT))
+    return found
+
+
+# Settings the code reads that are not ours to default: Flask's own (SERVER_NAME, TESTING,
+# SESSION_COOKIE_SECURE ...) come from Flask.default_config; these are set by the code itself.
+SET_BY_THE_APP = {
+    "SQLALCHEMY_DATABASE_URI",  # from DATABASE_URL (pairs_group/db.py)
+    "SQLALCHEMY_ENGINE_OPTIONS", "RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_OPTIONS",
+    "ACCOUNT_SIGN_IN_SECONDS",  # config.DERIVED: they follow from other settings
+}
+
+
+def test_every_setting_the_code_reads_has_its_default_in_the_config_module():
+    from flask import Flask
+
+    known = set(all_defaults()) | set(Flask.default_config) | SET_BY_THE_APP
+    read = settings_read_in_the_code()
+    assert len(read) > 50  # the scan finds the settings
+    missing = {name: str(where) for name, where in read.items() if name not in known}
+    assert not missing, f"read without a default in pairs_group/config.py: {missing}"
+
+
+def test_derived_settings_follow_their_sources_unless_given(make_app):
+    from pairs_group.config import DERIVED
+
+    assert set(DERIVED) <= SET_BY_THE_APP
+    app = make_app(REDIS_URL="redis://127.0.0.1:6379/15", ACCOUNT_SIGN_IN_SECONDS=0.5)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+    assert app.config["RATELIMIT_STORAGE_OPTIONS"] == {"socket_connect_timeout": 1,
+                                                       "socket_timeout": 1}
+    assert app.config["ACCOUNT_SIGN_IN_SECONDS"] == 0.5  # given: kept
+    app = make_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["ACCOUNT_SIGN_IN_SECONDS"] == 0.0  # TESTING
+    assert create_app({"TESTING": False})
+    assert create_app({"TESTING": False}).config["ACCOUNT_SIGN_IN_SECONDS"] == 1.0
+
+
+# --- the README's configuration tables say what config.py says ---
+
+TABLE_HEADERS = ("| variable | meaning | default |", "| setting | meaning | default |")
+# Defaults the README describes in words, with the value config.py gives for each.
+DESCRIBED = {
+    "SECRET_KEY": (None, "generated once into instance/secret_key in development"),
+    "DATABASE_URL": ("sqlite:///" + str(PROJECT_ROOT / "instance" / "pairs.sqlite3"),
+                     "SQLite at instance/pairs.sqlite3"),
+    "PUBLIC_BASE_URL": ("", "development: the address being served"),
+    "SMS_BACKEND": ("", "console unless Twilio is configured"),
+    "TWILIO_API_BASE_URL": ("", "Twilio's own"),
+    "NOTIFY_API_BASE_URL": ("", "Notify's own"),
+    "SMS_OUTBOX_FILE": (str(PROJECT_ROOT / "instance" / "sms-outbox.jsonl"),
+                        "instance/sms-outbox.jsonl"),
+    "ELIGIBLE_POSTCODE_AREAS": ("", "blank: anywhere"),
+    "INSTRUMENTS_DIR": (str(PROJECT_ROOT / "instance" / "instruments"),
+                        "instance/instruments"),
+    "QUESTIONNAIRE_PLAN": ({"pre": ["prfq", "mors_sf", "loaf", "asq_se2"],
+                            "post": ["prfq", "mors_sf", "fft", "loaf", "asq_se2"]},
+                           "the shipped plan"),
+}
+
+
+def readme_settings():
+    """{NAME: the README's default cell (one value of a shared row)} from every table headed
+    "variable/setting | meaning | default"."""
+    import re
+
+    found, in_table = {}, False
+    for line in (PROJECT_ROOT / "README.md").read_text().splitlines():
+        if line.strip() in TABLE_HEADERS:
+            in_table = True
+        elif not line.startswith("|"):
+            in_table = False
+        elif in_table and not line.startswith("| ---"):
+            first, _meaning, default = (cell.strip() for cell in line.strip("|").split(" | "))
+            names = re.findall(r"`([A-Z][A-Z0-9_]+)`", first)
+            values = default.split(", ") if len(names) > 1 and ", " in default else [default]
+            for name, value in zip(names, values * len(names) if len(values) == 1 else values,
+                                   strict=True):
+                found[name] = value.replace("`", "")
+    return found
+
+
+def as_readme_says(value):
+    """A default as the README's tables write it."""
+    if value is True or value is False:
+        return "on" if value else "off"
+    if value in ("", None, {}, ()):
+        return "none"
+    return str(value)
+
+
+def test_the_readme_tables_give_the_defaults_config_gives():
+    defaults, documented = all_defaults(), readme_settings()
+    assert len(documented) > 30  # the tables were found
+    wrong = {}
+    for name, cell in documented.items():
+        assert name in defaults, f"README names {name}, which pairs_group/config.py does not know"
+        if name in DESCRIBED:
+            given, words = DESCRIBED[name]
+            ok = defaults[name] == given and cell.startswith(words)
+        else:
+            ok = cell.split(" (")[0] == as_readme_says(defaults[name])
+        if not ok:
+            wrong[name] = (cell, defaults[name])
+    assert not wrong, f"README default vs pairs_group/config.py: {wrong}"
+
+
+def test_every_environment_variable_is_in_the_readme_tables():
+    missing = set(ENVIRONMENT_SETTINGS) - set(readme_settings())
+    assert not missing, f"environment variables missing from the README's tables: {missing}"

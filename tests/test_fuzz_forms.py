@@ -134,3 +134,18 @@ def test_signed_webhooks_survive_hostile_values(make_app):
             assert MARKER not in response.get_data(as_text=True)
 
         post()
+
+
+def test_no_form_lets_a_nul_character_through(app):
+    """PostgreSQL refuses a NUL in text: a note with one was a 5xx when cancelling a session."""
+    from wtforms import StringField, TextAreaField
+
+    from pairs_group.forms import Form
+
+    class NoteForm(Form):
+        note = TextAreaField(filters=[str.strip])
+        name = StringField()
+
+    with app.test_request_context(method="POST", data={"note": " a\x00b ", "name": "\x00"}):
+        form = NoteForm(meta={"csrf": False})
+        assert (form.note.data, form.name.data) == ("ab", "")

@@ -1,20 +1,21 @@
 import pytest
 
-from tests.pages import get_page
+from tests.pages import expect_redirect, get_page, post_page, url
 
 
-@pytest.mark.parametrize("url", ["/", "/privacy", "/accessibility", "/staff/sign-in"])
-def test_public_pages_render(client, url):
-    get_page(client, url)
+@pytest.mark.parametrize("endpoint",
+                         ["pages.index", "pages.privacy", "pages.accessibility", "auth.sign_in"])
+def test_public_pages_render(client, endpoint):
+    get_page(client, endpoint)
 
 
 def test_an_unknown_page_is_a_designed_404(client):
     page = get_page(client, "/no-such-page", status=404)
-    assert "Page not found" in page.text
+    assert page.text_of("h1") == "Page not found"
 
 
 def test_security_headers_are_on_every_response(client):
-    response = client.get("/")
+    response = get_page(client, "pages.index").response
     csp = response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -23,22 +24,47 @@ def test_security_headers_are_on_every_response(client):
 
 
 def test_the_inline_script_carries_the_nonce(client):
-    response = client.get("/")
-    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
-    assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+    page = get_page(client, "pages.index")
+    csp = page.response.headers["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    inline = [script for script in page.select("script") if not script.get("src")]
+    assert inline and all(script.get("nonce") == nonce for script in inline)
 
 
 def test_static_files_are_fingerprinted(client):
-    page = get_page(client, "/")
-    assert "/static/build/app.css?v=" in page.html
+    page = get_page(client, "pages.index")
+    assert page.select_one('link[rel=stylesheet][href^="/static/build/app.css?v="]')
 
 
 def test_a_post_without_csrf_token_is_refused(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
-    response = app.test_client().post("/staff/sign-in", data={"email": "a@b.nhs.uk"})
-    assert response.status_code == 400
+    post_page(app.test_client(), "auth.sign_in", {"email": "a@b.nhs.uk"}, status=400)
 
 
 def test_every_post_form_carries_a_csrf_token_when_csrf_is_on(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
-    get_page(client, "/staff/sign-in")
+    get_page(client, "auth.sign_in")
+
+
+def test_the_page_helper_addresses_pages_by_endpoint(client):
+    page = get_page(client, "auth.sign_in")
+    assert page.select_one("form[method=post] input[name=email]")
+    assert page.field_value("email") == ""
+    with pytest.raises(AssertionError, match="nothing matches"):
+        page.select_one("#no-such-element")
+    with pytest.raises(AssertionError):
+        get_page(client, "auth.sign_in", status=404)
+
+
+def test_the_page_helper_reads_what_a_form_shows(client):
+    page = post_page(client, "auth.sign_in", {"email": "nobody@nhs.net", "password": "wrong"})
+    assert page.field_value("email") == "nobody@nhs.net"
+
+
+def test_the_page_helper_checks_where_a_redirect_goes(client):
+    response = client.get(url(client, "account.home"))
+    assert expect_redirect(response, "account.sign_in").startswith("/sign-in")
+    with pytest.raises(AssertionError, match="not pages.index"):
+        expect_redirect(response, "pages.index")
+    with pytest.raises(AssertionError):
+        expect_redirect(client.get(url(client, "pages.index")), "pages.index")

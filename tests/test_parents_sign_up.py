@@ -20,20 +20,26 @@ from pairs_group.parents.models import (
 from pairs_group.sms.models import OutboxMessage
 from tests import parents_factories as pf
 from tests.conftest import count_rows
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
 
 def stored_people():
     return [count_rows(model) for model in (Parent, Baby, Dyad, Enrolment, Consent, AboutYou)]
 
 
+def step(client, endpoint, data, then, **args):
+    """Answer one sign-up step; it must send her on to the step named then."""
+    return expect_redirect(post_form(client, endpoint, data), then, **args)
+
+
 def test_the_landing_page_says_it_is_free_and_starts_the_sign_up(client):
     pf.open_group()
-    page = get_page(client, "/?lang=pt")
+    page = get_page(client, "pages.index", lang="pt")
     assert page.lang == "pt"
-    assert "gratuito" in page.text and "Começar agora" in page.text
-    assert 'href="/join"' in page.html
-    assert "Todas as semanas" in page.text  # when and where groups meet
+    assert "gratuito" in page.text_of(".nhsuk-lede-text")
+    join = url(client, "parents.check_eligibility")
+    assert page.text_of(f'a[href="{join}"]') == "Começar agora"
+    assert page.shows("main li", "Todas as semanas")  # when and where groups meet
 
 
 def test_a_parent_signs_up_and_everything_is_stored_at_the_end(client, app):
@@ -41,10 +47,11 @@ def test_a_parent_signs_up_and_everything_is_stored_at_the_end(client, app):
     mobile = pf.sign_up_until_group_choice(client, about={
         "ethnic_group": "black_african", "gender": "prefer_not_to_say", "heard_from": "midwife"})
     assert stored_people() == [0, 0, 0, 0, 0, 0]
-    page = get_page(client, "/join/choose-a-group")
-    assert group.venue.name in page.text and "places left" in page.text
+    page = get_page(client, "parents.choose_group")
+    [card] = page.select(".nhsuk-card")
+    assert card.select_one(".nhsuk-card__heading").get_text(strip=True) == group.venue.name
+    assert "places left" in card.get_text()
     response = pf.choose(client, group)
-    assert response.status_code == 302
     parent = db.session.scalar(sa.select(Parent))
     assert parent.mobile == "+44" + mobile.replace(" ", "")[1:]
     assert parent.language == "pt" and parent.postcode == "SW9 9AA"
@@ -52,9 +59,8 @@ def test_a_parent_signs_up_and_everything_is_stored_at_the_end(client, app):
     assert enrolment.status == EnrolmentStatus.ENROLLED and enrolment.group_id == group.id
     assert current_consent(parent, "sms") is True and current_consent(parent, "evaluation")
     assert count_rows(PendingSignUp) == 0
-    assert response.headers["Location"].endswith("/join/done?lang=pt")  # her language
-    done = get_page(client, response.headers["Location"])
-    assert "You have joined Together Time" in done.text
+    done = expect_redirect(response, "parents.signed_up_page", lang="pt")  # her language
+    assert get_page(client, done).text_of("h1") == "You have joined Together Time"
 
 
 def test_skipped_questions_and_prefer_not_to_say_stay_different(client):
@@ -79,11 +85,11 @@ def test_the_welcome_text_is_sent_in_her_language(client, app):
 def test_no_welcome_text_is_sent_without_her_yes(client, app):
     group = pf.open_group()
     mobile = pf.new_mobile()
-    client.post("/join", data=pf.eligibility_answers())
-    client.post("/join/your-details", data=pf.details_answers(mobile))
-    client.post("/join/consent", data={"sms": "no", "evaluation": "no"})
-    client.post("/join/about-you", data={})
-    pf.choose(client, group)
+    step(client, "parents.check_eligibility", pf.eligibility_answers(), "parents.your_details")
+    step(client, "parents.your_details", pf.details_answers(mobile), "parents.consent")
+    step(client, "parents.consent", {"sms": "no", "evaluation": "no"}, "parents.about_you")
+    step(client, "parents.about_you", {}, "parents.choose_group")
+    expect_redirect(pf.choose(client, group), "parents.signed_up_page")
     sent = getattr(app.extensions.get("sms_backend"), "sent", [])
     assert not [m for m in sent if m["kind"] == "welcome"]
     parent = db.session.scalar(sa.select(Parent))
@@ -93,67 +99,67 @@ def test_no_welcome_text_is_sent_without_her_yes(client, app):
 def test_a_parent_outside_the_area_gets_a_kind_page_and_nothing_is_stored(client, app):
     pf.open_group()
     app.config["NOT_ELIGIBLE_LINK"] = "https://example.org/family-hubs"
-    response = client.post("/join", data=pf.eligibility_answers(postcode="N1 9GU"))
-    assert response.status_code == 302
-    page = get_page(client, response.headers["Location"])
-    assert "your postcode is not in it" in page.text
-    assert "https://example.org/family-hubs" in page.html
+    page = get_page(client, step(client, "parents.check_eligibility",
+                                 pf.eligibility_answers(postcode="N1 9GU"),
+                                 "parents.not_eligible"))
+    assert page.shows("p", "your postcode is not in it")
+    assert page.select_one('a[href="https://example.org/family-hubs"]')
     assert count_rows(PendingSignUp) == 0 and stored_people()[0] == 0
 
 
 def test_the_service_wide_area_is_configuration(client, app):
     pf.open_group(postcode_areas="")
     app.config["ELIGIBLE_POSTCODE_AREAS"] = "SE11, SW8"
-    response = client.post("/join", data=pf.eligibility_answers(postcode="SW9 9AA"))
-    assert "not-eligible" in response.headers["Location"]
-    response = client.post("/join", data=pf.eligibility_answers(postcode="sw8 1aa"))
-    assert response.headers["Location"].endswith("/join/your-details")
+    step(client, "parents.check_eligibility", pf.eligibility_answers(postcode="SW9 9AA"),
+         "parents.not_eligible")
+    step(client, "parents.check_eligibility", pf.eligibility_answers(postcode="sw8 1aa"),
+         "parents.your_details")
 
 
 def test_a_baby_too_old_for_every_group_is_told_why(client):
     pf.open_group(max_baby_age_weeks=26)
-    response = client.post("/join", data=pf.eligibility_answers(weeks=40))
-    page = get_page(client, response.headers["Location"])
-    assert "babies of a different age" in page.text
+    page = get_page(client, step(client, "parents.check_eligibility",
+                                 pf.eligibility_answers(weeks=40), "parents.not_eligible"))
+    assert page.shows("p", "babies of a different age")
 
 
 def test_a_pregnant_parent_can_join_a_group_that_takes_pregnant_parents(client):
     pf.open_group()
     due = date.today() + timedelta(weeks=10)
-    response = client.post("/join", data={
+    step(client, "parents.check_eligibility", {
         "postcode": "SE5 8AB", "baby_status": "pregnant", "due_date[day]": due.day,
         "due_date[month]": due.month, "due_date[year]": due.year,
-        "date_of_birth[day]": "nonsense"})
-    assert response.headers["Location"].endswith("/join/your-details")
+        "date_of_birth[day]": "nonsense"}, "parents.your_details")
 
 
 def test_eligibility_mistakes_are_explained_and_what_she_typed_is_kept(client):
-    page = post_page(client, "/join", {
+    page = post_page(client, "parents.check_eligibility", {
         "postcode": "NOT A CODE", "baby_status": "born", "date_of_birth[day]": "31",
         "date_of_birth[month]": "2", "date_of_birth[year]": "2026"})
     assert page.title.startswith("Error:")
-    assert "Enter a real UK postcode" in page.text
-    assert "must be a real date" in page.text
-    assert 'value="NOT A CODE"' in page.html and 'value="31"' in page.html
+    assert page.shows(".nhsuk-error-message", "Enter a real UK postcode")
+    assert page.shows(".nhsuk-error-message", "must be a real date")
+    assert page.field_value("postcode") == "NOT A CODE"
+    assert page.field_value("date_of_birth[day]") == "31"
     assert count_rows(PendingSignUp) == 0
 
 
 def test_a_missing_part_of_a_date_is_named(client):
-    page = post_page(client, "/join", {"postcode": "SW9 9AA", "baby_status": "born",
-                                       "date_of_birth[day]": "3", "date_of_birth[year]": "2026"})
-    assert "must include a month" in page.text
+    page = post_page(client, "parents.check_eligibility", {
+        "postcode": "SW9 9AA", "baby_status": "born", "date_of_birth[day]": "3",
+        "date_of_birth[year]": "2026"})
+    assert page.shows(".nhsuk-error-message", "must include a month")
 
 
 def test_future_birth_dates_and_missing_answers_are_errors(client):
     future = date.today() + timedelta(days=3)
-    page = post_page(client, "/join", {"postcode": "SW9 9AA", "baby_status": "born",
-                                       "date_of_birth[day]": future.day,
-                                       "date_of_birth[month]": future.month,
-                                       "date_of_birth[year]": future.year})
-    assert "must be today or in the past" in page.text
-    page = post_page(client, "/join", {})
-    assert "Enter your postcode" in page.text
-    assert "Choose if your baby is born or you are pregnant" in page.text
+    page = post_page(client, "parents.check_eligibility", {
+        "postcode": "SW9 9AA", "baby_status": "born", "date_of_birth[day]": future.day,
+        "date_of_birth[month]": future.month, "date_of_birth[year]": future.year})
+    assert page.shows(".nhsuk-error-message", "must be today or in the past")
+    page = post_page(client, "parents.check_eligibility", {})
+    assert page.shows(".nhsuk-error-message", "Enter your postcode")
+    assert page.shows(".nhsuk-error-message", "Choose if your baby is born or you are pregnant")
 
 
 def test_hostile_values_never_break_a_step(client):
@@ -163,21 +169,21 @@ def test_hostile_values_never_break_a_step(client):
                  {"postcode": ["SW9 9AA", "N1"], "baby_status": "born",
                   "date_of_birth[day]": "-1", "date_of_birth[month]": "99",
                   "date_of_birth[year]": "99999999"}):
-        post_page(client, "/join", data)
-    client.post("/join", data=pf.eligibility_answers())
-    page = post_page(client, "/join/your-details", pf.details_answers(
+        post_page(client, "parents.check_eligibility", data)
+    step(client, "parents.check_eligibility", pf.eligibility_answers(), "parents.your_details")
+    page = post_page(client, "parents.your_details", pf.details_answers(
         name=huge[:5000], mobile="not a phone", relationship="queen", language="xx",
         email="nope", needs_interpreter="yes"))
     for message in ("120 characters or fewer", "Enter a UK mobile number", "Choose one of",
                     "Enter an email address", "Enter the language you need an interpreter"):
-        assert message in page.text, message
-    client.post("/join/your-details", data=pf.details_answers())
-    page = post_page(client, "/join/consent", {"sms": "maybe"})
-    assert "Choose one of the answers" in page.text
-    assert "Choose yes or no for using your answers" in page.text
-    client.post("/join/consent", data=pf.CONSENT_YES)
-    page = post_page(client, "/join/about-you", {"ethnic_group": "martian", "age_band": huge})
-    assert "Choose one of the answers" in page.text
+        assert page.shows(".nhsuk-error-message", message), message
+    step(client, "parents.your_details", pf.details_answers(), "parents.consent")
+    page = post_page(client, "parents.consent", {"sms": "maybe"})
+    assert page.shows(".nhsuk-error-message", "Choose one of the answers")
+    assert page.shows(".nhsuk-error-message", "Choose yes or no for using your answers")
+    step(client, "parents.consent", pf.CONSENT_YES, "parents.about_you")
+    page = post_page(client, "parents.about_you", {"ethnic_group": "martian", "age_band": huge})
+    assert page.shows(".nhsuk-error-message", "Choose one of the answers")
 
 
 def test_a_tampered_group_id_is_refused_and_nothing_is_stored(client):
@@ -185,30 +191,32 @@ def test_a_tampered_group_id_is_refused_and_nothing_is_stored(client):
     elsewhere = pf.open_group(postcode_areas="N1")
     pf.sign_up_until_group_choice(client)
     for group_id in (elsewhere.id, 999999, "abc", "", "1" * 400):
-        page = post_page(client, "/join/choose-a-group", {"group_id": group_id}, status=400)
-        assert "Choose one of the groups" in page.text
+        page = post_page(client, "parents.choose_group", {"group_id": group_id}, status=400)
+        assert "Choose one of the groups" in page.text_of(".nhsuk-error-summary")
     assert stored_people() == [0, 0, 0, 0, 0, 0]
-    assert pf.choose(client, group).status_code == 302
+    expect_redirect(pf.choose(client, group), "parents.signed_up_page")
 
 
 def test_steps_cannot_be_skipped(client):
     pf.open_group()
-    assert client.get("/join/consent").headers["Location"].endswith("/join")
-    client.post("/join", data=pf.eligibility_answers())
-    assert client.get("/join/about-you").headers["Location"].endswith("/join/your-details")
-    assert client.get("/join/choose-a-group").headers["Location"].endswith("/join/your-details")
+    def opens(endpoint):
+        return client.get(url(client, endpoint))
+
+    expect_redirect(opens("parents.consent"), "parents.check_eligibility")
+    step(client, "parents.check_eligibility", pf.eligibility_answers(), "parents.your_details")
+    expect_redirect(opens("parents.about_you"), "parents.your_details")
+    expect_redirect(opens("parents.choose_group"), "parents.your_details")
 
 
 def test_an_expired_sign_up_starts_again_and_keeps_nothing(client, app):
     pf.open_group()
-    client.post("/join", data=pf.eligibility_answers())
+    step(client, "parents.check_eligibility", pf.eligibility_answers(), "parents.your_details")
     pending = db.session.scalar(sa.select(PendingSignUp))
     pending.expires_at = pending.created_at - timedelta(seconds=1)
     db.session.commit()
-    response = client.get("/join/your-details")
-    assert "expired=1" in response.headers["Location"]
-    page = get_page(client, response.headers["Location"])
-    assert "took too long" in page.text
+    response = client.get(url(client, "parents.your_details"))
+    page = get_page(client, expect_redirect(response, "parents.check_eligibility", expired=1))
+    assert "took too long" in page.text_of("[role=status]")
     result = app.test_cli_runner().invoke(args=["sign-ups", "forget-expired"])
     assert "1 unfinished sign-ups deleted" in result.output
     assert count_rows(PendingSignUp) == 0
@@ -220,18 +228,17 @@ def test_the_last_place_taken_meanwhile_offers_the_waiting_list(client):
     pf.sign_up_until_group_choice(first)
     pf.sign_up_until_group_choice(second)
     pf.choose(first, group)
-    page = post_page(second, "/join/choose-a-group", {"group_id": group.id, "waiting": "no"},
+    page = post_page(second, "parents.choose_group", {"group_id": group.id, "waiting": "no"},
                      status=400)
-    assert "someone has just taken the last place" in page.text
-    assert "Join the waiting list" in page.text
+    assert "someone has just taken the last place" in page.text_of(".nhsuk-error-summary")
+    assert "Join the waiting list" in page.texts(".nhsuk-card button")
     assert count_rows(Parent) == 1
-    response = pf.choose(second, group, waiting="yes")
-    assert response.status_code == 302
+    expect_redirect(pf.choose(second, group, waiting="yes"), "parents.signed_up_page")
     waiting = db.session.scalars(sa.select(Enrolment).where(
         Enrolment.status == EnrolmentStatus.WAITING)).all()
     assert len(waiting) == 1
-    done = get_page(second, "/join/done")
-    assert "You are on the waiting list" in done.text
+    done = get_page(second, "parents.signed_up_page")
+    assert done.text_of("h1") == "You are on the waiting list"
 
 
 def test_consent_can_be_withdrawn_and_the_history_is_kept(client):
@@ -250,8 +257,8 @@ def test_consent_can_be_withdrawn_and_the_history_is_kept(client):
 
 
 def test_the_privacy_notice_explains_pseudonymised_evaluation(client):
-    page = get_page(client, "/privacy")
-    assert "nobody can tell the answers are yours" in page.text
+    page = get_page(client, "pages.privacy")
+    assert page.shows("main li", "nobody can tell the answers are yours")
 
 
 def test_checking_many_numbers_is_slowed_down(make_app):
@@ -259,7 +266,7 @@ def test_checking_many_numbers_is_slowed_down(make_app):
     with app.app_context():
         pf.open_group()
         client = app.test_client()
-        client.post("/join", data=pf.eligibility_answers())
-        codes = [client.post("/join/your-details", data=pf.details_answers(mobile="1")).status_code
-                 for _ in range(4)]
-        assert codes == [200, 200, 200, 429]
+        step(client, "parents.check_eligibility", pf.eligibility_answers(),
+             "parents.your_details")
+        for status in (200, 200, 200, 429):
+            post_page(client, "parents.your_details", pf.details_answers(mobile="1"), status)

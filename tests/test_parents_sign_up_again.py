@@ -9,7 +9,7 @@ from pairs_group.db import db
 from pairs_group.parents.models import Enrolment, Parent, PendingSignUp
 from tests import parents_factories as pf
 from tests.conftest import count_rows
-from tests.pages import get_page
+from tests.pages import get_page, post_form, url
 
 
 def texts(app, kind):
@@ -18,13 +18,13 @@ def texts(app, kind):
 
 def walk(client, group, mobile, waiting="no"):
     """Every step of the sign-up; returns (status, where it went) of each answer."""
-    steps = [("/join", pf.eligibility_answers()),
-             ("/join/your-details", pf.details_answers(mobile)),
-             ("/join/consent", pf.CONSENT_YES), ("/join/about-you", {}),
-             ("/join/choose-a-group", {"group_id": group.id, "waiting": waiting})]
+    steps = [("parents.check_eligibility", pf.eligibility_answers()),
+             ("parents.your_details", pf.details_answers(mobile)),
+             ("parents.consent", pf.CONSENT_YES), ("parents.about_you", {}),
+             ("parents.choose_group", {"group_id": group.id, "waiting": waiting})]
     answers = []
-    for url, data in steps:
-        response = client.post(url, data=data)
+    for endpoint, data in steps:
+        response = post_form(client, endpoint, data)
         answers.append((response.status_code, response.headers.get("Location")))
     return answers
 
@@ -41,7 +41,7 @@ def test_a_known_number_goes_through_the_same_pages_as_a_new_one(app, client):
     again = walk(app.test_client(), group, owner.mobile)
     new = walk(app.test_client(), group, pf.new_mobile())
     assert again == new
-    assert again[-1] == (302, "/join/done?lang=pt")
+    assert again[-1] == (302, url(client, "parents.signed_up_page", lang="pt"))
 
 
 def test_nothing_is_stored_and_no_second_parent_is_made(app, client):
@@ -51,8 +51,9 @@ def test_nothing_is_stored_and_no_second_parent_is_made(app, client):
     walk(other, group, owner.mobile)
     assert count_rows(Parent) == 1 and count_rows(Enrolment) == 1
     assert count_rows(PendingSignUp) == 0
-    page = get_page(other, "/join/done?lang=pt")
-    assert "Ana Souza" in page.text and group.venue.name in page.text
+    page = get_page(other, "parents.signed_up_page", lang="pt")
+    assert "Ana Souza" in page.text_of(".nhsuk-panel")
+    assert page.shows("h2 + p.nhsuk-body-l + p", group.venue.name)
     assert "parents.sign_up_again" in db.session.scalars(sa.select(AuditEvent.action)).all()
 
 

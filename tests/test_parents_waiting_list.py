@@ -22,7 +22,7 @@ from pairs_group.tokens import make_token
 from tests import factories
 from tests import parents_factories as pf
 from tests.conftest import count_rows
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
 
 def full_group_with_waiting(waiting=2, capacity=1):
@@ -66,14 +66,14 @@ def test_she_takes_the_place_from_the_link_and_gets_her_welcome(client, app):
     db.session.commit()
     path = link_path(offer_texts()[0])
     page = get_page(client, path)
-    assert "A place is free for you" in page.text
+    assert page.text_of("h1") == "A place is free for you"
     page = post_page(client, path, {"answer": "accept"})
-    assert "You have joined Together Time" in page.text
+    assert page.text_of("h1") == "You have joined Together Time"
     assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.ENROLLED
     welcome = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "welcome"))
     assert welcome.parent_id == queue[0].dyad.parent_id
     page = post_page(client, path, {"answer": "accept"})  # a second tap changes nothing
-    assert "This offer has closed" in page.text
+    assert page.text_of("h1") == "This offer has closed"
 
 
 def test_saying_no_offers_the_place_to_the_next_parent(client, app):
@@ -94,7 +94,7 @@ def test_an_expired_offer_moves_on_to_the_next_parent(client, app, runner):
     first.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     page = get_page(client, link_path(offer_texts()[0]))
-    assert "This offer has closed" in page.text
+    assert page.text_of("h1") == "This offer has closed"
     result = runner.invoke(args=["waiting-list", "expire-offers"])
     assert "1 offers expired, 1 new offers made" in result.output
     db.session.expire_all()
@@ -120,8 +120,9 @@ def test_forged_or_foreign_offer_links_open_nothing(client, app):
                   make_token(queue[0].dyad.parent_id, "welcome", offer=offer.id),
                   make_token(queue[0].dyad.parent_id, "offer", offer="1"),
                   make_token(queue[0].dyad.parent_id, "offer", offer=10**12)):
-        page = post_page(client, f"/join/offer/{token}", {"answer": "accept"}, status=404)
-        assert "This offer has closed" in page.text
+        page = post_page(client, "parents.answer_offer", {"answer": "accept"}, status=404,
+                         token=token)
+        assert page.text_of("h1") == "This offer has closed"
     assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.WAITING
 
 
@@ -130,16 +131,15 @@ def test_staff_see_the_waiting_list_and_offer_or_enrol(client, sign_in):
     group, enrolled, queue = full_group_with_waiting(capacity=2)
     places.withdraw_enrolment(enrolled[0])  # offers queue[0] the free place
     db.session.commit()
-    page = get_page(client, f"/staff/groups/{group.id}/waiting-list")
-    assert queue[0].dyad.parent.name in page.text and "Offered a place until" in page.text
+    page = get_page(client, "waiting_list.show_waiting_list", group_id=group.id)
+    [first_card] = [card for card in page.select(".nhsuk-card")
+                    if queue[0].dyad.parent.name in card.get_text()]
+    assert "Offered a place until" in first_card.select_one(".nhsuk-tag").get_text()
     assert db.session.scalar(sa.select(AuditEvent).where(
         AuditEvent.action == "parents.view_waiting_list"))
-    response = client.post(f"/staff/groups/{group.id}/waiting-list/enrol",
-                           data={"enrolment_id": queue[1].id})
-    assert response.status_code == 302
+    enrol_now(client, group, queue[1])
     assert db.session.get(Enrolment, queue[1].id).status == EnrolmentStatus.WAITING  # full
-    response = client.post(f"/staff/groups/{group.id}/waiting-list/enrol",
-                           data={"enrolment_id": queue[0].id})
+    enrol_now(client, group, queue[0])
     assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.ENROLLED
     assert places.places_left(group) == 0
 
@@ -148,8 +148,9 @@ def test_staff_move_a_waiting_parent_to_another_group(client, sign_in):
     sign_in("admin")
     group, _enrolled, queue = full_group_with_waiting()
     other = pf.open_group()
-    client.post(f"/staff/groups/{group.id}/waiting-list/move",
-                data={"enrolment_id": queue[0].id, "group_id": other.id})
+    response = post_form(client, "waiting_list.move_parent",
+                         {"enrolment_id": queue[0].id, "group_id": other.id}, group_id=group.id)
+    expect_redirect(response, "waiting_list.show_waiting_list", group_id=group.id)
     moved = db.session.scalar(sa.select(Enrolment).where(Enrolment.group_id == other.id))
     assert moved.dyad_id == queue[0].dyad_id and moved.status == EnrolmentStatus.WAITING
     assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.WITHDRAWN
@@ -161,18 +162,29 @@ def test_tampered_ids_on_staff_actions_are_refused(client, sign_in):
     other_group, _e, other_queue = full_group_with_waiting()
     for data in ({"enrolment_id": other_queue[0].id}, {"enrolment_id": enrolled[0].id},
                  {"enrolment_id": "abc"}, {}, {"enrolment_id": 10**15}):
-        response = client.post(f"/staff/groups/{group.id}/waiting-list/offer", data=data)
+        response = post_form(client, "waiting_list.offer_place", data, group_id=group.id)
         assert response.status_code in (400, 404), data
-    response = client.post(f"/staff/groups/{group.id}/waiting-list/move",
-                           data={"enrolment_id": queue[0].id, "group_id": 10**9})
-    assert response.status_code == 400
+    post_page(client, "waiting_list.move_parent",
+              {"enrolment_id": queue[0].id, "group_id": 10**9}, status=400, group_id=group.id)
 
 
 def test_a_facilitator_sees_only_her_own_groups_waiting_list(client, sign_in):
     sign_in("facilitator")
     group, _enrolled, _queue = full_group_with_waiting()
-    assert client.get(f"/staff/groups/{group.id}/waiting-list").status_code == 403
-    assert client.get(f"/staff/groups/{group.id}/add-parent").status_code == 403
+    get_page(client, "waiting_list.show_waiting_list", 403, group_id=group.id)
+    get_page(client, "waiting_list.add_parent", 403, group_id=group.id)
+
+
+def enrol_now(client, group, enrolment):
+    response = post_form(client, "waiting_list.enrol_now", {"enrolment_id": enrolment.id},
+                         group_id=group.id)
+    expect_redirect(response, "waiting_list.show_waiting_list", group_id=group.id)
+
+
+def add_walk_in(client, group, data):
+    """Add a walk-in parent: the form sends staff back to the group's page."""
+    response = post_form(client, "waiting_list.add_parent", data, group_id=group.id)
+    expect_redirect(response, "groups.show_group", group_id=group.id)
 
 
 def walk_in(**extra):
@@ -184,10 +196,9 @@ def walk_in(**extra):
 def test_staff_add_a_walk_in_parent_quickly(client, sign_in):
     sign_in("admin")
     group = pf.open_group()
-    page = get_page(client, f"/staff/groups/{group.id}/add-parent")
-    assert "Add a parent" in page.text
-    response = client.post(f"/staff/groups/{group.id}/add-parent", data=walk_in())
-    assert response.status_code == 302
+    page = get_page(client, "waiting_list.add_parent", group_id=group.id)
+    assert page.text_of("h1").startswith("Add a parent")
+    add_walk_in(client, group, walk_in())
     enrolment = db.session.scalar(sa.select(Enrolment))
     assert enrolment.status == EnrolmentStatus.ENROLLED
     assert db.session.scalar(sa.select(Consent.source)) == "staff"
@@ -199,11 +210,10 @@ def test_a_walk_in_who_is_not_eligible_needs_a_recorded_reason(client, sign_in):
     staff = sign_in("admin")
     group = pf.open_group()
     data = walk_in(postcode="N1 9GU")
-    page = post_page(client, f"/staff/groups/{group.id}/add-parent", data)
-    assert "give a reason" in page.text and count_rows(Parent) == 0
+    page = post_page(client, "waiting_list.add_parent", data, group_id=group.id)
+    assert page.shows(".nhsuk-error-message", "give a reason") and count_rows(Parent) == 0
     data["override_reason"] = "Moved out of the area last week; her health visitor asked."
-    response = client.post(f"/staff/groups/{group.id}/add-parent", data=data)
-    assert response.status_code == 302
+    add_walk_in(client, group, data)
     override = db.session.scalar(sa.select(EligibilityOverride))
     assert override.reason.startswith("Moved out") and override.reasons_not_eligible == "area"
     assert override.staff_user_id == staff.id
@@ -215,7 +225,7 @@ def test_a_walk_in_who_is_not_eligible_needs_a_recorded_reason(client, sign_in):
 def test_a_walk_in_to_a_full_group_joins_its_waiting_list(client, sign_in):
     sign_in("admin")
     group, _enrolled, _queue = full_group_with_waiting(waiting=0)
-    client.post(f"/staff/groups/{group.id}/add-parent", data=walk_in())
+    add_walk_in(client, group, walk_in())
     parent = db.session.scalar(sa.select(Parent).where(Parent.name == "Grace Walk-In"))
     assert parent.dyads[0].enrolments[0].status == EnrolmentStatus.WAITING
 
@@ -223,17 +233,22 @@ def test_a_walk_in_to_a_full_group_joins_its_waiting_list(client, sign_in):
 def test_walk_in_mistakes_are_explained(client, sign_in):
     sign_in("admin")
     group = pf.open_group()
-    page = post_page(client, f"/staff/groups/{group.id}/add-parent",
-                     {"name": "", "mobile": "123", "postcode": "zz", "language": "en"})
+    page = post_page(client, "waiting_list.add_parent",
+                     {"name": "", "mobile": "123", "postcode": "zz", "language": "en"},
+                     group_id=group.id)
     for message in ("Enter your name", "Enter a UK mobile number", "Enter a real UK postcode",
                     "Choose if your baby is born", "Choose yes or no for text messages"):
-        assert message in page.text, message
+        assert page.shows(".nhsuk-error-message", message), message
 
 
 def test_the_group_page_and_staff_menu_link_to_the_waiting_list(client, sign_in):
     sign_in("admin")
     group = pf.open_group()
-    page = get_page(client, f"/staff/groups/{group.id}")
-    assert f"/staff/groups/{group.id}/waiting-list" in page.html
-    page = get_page(client, "/staff/waiting-lists")
-    assert "Waiting lists" in page.text and group.name in page.text
+    page = get_page(client, "groups.show_group", group_id=group.id)
+    waiting_list = url(client, "waiting_list.show_waiting_list", group_id=group.id)
+    assert page.select_one(f'a[href="{waiting_list}"]')
+    lists = url(client, "waiting_list.list_waiting_lists")
+    assert lists in [link["href"] for link in page.select("header a")]  # the staff menu
+    page = get_page(client, "waiting_list.list_waiting_lists")
+    assert page.text_of("h1") == "Waiting lists"
+    assert page.text_of(f'a[href="{waiting_list}"]') == group.name

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import time_machine
 
 from pairs_group.db import db
-from pairs_group.questionnaires import service
+from pairs_group.questionnaires import plans, service
 from pairs_group.questionnaires.models import (
     Answer,
     QuestionnaireResponse,
@@ -26,7 +26,7 @@ def answers_for(numbers, value=4):
 
 def test_an_enrolled_parent_has_prfq_to_do_but_no_unlicensed_mors_and_no_ratings(app):
     parent, enrolment = family()
-    tasks = service.open_tasks(parent)
+    tasks = plans.open_tasks(parent)
     assert [(t.instrument.id, str(t.timepoint)) for t in tasks] == [("prfq", "pre")]
 
 
@@ -34,12 +34,12 @@ def test_pre_closes_after_session_two_and_post_opens_at_the_last_session(app):
     parent, enrolment = family()
     sessions = enrolment.group.sessions
     after_two = sessions[1].ends_at + timedelta(minutes=1)
-    assert service.open_tasks(parent, now=after_two) == []
+    assert plans.open_tasks(parent, now=after_two) == []
     at_last = sessions[-1].starts_at + timedelta(minutes=5)
-    found = {t.instrument.id for t in service.open_tasks(parent, now=at_last)}
+    found = {t.instrument.id for t in plans.open_tasks(parent, now=at_last)}
     assert found == {"prfq", "fft"}
     too_late = sessions[-1].ends_at + timedelta(weeks=3, minutes=1)
-    assert service.open_tasks(parent, now=too_late) == []
+    assert plans.open_tasks(parent, now=too_late) == []
 
 
 def test_her_link_shows_her_list_and_the_why_we_ask_page(app, client):
@@ -200,7 +200,7 @@ def test_a_polish_page_shows_english_items_marked_as_english(app, client):
 def test_phq9_item_9_above_zero_raises_a_flag_staff_see(app, client, sign_in):
     app.config["QUESTIONNAIRES_OPTIONAL"] = ("phq9",)
     parent, enrolment = family()
-    assert "phq9" in {t.instrument.id for t in service.open_tasks(parent)}
+    assert "phq9" in {t.instrument.id for t in plans.open_tasks(parent)}
     parent_client = app.test_client()
     grant_link(parent_client, parent)
     url = base(enrolment, "phq9")
@@ -222,7 +222,7 @@ def test_fft_takes_free_text_after_the_group(app, client):
     parent, enrolment = family()
     last = enrolment.group.sessions[-1]
     url = base(enrolment, "fft", "post")
-    tasks = service.open_tasks(parent, now=last.starts_at + timedelta(minutes=1))
+    tasks = plans.open_tasks(parent, now=last.starts_at + timedelta(minutes=1))
     assert "fft" in {t.instrument.id for t in tasks}
     db.session.commit()
     with time_machine.travel(last.starts_at + timedelta(minutes=1)):
@@ -235,6 +235,20 @@ def test_fft_takes_free_text_after_the_group(app, client):
     texts = {a.item_id: (a.value, a.text) for a in db.session.scalars(sa.select(Answer))}
     assert texts == {"rating": (1, None), "good": (None, "The songs")}
 
+
+
+def test_a_typed_answer_is_kept_as_typed_even_when_it_reads_declined(app, client):
+    """The autosave reads text as the page does: "declined" typed in a box is her words."""
+    parent, enrolment = family()
+    last = enrolment.group.sessions[-1]
+    url = base(enrolment, "fft", "post")
+    with time_machine.travel(last.starts_at + timedelta(minutes=1)):
+        grant_link(client, parent)
+        for typed in ("declined", "  "):
+            reply = client.post(url + "/answer", data={"item": "good", "value": typed})
+            assert reply.status_code == 200 and reply.json == {"ok": True, "item": "good"}
+            texts = {a.item_id: a.text for a in db.session.scalars(sa.select(Answer))}
+            assert texts == {"good": typed.strip()}
 
 
 def test_an_old_link_to_sent_answers_says_so_kindly(app, client):

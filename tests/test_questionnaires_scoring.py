@@ -238,3 +238,37 @@ def test_an_asq_service_file_with_cutoffs_works_out_the_zone(make_app, tmp_path)
         zone = {t: instruments.score(asq, {"interval": 12, "total": t, "items_omitted": 0})["zone"]
                 for t in (39, 40, 50)}
         assert zone == {39: (1.0, True), 40: (2.0, True), 50: (3.0, True)}
+
+
+def test_one_reader_says_value_declined_missing_or_why_not():
+    """instruments.read_answer reads every answer field: her pages, the autosave, staff entry."""
+    prfq, fft = SHIPPED["prfq"], SHIPPED["fft"]
+    item, text = prfq.by_id["1"], fft.by_id["good"]
+    read = instruments.read_answer
+    assert read(item, "4", allow_missing=True) == 4 and read(item, " 4 ", False) == 4
+    assert read(item, "declined", allow_missing=True) is None
+    assert read(item, "", True) is instruments.MISSING
+    assert read(item, None, True) is instruments.MISSING
+    assert read(text, "  The songs ", False) == "The songs"
+    assert read(text, "declined", True) == "declined"  # her words, not a decline
+    assert read(text, "   ", False) is instruments.MISSING
+    for raw, allow, reason in [("8", True, "not_allowed"), ("declined", False, "not_a_number"),
+                               ("x", True, "not_a_number"), ("4.0", True, "not_a_number")]:
+        with pytest.raises(instruments.AnswerError) as raised:
+            read(item, raw, allow)
+        assert raised.value.reason == reason and raised.value.item_id == "1"
+    with pytest.raises(instruments.AnswerError) as raised:
+        read(text, "x" * (text.max_length + 1), True)
+    assert raised.value.reason == instruments.AnswerError.TOO_LONG
+    assert item.field_name == "item-1"
+
+
+def test_paper_mors_needs_every_item_or_the_total_of_each_scale():
+    mors = SHIPPED["mors_sf"]
+    warmth = next(s for s in mors.subscales if s["id"] == "warmth")
+    all_warmth = {i: 3 for i in warmth["items"]}
+    assert instruments.missing_totals(mors, {}) == ["warmth_total", "invasiveness_total"]
+    assert instruments.missing_totals(mors, {**all_warmth, "invasiveness_total": 6}) == []
+    assert instruments.missing_totals(mors, {"warmth_total": 28, "1": 3}) == [
+        "invasiveness_total"]
+    assert instruments.missing_totals(SHIPPED["loaf"], {}) == []

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
-from pairs_group.questionnaires import service
+from pairs_group.questionnaires import answering, instruments, plans, service
 from pairs_group.questionnaires.models import QuestionnaireResponse, Score
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import OutboxMessage
@@ -40,7 +40,7 @@ def test_a_facilitator_enters_a_loaf_rating_for_her_group(app, client, sign_in):
     page = get_page(client, entry_url(enrolment, "loaf"))
     assert "Level 1: well-adapted (not in need of clinical attention)" in page.text
     saved = client.post(entry_url(enrolment, "loaf"), data={
-        "item_part_a": "2", "item_part_b": "1", "rater": "Dr Ruth Ade",
+        "item-part_a": "2", "item-part_b": "1", "rater": "Dr Ruth Ade",
         "assessed_on": "2026-11-20"})
     assert saved.status_code == 302
     response, scores = scores_of("loaf")
@@ -62,7 +62,7 @@ def test_a_facilitator_cannot_see_or_enter_for_another_group(app, client, sign_i
     sign_in("facilitator")
     assert client.get(entry_url(enrolment, "loaf")).status_code == 403
     assert client.post(entry_url(enrolment, "loaf"), data={
-        "item_part_a": "2", "item_part_b": "1", "rater": "X",
+        "item-part_a": "2", "item-part_b": "1", "rater": "X",
         "assessed_on": "2026-11-20"}).status_code == 403
     assert client.get(f"/staff/questionnaires/groups/{enrolment.group_id}").status_code == 403
     assert count_rows(QuestionnaireResponse) == 0
@@ -71,10 +71,10 @@ def test_a_facilitator_cannot_see_or_enter_for_another_group(app, client, sign_i
 def test_bad_ratings_get_clear_messages_and_store_nothing(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    for data in ({"item_part_a": "5", "item_part_b": "1", "rater": "X",
+    for data in ({"item-part_a": "5", "item-part_b": "1", "rater": "X",
                   "assessed_on": "2026-11-20"},
-                 {"item_part_a": "1", "rater": "", "assessed_on": "not a date"},
-                 {"item_part_a": "1", "item_part_b": "1", "rater": "X" * 500,
+                 {"item-part_a": "1", "rater": "", "assessed_on": "not a date"},
+                 {"item-part_a": "1", "item-part_b": "1", "rater": "X" * 500,
                   "assessed_on": "2026-11-20"}):
         page = post_page(client, entry_url(enrolment, "loaf"), data)
         assert "There is a problem" in page.text
@@ -85,7 +85,7 @@ def test_asq_se2_scores_only(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
     client.post(entry_url(enrolment, "asq_se2"), data={
-        "item_interval": "12", "item_total": "55", "item_zone": "3", "item_items_omitted": "1",
+        "item-interval": "12", "item-total": "55", "item-zone": "3", "item-items_omitted": "1",
         "rater": "Dr Ade", "assessed_on": "2026-11-20"})
     _response, scores = scores_of("asq_se2")
     assert scores == {"total": 55.0, "zone": 3.0, "interval_months": 12.0, "items_omitted": 1.0}
@@ -95,11 +95,11 @@ def test_paper_mors_needs_every_item_or_the_totals(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
     page = post_page(client, entry_url(enrolment, "mors_sf"), {
-        "item_1": "3", "rater": "Dr Ade", "assessed_on": "2026-11-20"})
+        "item-1": "3", "rater": "Dr Ade", "assessed_on": "2026-11-20"})
     assert "or its total from the paper form" in page.text
     assert count_rows(QuestionnaireResponse) == 0
     client.post(entry_url(enrolment, "mors_sf"), data={
-        "item_warmth_total": "28", "item_invasiveness_total": "6", "rater": "Dr Ade",
+        "item-warmth_total": "28", "item-invasiveness_total": "6", "rater": "Dr Ade",
         "assessed_on": "2026-11-20"})
     _response, scores = scores_of("mors_sf")
     assert scores == {"warmth": 28.0, "invasiveness": 6.0}
@@ -108,7 +108,7 @@ def test_paper_mors_needs_every_item_or_the_totals(app, client, sign_in):
 def test_staff_cannot_type_answers_into_a_parents_own_questionnaire(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    assert client.post(entry_url(enrolment, "prfq"), data={"item_1": "3"}).status_code == 400
+    assert client.post(entry_url(enrolment, "prfq"), data={"item-1": "3"}).status_code == 400
     assert count_rows(QuestionnaireResponse) == 0
 
 
@@ -118,8 +118,8 @@ def test_the_overview_shows_who_has_started_stopped_and_finished(app, client, si
     other.group = enrolment.group
     db.session.commit()
     submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
-    response = service.start_response(other.dyad, service.instruments.get("prfq"), "pre")
-    service.save_answers(response, {"7": 3})
+    response = answering.start_response(other.dyad, instruments.get("prfq"), "pre")
+    answering.save_answers(response, {"7": 3})
     db.session.commit()
     as_facilitator_of(sign_in, enrolment.group)
     page = get_page(client, f"/staff/questionnaires/groups/{enrolment.group_id}")
@@ -194,7 +194,7 @@ def test_reopening_a_response_is_audited_and_unlocks_it(app, client, sign_in):
     assert count_rows(Score) == 0
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"questionnaires.reopen", "questionnaires.view", "questionnaires.submit"} <= actions
-    assert service.open_tasks(parent)[0].response.id == response.id
+    assert plans.open_tasks(parent)[0].response.id == response.id
 
 
 def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
@@ -203,6 +203,6 @@ def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
     url = f"/staff/questionnaires/groups/{enrolment.group_id}/plan"
     get_page(client, url)
     assert client.post(url, data={"pre": ["fft"], "post": ["prfq"]}).status_code == 302
-    assert [t.instrument.id for t in service.open_tasks(parent)] == ["fft"]
+    assert [t.instrument.id for t in plans.open_tasks(parent)] == ["fft"]
     page = post_page(client, url, {"pre": ["nonsense"]})
     assert "There is a problem" in page.text

@@ -13,9 +13,9 @@ from pairs_group.reports import paging
 from pairs_group.reports.cache import EXTENSION, current_generation
 from tests import factories, reports_factories
 from tests.conftest import staff_sign_in
-from tests.pages import get_page
+from tests.pages import get_page, url
 
-ATTENDED = re.compile(r"Attended (\d+) of (\d+)")
+COUNT = re.compile(r"(\d+) of (\d+)")
 
 
 @pytest.fixture
@@ -25,7 +25,10 @@ def group(app):
 
 def attended_on_page(client):
     """(attended, marks) from the attendance page's "All sessions" figures."""
-    found = ATTENDED.search(get_page(client, "/staff/reports/").text)
+    page = get_page(client, "reports.show_attendance")
+    [figure] = [figure for figure in page.select(".reports-figure")
+                if figure.select_one(".reports-figure__label").get_text(strip=True) == "Attended"]
+    found = COUNT.fullmatch(figure.select_one(".nhsuk-body-s").get_text(strip=True))
     return int(found[1]), int(found[2])
 
 
@@ -36,13 +39,13 @@ def a_mark_not_attended():
 
 def test_a_second_view_uses_the_figures_worked_out_for_the_first(app, client, sign_in, group):
     sign_in("evaluator")
-    first = get_page(client, "/staff/reports/")
-    assert "Figures worked out at" in first.text
+    first = get_page(client, "reports.show_attendance")
+    assert first.text_of(".reports-worked-out").startswith("Figures worked out at")
     cached = app.extensions[EXTENSION]
     assert len(cached) == 1
-    get_page(client, "/staff/reports/")
+    get_page(client, "reports.show_attendance")
     assert len(cached) == 1
-    get_page(client, "/staff/reports/?language=pt")
+    get_page(client, "reports.show_attendance", language="pt")
     assert len(cached) == 2
 
 
@@ -105,12 +108,15 @@ def test_csv_downloads_are_worked_out_afresh_even_when_the_page_is_cached(client
         connection.execute(sa.update(Attendance).where(Attendance.id == mark.id)
                            .values(status="ATTENDED"))
     assert attended_on_page(client) == (attended, marks)
-    rows = client.get("/staff/reports/attendance/overall.csv").get_data(as_text=True)
+    rows = client.get(url(client, "reports.download_table", section="attendance",
+                          table="overall")).get_data(as_text=True)
     assert rows.splitlines()[1].split(",")[:1] == [str(attended + 1)]
 
 
 def page_counts(page):
-    return re.findall(r"Page (\d+) of (\d+)", page.text)
+    """(number, count) of each table's "Page X of Y" line."""
+    return [tuple(re.fullmatch(r"Page (\d+) of (\d+)", text).groups())
+            for text in page.texts(".reports-page-count")]
 
 
 def test_long_tables_show_a_page_at_a_time_with_links_that_keep_the_filter(
@@ -119,14 +125,16 @@ def test_long_tables_show_a_page_at_a_time_with_links_that_keep_the_filter(
     reports_factories.group_with_data(name="Brixton winter", seed=2)
     reports_factories.group_with_data(name="Brixton spring", seed=3)
     sign_in("evaluator")
-    page = get_page(client, "/staff/reports/?start=2000-01-01")
-    groups, sessions = page_counts(page)[0::2]  # each table: "page X of Y", then its next link
+    page = get_page(client, "reports.show_attendance", start="2000-01-01")
+    groups, sessions = page_counts(page)  # each long table: "Page X of Y"
     assert groups == ("1", "2") and sessions[0] == "1" and int(sessions[1]) > 2
-    assert "groups-page=2" in page.html and "sessions-page=2" in page.html
-    assert "start=2000-01-01" in page.html.split("sessions-page=2")[0].rsplit("href=", 1)[1]
-    second = get_page(client, "/staff/reports/?start=2000-01-01&groups-page=2&sessions-page=2")
-    assert page_counts(second)[0] == ("2", "2") and "Previous" in second.text
-    past_the_end = get_page(client, "/staff/reports/?groups-page=99")
+    assert page.select_one('a[href*="groups-page=2"]')
+    assert "start=2000-01-01" in page.select_one('a[href*="sessions-page=2"]')["href"]
+    pages = {"groups-page": 2, "sessions-page": 2}
+    second = get_page(client, "reports.show_attendance", start="2000-01-01", **pages)
+    assert page_counts(second)[0] == ("2", "2") and second.shows(".nhsuk-pagination", "Previous")
+    past_the_end = get_page(client, "reports.show_attendance", **{"groups-page": 99})
     assert page_counts(past_the_end)[0] == ("2", "2")
-    rows = client.get("/staff/reports/attendance/groups.csv").get_data(as_text=True)
+    rows = client.get(url(client, "reports.download_table", section="attendance",
+                          table="groups")).get_data(as_text=True)
     assert len(rows.splitlines()) == 1 + 3  # the CSV has every group

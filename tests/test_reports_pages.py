@@ -11,7 +11,7 @@ from pairs_group.db import db
 from pairs_group.reports.tables import TABLES
 from tests import reports_factories
 from tests.conftest import staff_sign_in
-from tests.pages import get_page
+from tests.pages import expect_redirect, get_page, url
 
 
 @pytest.fixture
@@ -24,36 +24,49 @@ def rows_of(response):
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
+def table_rows(client, section, table, **filters):
+    """The rows of one report table's CSV download."""
+    return rows_of(client.get(url(client, "reports.download_table", section=section,
+                                  table=table, **filters)))
+
+
 def exports_logged():
     return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "export")).all()
 
 
 def test_an_evaluator_sees_every_section_with_real_figures(client, sign_in, data):
     sign_in("evaluator")
-    attendance = get_page(client, "/staff/reports/")
-    assert "National CAMHS non-attendance is 15% to 20%" in attendance.text
-    assert "<svg" in attendance.html and "Financial year" in attendance.text
-    assert "Stockwell spring" in attendance.text
-    outcomes = get_page(client, "/staff/reports/outcomes")
-    for words in ("Warmth", "Invasiveness", "Pre-mentalizing", "Wilcoxon p", "LOAF levels",
-                  "ASQ:SE-2 zones", "Very good or good", "What parents said"):
-        assert words in outcomes.text
-    reach = get_page(client, "/staff/reports/reach")
-    assert "IMD2019" in reach.text and "most deprived 30%" in reach.text
-    assert "Black, Black British, Black Welsh, Caribbean or African" in reach.text
-    assert "Prefer not to say" in reach.text and "Not answered" in reach.text
-    completeness = get_page(client, "/staff/reports/completeness")
-    assert 'class="reports-over"' in completeness.html
-    assert "Registers not taken" in completeness.text
+    attendance = get_page(client, "reports.show_attendance")
+    assert attendance.shows("p", "National CAMHS non-attendance is 15% to 20%")
+    assert attendance.select_one("svg[role=img]") and "Financial year" in attendance.texts("th")
+    assert attendance.shows("table tr", "Stockwell spring")
+    outcomes = get_page(client, "reports.show_outcomes")
+    for css, words in (("table tr", "Warmth"), ("table tr", "Invasiveness"),
+                       ("table tr", "Pre-mentalizing"), ("th", "Wilcoxon p"),
+                       ("h2", "LOAF levels"), ("h2", "ASQ:SE-2 zones"),
+                       (".reports-figure__label", "Very good or good"),
+                       ("h3", "What parents said")):
+        assert outcomes.shows(css, words), words
+    reach = get_page(client, "reports.show_reach")
+    assert reach.shows("p", "IMD2019")
+    assert reach.shows(".reports-figure__label", "most deprived 30%")
+    assert reach.shows("table tr", "Black, Black British, Black Welsh, Caribbean or African")
+    assert reach.shows("table tr", "Prefer not to say")
+    assert reach.shows("table tr", "Not answered")
+    completeness = get_page(client, "reports.show_completeness")
+    assert completeness.select_one(".reports-over")
+    assert "Registers not taken" in completeness.texts("h2")
+    exports = url(client, "reports.show_exports")
     for page in (attendance, outcomes, reach, completeness):
-        assert "Download" in page.text and "/staff/reports/exports" in page.html
+        assert page.shows(".reports-csv a[download]", "Download")
+        assert page.select(f'a[href^="{exports}"]')
 
 
 def test_too_few_pairs_are_said_instead_of_a_p_value(client, sign_in, app):
     reports_factories.group_with_data(size=4, seed=3)
     sign_in("evaluator")
-    page = get_page(client, "/staff/reports/outcomes")
-    assert "Too few pairs (fewer than 5) for a test" in page.text
+    page = get_page(client, "reports.show_outcomes")
+    assert page.shows("td", "Too few pairs (fewer than 5) for a test")
 
 
 def test_a_facilitator_sees_only_her_own_groups(client, sign_in, app):
@@ -62,36 +75,41 @@ def test_a_facilitator_sees_only_her_own_groups(client, sign_in, app):
     me = mine.facilitators[0]
     db.session.commit()
     staff_sign_in(client, me)
-    page = get_page(client, "/staff/reports/")
-    assert "My group" in page.text and "Someone else's group" not in page.text
-    rows = rows_of(client.get("/staff/reports/attendance/groups.csv"))
+    page = get_page(client, "reports.show_attendance")
+    assert page.shows("table tr", "My group") and "My group" in page.texts("select option")
+    assert "Someone else's group" not in page.text_of("main")
+    rows = table_rows(client, "attendance", "groups")
     assert [row[1] for row in rows[1:]] == ["My group"]
-    page = get_page(client, f"/staff/reports/?group={other}")
-    assert "Choose a group from the list" in page.text
-    assert client.get("/staff/reports/exports").status_code == 403
-    assert client.get("/staff/reports/exports/dyads.csv").status_code == 403
+    page = get_page(client, "reports.show_attendance", group=other)
+    assert page.shows(".nhsuk-error-message", "Choose a group from the list")
+    get_page(client, "reports.show_exports", 403)
+    get_page(client, "reports.download_export", 403, name="dyads.csv")
 
 
 def test_filters_narrow_the_figures_and_bad_dates_are_explained(client, sign_in, data):
     sign_in("admin")
-    everything = rows_of(client.get("/staff/reports/attendance/overall.csv"))[1]
+    everything = table_rows(client, "attendance", "overall")[1]
     assert int(everything[4]) > 0
-    nothing = rows_of(client.get(
-        "/staff/reports/attendance/overall.csv?language=pl&start=2001-01-01&end=2001-12-31"))[1]
+    nothing = table_rows(client, "attendance", "overall", language="pl", start="2001-01-01",
+                         end="2001-12-31")[1]
     assert int(nothing[4]) == 0
-    page = get_page(client, "/staff/reports/?start=2027-05-01&end=2027-04-01")
+    page = get_page(client, "reports.show_attendance", start="2027-05-01", end="2027-04-01")
     assert page.title.startswith("Error:")
-    assert "The end date must be the same as or after the start date" in page.text
-    page = get_page(client, "/staff/reports/?start=not-a-date&venue=99999&language=xx")
+    assert page.shows(".nhsuk-error-message",
+                 "The end date must be the same as or after the start date")
+    page = get_page(client, "reports.show_attendance", start="not-a-date", venue=99999,
+                    language="xx")
     assert page.title.startswith("Error:")
-    assert 'value="not-a-date"' in page.html
-    assert client.get("/staff/reports/attendance/overall.csv?venue=abc").status_code == 400
+    assert page.field_value("start") == "not-a-date"
+    get_page(client, "reports.download_table", 400, section="attendance", table="overall",
+             venue="abc")
 
 
 def test_every_table_downloads_as_csv_and_is_audited(client, sign_in, data):
     sign_in("evaluator")
     for section, table in sorted(TABLES):
-        response = client.get(f"/staff/reports/{section}/{table}.csv")
+        response = client.get(url(client, "reports.download_table", section=section,
+                                  table=table))
         assert response.status_code == 200
         assert response.mimetype == "text/csv"
         assert len(rows_of(response)) >= (1 if table == "registers-not-taken" else 2), table
@@ -101,19 +119,20 @@ def test_every_table_downloads_as_csv_and_is_audited(client, sign_in, data):
 
 def test_an_unknown_table_is_not_found(client, sign_in, data):
     sign_in("evaluator")
-    assert client.get("/staff/reports/attendance/nope.csv").status_code == 404
-    assert client.get("/staff/reports/exports/secrets.csv").status_code == 404
+    get_page(client, "reports.download_table", 404, section="attendance", table="nope")
+    get_page(client, "reports.download_export", 404, name="secrets.csv")
 
 
 def test_an_evaluator_downloads_each_pseudonymised_export_and_each_is_audited(
         client, sign_in, data):
     evaluator = sign_in("evaluator")
-    page = get_page(client, "/staff/reports/exports")
+    page = get_page(client, "reports.show_exports")
     names = ["dyads.csv", "enrolments.csv", "attendance.csv", "responses.csv", "answers.csv",
              "scores.csv", "codebook.csv"]
     for name in names:
-        assert name in page.text
-        response = client.get(f"/staff/reports/exports/{name}")
+        link = url(client, "reports.download_export", name=name)
+        assert page.select_one(f'a[href="{link}"]')
+        response = client.get(link)
         assert response.status_code == 200 and response.is_streamed
         body = response.get_data(as_text=True)
         assert " Demo" not in body and "+44" not in body
@@ -123,9 +142,9 @@ def test_an_evaluator_downloads_each_pseudonymised_export_and_each_is_audited(
 
 
 def test_signed_out_people_and_parents_cannot_open_reports(client, app):
-    response = client.get("/staff/reports/")
-    assert response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]
-    assert client.get("/staff/reports/exports/dyads.csv").status_code == 302
+    expect_redirect(client.get(url(client, "reports.show_attendance")), "auth.sign_in")
+    expect_redirect(client.get(url(client, "reports.download_export", name="dyads.csv")),
+                    "auth.sign_in")
 
 
 def test_the_json_report_names_what_scripts_rely_on(runner, data):
@@ -147,10 +166,10 @@ def test_the_json_report_names_what_scripts_rely_on(runner, data):
 def test_a_facilitator_with_no_groups_sees_empty_reports_and_no_exports_link(client, sign_in,
                                                                             data):
     sign_in("facilitator")
-    page = get_page(client, "/staff/reports/")
-    assert 'href="/staff/reports/"' in page.html
-    assert "/staff/reports/exports" not in page.html
-    assert "No attendance has been recorded" in page.text
+    page = get_page(client, "reports.show_attendance")
+    assert page.select(f'a[href="{url(client, "reports.show_attendance")}"]')
+    assert not page.select(f'[href^="{url(client, "reports.show_exports")}"]')
+    assert page.shows("p", "No attendance has been recorded")
 
 
 @pytest.mark.parametrize("code", ["en", "pt", "pl", "fr", "ar"])

@@ -12,7 +12,7 @@ from pairs_group.access import ACCESS, ALL_STAFF
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import EnrolmentStatus, Parent
-from pairs_group.questionnaires import instruments, service
+from pairs_group.questionnaires import answering, instruments
 from pairs_group.questionnaires.models import SafeguardingFlag, Timepoint
 from pairs_group.sms.models import (
     InboundAction,
@@ -30,7 +30,7 @@ def on_file(world):
     safeguarding flag, and a parent on the waiting list."""
     waiting = factories.make_dyad(name="Wanjiru Waiting", mobile="+447911123459")
     factories.enrol(waiting, world.group, status=EnrolmentStatus.WAITING)
-    response = service.start_response(world.enrolment.dyad, instruments.get("prfq"),
+    response = answering.start_response(world.enrolment.dyad, instruments.get("prfq"),
                                       Timepoint.PRE)
     db.session.flush()
     db.session.add(SafeguardingFlag(dyad_id=world.enrolment.dyad_id, response_id=response.id,

@@ -24,12 +24,12 @@ def hashes_checked(monkeypatch):
 
 
 def sign_in_page(client, email, password="not-the-password-1"):
-    return post_page(client, "/staff/sign-in", {"email": email, "password": password})
+    return post_page(client, "auth.sign_in", {"email": email, "password": password})
 
 
 def test_an_unknown_email_checks_a_hash_as_strong_as_a_real_one(client, hashes_checked):
     page = sign_in_page(client, "nobody@example.nhs.uk")
-    assert "The email address or password is not right" in page.text
+    assert page.shows(".nhsuk-error-message", "The email address or password is not right")
     assert hashes_checked == [passwords.HASH_METHOD]
 
 
@@ -45,7 +45,7 @@ def test_a_closed_account_checks_a_hash_and_still_cannot_sign_in(client, hashes_
     user.active = False
     db.session.commit()
     page = sign_in_page(client, user.email, factories.STAFF_PASSWORD)
-    assert "The email address or password is not right" in page.text
+    assert page.shows(".nhsuk-error-message", "The email address or password is not right")
     assert hashes_checked == [passwords.HASH_METHOD]
 
 

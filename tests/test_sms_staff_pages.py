@@ -12,7 +12,7 @@ from pairs_group.reminders.models import ReminderOffset
 from pairs_group.sms.models import InboundMessage, MessageStatus
 from pairs_group.sms.service import queue_sms
 from tests import factories
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page
 
 
 @pytest.fixture
@@ -36,96 +36,100 @@ def texts(app):
 
 def test_the_log_highlights_failed_and_unknown_texts(client, sign_in, texts):
     sign_in("admin")
-    page = get_page(client, "/staff/texts/")
-    assert "2 texts failed" in page.text and "Error 21211" in page.text
-    assert page.html.count("nhsuk-tag--red") >= 2 and "Ana Souza" in page.text
+    page = get_page(client, "sms.list_messages")
+    assert page.shows("main p", "2 texts failed") and page.shows("tbody td", "Error 21211")
+    assert len(page.select("tbody .nhsuk-tag--red")) >= 2 and page.shows("tbody tr", "Ana Souza")
 
 
 def test_a_facilitator_sees_only_the_texts_of_her_groups_parents(client, sign_in, texts):
     sign_in("facilitator")
-    page = get_page(client, "/staff/texts/")
-    assert "Ana Souza" not in page.text and "No texts match" in page.text
+    page = get_page(client, "sms.list_messages")
+    assert "Ana Souza" not in page.text_of("main") and page.shows("main p", "No texts match")
 
 
 @pytest.mark.parametrize("query, shown", [
-    ("status=failed", 1), ("kind=reminder", 1), ("status=unknown&kind=sign_in_code", 1),
-    ("status=delivered", 0), ("sent_from=2000-01-01&sent_to=2100-01-01", 3),
+    ({"status": "failed"}, 1), ({"kind": "reminder"}, 1),
+    ({"status": "unknown", "kind": "sign_in_code"}, 1), ({"status": "delivered"}, 0),
+    ({"sent_from": "2000-01-01", "sent_to": "2100-01-01"}, 3),
 ])
 def test_the_log_filters(client, sign_in, texts, query, shown):
     sign_in()
-    page = get_page(client, "/staff/texts/?" + query)
-    assert page.html.count('class="nhsuk-table__row"') == shown
+    page = get_page(client, "sms.list_messages", query=query)
+    assert len(page.select("tbody tr")) == shown
 
 
 def test_the_log_filters_by_group(client, sign_in, texts):
     sign_in()
-    page = get_page(client, f"/staff/texts/?group_id={texts['group'].id}")
-    assert page.html.count('class="nhsuk-table__row"') == 1
+    page = get_page(client, "sms.list_messages", group_id=texts["group"].id)
+    assert len(page.select("tbody tr")) == 1
 
 
 @pytest.mark.parametrize("query", [
-    "status=nonsense", "kind=%3Cscript%3E", "group_id=99999999999999999999", "sent_from=31/02/x",
-    "sent_from=2027-02-01&sent_to=2027-01-01", "status=" + "x" * 5000,
+    {"status": "nonsense"}, {"kind": "<script>"}, {"group_id": "99999999999999999999"},
+    {"sent_from": "31/02/x"}, {"sent_from": "2027-02-01", "sent_to": "2027-01-01"},
+    {"status": "x" * 5000},
 ])
 def test_hostile_filters_get_a_clear_message_not_an_error(client, sign_in, texts, query):
     sign_in()
-    page = get_page(client, "/staff/texts/?" + query)
-    assert "There is a problem" in page.text
+    page = get_page(client, "sms.list_messages", query=query)
+    assert page.text_of(".nhsuk-error-summary h2") == "There is a problem"
 
 
 def test_a_parents_history_is_shown_and_the_viewing_audited(client, sign_in, texts):
     sign_in()
-    page = get_page(client, f"/staff/texts/parents/{texts['parent'].id}")
-    assert "Please stop texting me" in page.text and "Error 21211" in page.text
+    page = get_page(client, "sms.parent_history", parent_id=texts["parent"].id)
+    assert page.shows("main", "Please stop texting me") and page.shows("tbody td", "Error 21211")
     assert db.session.scalar(sa.select(AuditEvent.action).where(
         AuditEvent.action == "sms.view_history"))
-    get_page(client, "/staff/texts/parents/999999", status=404)
+    get_page(client, "sms.parent_history", 404, parent_id=999999)
 
 
 def test_the_inbox_flags_polite_opt_outs_and_can_be_cleared(client, sign_in, texts):
     sign_in()
-    page = get_page(client, "/staff/texts/replies")
-    assert "may want no more texts" in page.text
+    page = get_page(client, "sms.inbox")
+    assert page.shows(".nhsuk-tag", "may want no more texts")
     reply = db.session.scalar(sa.select(InboundMessage))
-    response = client.post(f"/staff/texts/replies/{reply.id}/done")
-    assert response.status_code == 302
-    assert "No replies to deal with" in get_page(client, "/staff/texts/replies").text
-    assert client.post("/staff/texts/replies/999999/done").status_code == 404
+    expect_redirect(post_form(client, "sms.review_reply", {}, reply_id=reply.id), "sms.inbox")
+    assert get_page(client, "sms.inbox").shows("main p", "No replies to deal with")
+    post_page(client, "sms.review_reply", {}, 404, reply_id=999999)
 
 
 def test_the_opt_out_list(client, sign_in, texts):
     texts["parent"].sms_opted_out_at = utcnow()
     db.session.commit()
     sign_in()
-    assert "Ana Souza" in get_page(client, "/staff/texts/opt-outs").text
+    assert get_page(client, "sms.opt_outs").shows("main li a", "Ana Souza")
 
 
 def test_staff_see_segments_and_cost_for_every_template(client, sign_in, app):
     sign_in()
-    page = get_page(client, "/staff/texts/templates")
+    page = get_page(client, "sms.message_templates")
+    kinds = page.texts("tbody td:first-child")
     for label in ("Session reminder", "Session moved", "Welcome", "Sign-in code",
                   "Discreet wording"):
-        assert label in page.text
-    assert "Too long" not in page.text and "UCS-2" in page.text and "GSM-7" in page.text
+        assert any(label in kind for kind in kinds), label
+    assert "Too long" not in page.text_of("main")
+    assert page.shows("tbody td", "UCS-2") and page.shows("tbody td", "GSM-7")
 
 
 def test_evaluators_and_parents_cannot_see_texts(client, sign_in, app):
     sign_in("evaluator")
-    assert client.get("/staff/texts/").status_code == 403
+    get_page(client, "sms.list_messages", 403)
 
 
 def test_staff_change_a_groups_reminder_times(client, sign_in, texts):
     sign_in()
     group = texts["group"]
-    page = get_page(client, f"/staff/reminders/groups/{group.id}")
-    assert 'value="10:00"' in page.html
-    response = client.post(f"/staff/reminders/groups/{group.id}", data={
-        "days_1": "1", "at_1": "18:00", "days_2": "0", "at_2": "09:15"})
-    assert response.status_code == 302
+    page = get_page(client, "reminders.edit_reminder_times", group_id=group.id)
+    assert "10:00" in [field["value"] for field in page.select("input[name^=at_][value]")]
+    response = post_form(client, "reminders.edit_reminder_times", {
+        "days_1": "1", "at_1": "18:00", "days_2": "0", "at_2": "09:15"}, group_id=group.id)
+    expect_redirect(response, "reminders.list_reminder_times")
     stored = db.session.execute(sa.select(ReminderOffset.days_before, ReminderOffset.at_time)
                                 .order_by(ReminderOffset.days_before)).all()
     assert stored == [(0, time(9, 15)), (1, time(18, 0))]
-    assert "On the day at 09:15" in get_page(client, "/staff/reminders/").text
+    times = get_page(client, "reminders.list_reminder_times").texts("main li")
+    assert "On the day at 09:15" in times
 
 
 @pytest.mark.parametrize("data, message", [
@@ -139,12 +143,12 @@ def test_staff_change_a_groups_reminder_times(client, sign_in, texts):
 ])
 def test_bad_reminder_times_are_explained_and_kept(client, sign_in, texts, data, message):
     sign_in()
-    page = post_page(client, f"/staff/reminders/groups/{texts['group'].id}", data)
-    assert message in page.text and page.title.startswith("Error")
+    page = post_page(client, "reminders.edit_reminder_times", data, group_id=texts["group"].id)
+    assert message in page.text_of(".nhsuk-error-summary") and page.title.startswith("Error")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderOffset)) == 0
 
 
 def test_a_facilitator_changes_only_her_own_groups_times(client, sign_in, texts):
     sign_in("facilitator")
-    assert client.get(f"/staff/reminders/groups/{texts['group'].id}").status_code == 403
-    assert client.get("/staff/reminders/groups/999999").status_code == 404
+    get_page(client, "reminders.edit_reminder_times", 403, group_id=texts["group"].id)
+    get_page(client, "reminders.edit_reminder_times", 404, group_id=999999)

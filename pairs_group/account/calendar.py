@@ -49,7 +49,7 @@ def _sequence(session):
 def session_event(session):
     venue, group = session.venue, session.group
     event = Event()
-    host = current_app.config.get("SERVER_NAME") or "pairs-group"
+    host = current_app.config["SERVER_NAME"] or "pairs-group"
     event.add("uid", f"session-{session.id}@{host}")
     event.add("summary", _("%(service)s: %(group)s", service=_("Together Time"), group=group.name))
     event.add("dtstart", in_london(session.starts_at))

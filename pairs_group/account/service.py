@@ -11,7 +11,7 @@ from pairs_group.db import db, utcnow
 from pairs_group.groups.models import GroupSession, SessionStatus
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.parents.places import withdraw_enrolment
-from pairs_group.questionnaires.service import home_tasks
+from pairs_group.questionnaires.plans import home_tasks
 
 signals = Namespace()
 # Sent with (enrolment) after she leaves a group (the parents' feature has already offered

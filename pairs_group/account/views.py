@@ -1,7 +1,6 @@
 """A parent's pages: sign in with a code, home, "I can't come", calendar, settings, her data."""
 
 import time
-from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -168,11 +167,6 @@ def leave_group(enrolment_id):
 
 
 def init_app(app):
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=30))
-    app.config.setdefault("ACCOUNT_CODES_PER_NUMBER", "3 per 10 minutes;10 per day")
-    app.config.setdefault("ACCOUNT_CODES_PER_ADDRESS", "20 per hour")
-    app.config.setdefault("ACCOUNT_CODE_CHECKS_PER_ADDRESS", "30 per hour")
-    app.config.setdefault("ACCOUNT_SIGN_IN_SECONDS", 0.0 if app.testing else 1.0)
     register_user_kind("parent", Parent)
     SIGN_IN_ENDPOINTS["account"] = "account.sign_in"
     app.register_blueprint(bp)

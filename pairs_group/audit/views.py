@@ -2,6 +2,7 @@
 
 from datetime import time, timedelta
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -41,13 +42,10 @@ def actor_words(actor):
 
 
 def _bound(day, end):
-    """The UTC start (or end) of a London day; None past the end of the calendar."""
+    """The UTC start (or end) of a London day (the form keeps days within the calendar)."""
     if not day:
         return None
-    try:
-        return london_moment(day + timedelta(days=1) if end else day, time(0))
-    except OverflowError:
-        return None
+    return london_moment(day + timedelta(days=1) if end else day, time(0))
 
 
 def _time_range(form):
@@ -58,15 +56,15 @@ def _time_range(form):
 def list_events():
     require_admin()
     form = AuditFilterForm(request.args)
-    query = service.find_events()
     if form.validate():
         since, until = _time_range(form)
         query = service.find_events(form.who.data, form.action.data, since, until)
+    else:  # nothing matches a filter that is wrong; the error summary says why
+        query = service.find_events().where(sa.false())
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     events = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
-    filters = {k: v for k, v in request.args.items() if k != "page" and k in form and v}
-    return render_template("audit/list.html", form=form, events=events, filters=filters,
-                           describe_actor=actor_words)
+    return render_template("audit/list.html", form=form, events=events,
+                           filters=form.query_args(), describe_actor=actor_words)
 
 
 def init_app(app):

@@ -181,9 +181,6 @@ def check_staff_session():
 def init_app(app):
     from pairs_group.auth.models import StaffUser
 
-    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
-    app.config.setdefault("STAFF_SESSION_HOURS", 12)
-    app.config.setdefault("STAFF_TOTP_REQUIRED_FOR_ADMINS", True)
     register_user_kind("staff", StaffUser)
     login_manager.init_app(app)
     app.before_request(check_staff_session)

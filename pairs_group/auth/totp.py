@@ -19,7 +19,7 @@ def new_secret():
 
 def provisioning_uri(secret, email):
     """The otpauth:// address an authenticator app reads (typed in, or as a QR code)."""
-    issuer = current_app.config.get("SERVICE_NAME", "Together Time")
+    issuer = current_app.config["SERVICE_NAME"]
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 

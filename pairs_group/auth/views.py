@@ -179,9 +179,6 @@ def staff_sign_out():
 
 
 def init_app(app):
-    app.config.setdefault("STAFF_SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-    app.config.setdefault("STAFF_SIGN_IN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
-    app.config.setdefault("STAFF_CODE_LIMIT", "5 per 15 minutes")
     app.register_blueprint(bp)
     app.cli.add_command(cli.users)
     add_staff_link("auth.account", _l("Your account"), tuple(Role), order=90)

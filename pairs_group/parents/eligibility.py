@@ -48,7 +48,7 @@ def in_areas(postcode, areas):
 
 
 def service_areas():
-    return parse_areas(current_app.config.get("ELIGIBLE_POSTCODE_AREAS", ""))
+    return parse_areas(current_app.config["ELIGIBLE_POSTCODE_AREAS"])
 
 
 def in_service_area(postcode):

@@ -16,7 +16,7 @@ def mobile_e164(raw):
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:
         return None
-    allowed = current_app.config.get("SIGN_UP_COUNTRY_CODES", (44,))
+    allowed = current_app.config["SIGN_UP_COUNTRY_CODES"]
     if number.country_code not in allowed or not phonenumbers.is_valid_number(number):
         return None
     if phonenumbers.number_type(number) not in MOBILE_TYPES:

@@ -124,7 +124,7 @@ def ever_offered(enrolment):
 
 
 def offer_hours():
-    return int(current_app.config.get("WAITING_LIST_OFFER_HOURS", 48))
+    return int(current_app.config["WAITING_LIST_OFFER_HOURS"])
 
 
 def offer_place(enrolment, now=None):

@@ -42,7 +42,7 @@ class NotEligible(Exception):
 # ---- the sign-up in progress ----
 
 def pending_minutes():
-    return int(current_app.config.get("SIGN_UP_MINUTES", 60))
+    return int(current_app.config["SIGN_UP_MINUTES"])
 
 
 def start_sign_up(answers, now=None):

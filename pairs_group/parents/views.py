@@ -88,8 +88,8 @@ def not_eligible():
                if r in NOT_ELIGIBLE_REASONS] or [NOT_ELIGIBLE_REASONS["no_groups"]]
     config = current_app.config
     return render_template("parents/not_eligible.html", reasons=reasons,
-                           other_text=config.get("NOT_ELIGIBLE_TEXT") or "",
-                           other_link=config.get("NOT_ELIGIBLE_LINK") or "")
+                           other_text=config["NOT_ELIGIBLE_TEXT"],
+                           other_link=config["NOT_ELIGIBLE_LINK"])
 
 
 def setting(name):
@@ -282,21 +282,9 @@ def offer_answered(offer, answer):
                            group=group, first=places.first_session(group))
 
 
-def set_defaults(app):
-    """Service-wide settings, each of which instance/config.py may change."""
-    app.config.setdefault("ELIGIBLE_POSTCODE_AREAS", "")  # blank: anywhere
-    app.config.setdefault("NOT_ELIGIBLE_TEXT", "")
-    app.config.setdefault("NOT_ELIGIBLE_LINK", "")
-    app.config.setdefault("WAITING_LIST_OFFER_HOURS", 48)
-    app.config.setdefault("SIGN_UP_MINUTES", 60)
-    app.config.setdefault("SIGN_UP_COUNTRY_CODES", (44,))
-    app.config.setdefault("SIGN_UP_DETAILS_LIMIT", "30 per hour")
-
-
 def init_app(app):
     from pairs_group.parents import staff_views
 
-    set_defaults(app)
     app.register_blueprint(bp)
     staff_views.init_app(app)
     app.cli.add_command(cli.waiting_list_commands)

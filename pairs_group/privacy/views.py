@@ -1,8 +1,8 @@
-"""The privacy feature's wiring: its settings and its command (it has no pages)."""
+"""The privacy feature's wiring: its command (it has no pages; RETENTION_MONTHS is in
+pairs_group/config.py)."""
 
 from pairs_group.privacy.cli import retention
 
 
 def init_app(app):
-    app.config.setdefault("RETENTION_MONTHS", 24)
     app.cli.add_command(retention)

@@ -5,10 +5,11 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pairs_group.forms import Form
+from pairs_group.questionnaires import instruments
 
 
 class AnswersForm(Form):
@@ -45,17 +46,63 @@ def item_label(instrument, item):
     return _l("Item %(number)s", number=item.id)
 
 
+# WTForms' own messages for these mistakes, as the plain fields gave them (form_messages puts
+# them in our words); named here so that message extraction does not take them for ours.
+WTFORMS_NOT_A_CHOICE = "Not a valid choice."
+WTFORMS_NOT_A_NUMBER = "Not a valid integer value."
+
+
+class ItemAnswer:
+    """A field whose posted text is read by instruments.read_answer, as on her own pages and
+    in the autosave; the field's kind only chooses the words of the error."""
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        try:
+            value = instruments.read_answer(self.item, valuelist[0] if valuelist else None,
+                                            allow_missing=False)
+        except instruments.AnswerError as error:
+            raise ValueError(self.message(error)) from None
+        self.data = None if value is instruments.MISSING else value
+
+
+class ItemRadios(ItemAnswer, RadioField):
+    """A scale or choice item."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, validate_choice=False, **kwargs)
+        self.type = "RadioField"  # rendered as the NHS.UK radios (macros/forms.html)
+
+    def message(self, error):
+        return self.gettext(WTFORMS_NOT_A_CHOICE)
+
+
+class ItemNumber(ItemAnswer, IntegerField):
+    """An integer item (the schema's only other kind the staff type in)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "IntegerField"  # rendered as the NHS.UK number input (macros/forms.html)
+
+    def message(self, error):
+        if error.reason == error.NOT_A_NUMBER:
+            return self.gettext(WTFORMS_NOT_A_NUMBER)
+        return _l("Enter a whole number from %(low)d to %(high)d", low=self.item.min,
+                  high=self.item.max)
+
+
 def entry_field(instrument, item):
     label = item_label(instrument, item)
     if item.type in ("scale", "choice"):
         choices = [SelectChoice(v, label_for(item, v)) for v in item.values]
         checks = [InputRequired(_l("Choose one"))] if item.required else [Optional()]
-        return RadioField(label, coerce=int, choices=choices, validators=checks)
-    low, high = (item.min, item.max) if item.type == "integer" else (min(item.values),
-                                                                     max(item.values))
+        return ItemRadios(label, item=item, coerce=int, choices=choices, validators=checks)
     checks = [InputRequired(_l("Enter a number"))] if item.required else [Optional()]
-    return IntegerField(label, validators=checks + [NumberRange(
-        low, high, _l("Enter a whole number from %(low)d to %(high)d", low=low, high=high))])
+    return ItemNumber(label, item=item, validators=checks)
 
 
 def label_for(item, value):
@@ -67,7 +114,8 @@ def label_for(item, value):
 
 
 def entry_form_class(instrument):
-    """A form with one field per item (named item_<id>), plus the rater and the date."""
+    """A form with one field per item (named item-<id>, as on her pages), plus the rater and
+    the date."""
 
     class EntryForm(Form):
         rater = StringField(_l("Rated by"), validators=[
@@ -77,7 +125,7 @@ def entry_form_class(instrument):
 
     for item in instrument.items:
         if item.type != "text":
-            setattr(EntryForm, "item_" + item.id, entry_field(instrument, item))
+            setattr(EntryForm, item.field_name, entry_field(instrument, item))
     return EntryForm
 
 

@@ -13,7 +13,14 @@ from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Enrolment
-from pairs_group.questionnaires import instruments, service
+from pairs_group.questionnaires import (
+    answering,
+    instruments,
+    overview,
+    plans,
+    scoring,
+    service,
+)
 from pairs_group.questionnaires.blueprint import bp
 from pairs_group.questionnaires.forms import ActionForm, PlanForm, entry_form_class
 from pairs_group.questionnaires.models import QuestionnaireResponse, SafeguardingFlag
@@ -44,8 +51,8 @@ def enrolment_in(group, dyad_id):
 @bp.get(PREFIX + "/")
 @staff_required(*STAFF)
 def staff_index():
-    groups = service.groups_for(current_user, is_admin())
-    flags = service.open_flags(None if is_admin() else [g.id for g in groups])
+    groups = overview.groups_for(current_user, is_admin())
+    flags = scoring.open_flags(None if is_admin() else [g.id for g in groups])
     page = render_template("questionnaires/staff_index.html", groups=groups, flags=flags,
                            form=ActionForm())
     if flags:  # each flag names the parent
@@ -57,8 +64,8 @@ def staff_index():
 @staff_required(*STAFF)
 def show_group(group_id):
     group = group_for_staff(group_id)
-    plan, rows = service.completion_overview(group)
-    flags = service.open_flags([group.id])
+    plan, rows = overview.completion_overview(group)
+    flags = scoring.open_flags([group.id])
     page = render_template("questionnaires/staff_group.html", group=group, plan=plan, rows=rows,
                            flags=flags, form=ActionForm(), now=utcnow())
     if rows or flags:
@@ -90,7 +97,7 @@ def enter_scores(group_id, dyad_id, instrument_id, timepoint):
     instrument = instruments.get(instrument_id)
     if instrument is None or timepoint not in ("pre", "post"):
         abort(404)
-    response = service.find_response(dyad_id, instrument_id, timepoint)
+    response = answering.find_response(dyad_id, instrument_id, timepoint)
     # The page names her, and shows her answers once there are some.
     record("questionnaires.view", response or enrolment, instrument=instrument_id,
            timepoint=timepoint)
@@ -105,39 +112,39 @@ def enter_scores(group_id, dyad_id, instrument_id, timepoint):
     return render_template("questionnaires/staff_entry.html", group=group, dyad=enrolment.dyad,
                            instrument=instrument, timepoint=timepoint, response=response,
                            form=form, action_form=ActionForm(),
-                           answers=service.answers_of(response) if response else {})
+                           answers=answering.answers_of(response) if response else {})
 
 
 def saved_data(response):
     if response is None:
         return {}
-    data = {"item_" + k: v for k, v in service.answers_of(response).items()}
+    data = {instruments.FIELD_PREFIX + k: v for k, v in answering.answers_of(response).items()}
     return {**data, "rater": response.rater, "assessed_on": response.assessed_on}
 
 
+def entry_answers(instrument, form):
+    """{item id: value or None} from the entry form's item fields."""
+    return {item.id: form[item.field_name].data
+            for item in instrument.items if item.field_name in form}
+
+
 def entry_is_complete(instrument, form):
-    """Paper MORS: each subscale needs all its item answers or its total."""
-    ok = True
-    for subscale in instrument.subscales:
-        total = subscale.get("total_item")
-        if not total:
-            continue
-        items = [getattr(form, "item_" + i).data for i in subscale["items"]]
-        if getattr(form, "item_" + total).data is None and None in items:
-            getattr(form, "item_" + total).errors.append(_(
-                "Enter every item answer for this scale, or its total from the paper form"))
-            ok = False
-    return ok
+    """The instrument's completeness rule (paper MORS: all items or the total), said on the
+    total's field."""
+    missing = instruments.missing_totals(instrument, entry_answers(instrument, form))
+    for total in missing:
+        form[instruments.FIELD_PREFIX + total].errors.append(_(
+            "Enter every item answer for this scale, or its total from the paper form"))
+    return not missing
 
 
 def save_entry(group, enrolment, instrument, timepoint, form):
-    answers = {item.id: getattr(form, "item_" + item.id).data
-               for item in instrument.items if hasattr(form, "item_" + item.id)}
+    answers = entry_answers(instrument, form)
     try:
-        service.enter_for_dyad(enrolment.dyad, instrument, timepoint, answers, current_user,
+        scoring.enter_for_dyad(enrolment.dyad, instrument, timepoint, answers, current_user,
                                form.rater.data.strip(), form.assessed_on.data)
         db.session.commit()
-    except (service.Locked, instruments.AnswerError):
+    except (answering.Locked, instruments.AnswerError):
         db.session.rollback()
         abort(409)
     flash(_("Saved: %(instrument)s for %(name)s.",
@@ -152,7 +159,7 @@ def reopen_response(response_id):
     group = group_of(response)
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.reopen(response)
+    scoring.reopen(response)
     db.session.commit()
     flash(_("The answers are open again. Submit them again when they are right."))
     return redirect(url_for(".enter_scores", group_id=group.id, dyad_id=response.dyad_id,
@@ -175,7 +182,7 @@ def acknowledge_flag(flag_id):
     group = group_of(db.session.get(QuestionnaireResponse, flag.response_id))
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.acknowledge_flag(flag, current_user)
+    scoring.acknowledge_flag(flag, current_user)
     db.session.commit()
     flash(_("Marked as seen. Follow your safeguarding procedure."))
     return redirect(url_for(".show_group", group_id=group.id))
@@ -187,11 +194,11 @@ def edit_plan(group_id):
     group = group_for_staff(group_id)
     choices = [SelectChoice(i.id, i.title_markup("en", full=True))
                for i in instruments.registry().values() if instruments.is_enabled(i)]
-    plan = service.group_plan(group)
+    plan = plans.group_plan(group)
     form = PlanForm(data={"pre": plan["pre"], "post": plan["post"]})
     form.pre.choices = form.post.choices = choices
     if form.validate_on_submit():
-        service.set_group_plan(group, {"pre": form.pre.data, "post": form.post.data})
+        plans.set_group_plan(group, {"pre": form.pre.data, "post": form.post.data})
         db.session.commit()
         flash(_("The questionnaires for this group are saved."))
         return redirect(url_for(".show_group", group_id=group.id))
@@ -208,7 +215,7 @@ def practitioner_entry(group_id, dyad_id):
     """The register's "LOAF rating" link: before the last session it is the pre rating."""
     group = group_for_staff(group_id)
     enrolment_in(group, dyad_id)
-    sessions = service.running_sessions(group)
+    sessions = plans.running_sessions(group)
     after = bool(sessions) and utcnow() >= sessions[-1].starts_at
     return redirect(url_for(".enter_scores", group_id=group.id, dyad_id=dyad_id,
                             instrument_id="loaf", timepoint="post" if after else "pre"))

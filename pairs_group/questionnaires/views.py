@@ -17,8 +17,11 @@ from pairs_group.auth.login import granted_by_link
 from pairs_group.db import db
 from pairs_group.parents.models import Dyad
 from pairs_group.questionnaires import (
+    answering,
     cli,
     instruments,
+    plans,
+    scoring,
     service,
     staff_views,
     texts,  # noqa: F401 - registers the SMS kinds
@@ -27,7 +30,6 @@ from pairs_group.questionnaires.blueprint import bp
 from pairs_group.questionnaires.forms import AnswersForm
 
 TIMEPOINTS = ("pre", "post")
-DECLINED = "declined"
 
 
 # ---------------------------------------------------------------- who is answering
@@ -60,8 +62,8 @@ def load_task(dyad_id, instrument_id, timepoint):
     if timepoint not in TIMEPOINTS:
         abort(404)
     try:
-        return parent, service.task_for(parent, dyad_id, instrument_id, timepoint)
-    except service.NotAllowed:
+        return parent, plans.task_for(parent, dyad_id, instrument_id, timepoint)
+    except plans.NotAllowed:
         if request.method == "GET" and already_sent(parent, dyad_id, instrument_id, timepoint):
             flash(_("You have already sent these answers. Thank you."), "success")
             abort(redirect(url_for("questionnaires.answer")))
@@ -70,14 +72,14 @@ def load_task(dyad_id, instrument_id, timepoint):
 
 def already_sent(parent, dyad_id, instrument_id, timepoint):
     """Her own answers to this questionnaire were sent: an old link should say so kindly."""
-    response = service.find_response(dyad_id, instrument_id, timepoint)
+    response = answering.find_response(dyad_id, instrument_id, timepoint)
     return (response is not None and response.is_submitted
             and db.session.get(Dyad, dyad_id).parent_id == parent.id)
 
 
 def ensure_response(parent, task):
     if task.response is None:
-        task.response = service.start_response(task.dyad, task.instrument, task.timepoint,
+        task.response = answering.start_response(task.dyad, task.instrument, task.timepoint,
                                                parent.language)
         db.session.commit()
     return task.response
@@ -95,7 +97,7 @@ def task_args(task):
 def answer():
     """Her open questionnaires (where a texted link lands)."""
     parent = parent_or_sign_in()
-    return render_template("questionnaires/list.html", tasks=service.open_tasks(parent))
+    return render_template("questionnaires/list.html", tasks=plans.open_tasks(parent))
 
 
 @bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/",
@@ -126,7 +128,7 @@ def section(dyad_id, instrument_id, timepoint, number):
         abort(404)
     response = ensure_response(parent, task)
     form, items = AnswersForm(), sections[number - 1]
-    chosen = service.answers_of(response)
+    chosen = answering.answers_of(response)
     if form.validate_on_submit():
         action = request.form.get("action", "next")
         answers = read_answers(form, task.instrument, items, require=action == "next")
@@ -136,14 +138,14 @@ def section(dyad_id, instrument_id, timepoint, number):
         chosen = {**chosen, **raw_choices(items)}
     return render_template("questionnaires/section.html", task=task, form=form, items=items,
                            number=number, total=len(sections), chosen=chosen,
-                           response=response, declined=DECLINED)
+                           response=response, declined=instruments.DECLINED)
 
 
 def save_and_go(task, response, answers, target, form):
     try:
-        service.save_answers(response, answers, section=target)
+        answering.save_answers(response, answers, section=target)
         db.session.commit()
-    except (service.Locked, instruments.AnswerError):
+    except (answering.Locked, instruments.AnswerError):
         db.session.rollback()
         abort(404)
     if request.form.get("action") == "save":
@@ -156,58 +158,46 @@ def raw_choices(items):
     """What she picked on this page, to show it again next to an error."""
     found = {}
     for item in items:
-        raw = request.form.get("item-" + item.id)
-        if raw is not None:
-            found[item.id] = None if raw == DECLINED else (raw if item.type == "text" else
-                                                          to_int(raw))
+        raw = request.form.get(item.field_name)
+        if raw is not None and item.type == "text":
+            found[item.id] = raw
+        elif raw is not None:
+            found[item.id] = None if raw == instruments.DECLINED else instruments.to_int(raw)
     return found
-
-
-def to_int(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return raw
 
 
 def read_answers(form, instrument, items, require):
     """{item id: value} from the page; errors go on the form and nothing is kept."""
-    allowed = {item.id: item for item in items}
+    allowed = {item.field_name for item in items}
     for key in request.form:
-        if key.startswith("item-") and key[5:] not in allowed:
-            form.item_errors.append(("item-" + items[0].id, _(
+        if key.startswith(instruments.FIELD_PREFIX) and key not in allowed:
+            form.item_errors.append((items[0].field_name, _(
                 "We did not recognise one of the answers. Nothing was saved. Please try again.")))
             return {}
     answers = {}
     for item in items:
-        read_one(form, instrument, item, request.form.get("item-" + item.id), answers, require)
+        read_one(form, instrument, item, answers, require)
     return answers
 
 
-def read_one(form, instrument, item, raw, answers, require):
-    field_id, number = "item-" + item.id, item.id
-    if item.type == "text":
-        text = (raw or "").strip()
-        if len(text) > item.max_length:
-            form.item_errors.append((field_id, _(
-                "Please use %(count)d characters or fewer", count=item.max_length)))
-        elif text:
-            answers[item.id] = text
+def read_one(form, instrument, item, answers, require):
+    try:
+        value = instruments.read_answer(item, request.form.get(item.field_name),
+                                        instrument.allow_missing)
+    except instruments.AnswerError as error:
+        form.item_errors.append((item.field_name, page_message(item, error)))
         return
-    if raw is None or raw == "":
-        if require:
-            form.item_errors.append((field_id, _("Choose an answer to question %(number)s",
-                                                 number=number)))
-        return
-    if raw == DECLINED and instrument.allow_missing:
-        answers[item.id] = None
-        return
-    value = to_int(raw)
-    if not item.accepts(value):
-        form.item_errors.append((field_id, _(
-            "Choose one of the answers shown for question %(number)s", number=number)))
-        return
-    answers[item.id] = value
+    if value is not instruments.MISSING:
+        answers[item.id] = value
+    elif require and item.type != "text":
+        form.item_errors.append((item.field_name, _("Choose an answer to question %(number)s",
+                                                    number=item.id)))
+
+
+def page_message(item, error):
+    if error.reason == error.TOO_LONG:
+        return _("Please use %(count)d characters or fewer", count=item.max_length)
+    return _("Choose one of the answers shown for question %(number)s", number=item.id)
 
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/answer")
@@ -217,28 +207,39 @@ def save_answer(dyad_id, instrument_id, timepoint):
     if parent is None or timepoint not in TIMEPOINTS:
         return jsonify(ok=False, error=_("Please sign in again.")), 401
     try:
-        task = service.task_for(parent, dyad_id, instrument_id, timepoint)
-    except service.NotAllowed:
+        task = plans.task_for(parent, dyad_id, instrument_id, timepoint)
+    except plans.NotAllowed:
         return jsonify(ok=False, error=_("We cannot find this questionnaire.")), 404
-    item_id, raw = request.form.get("item", ""), request.form.get("value", "")
-    item = task.instrument.by_id.get(item_id)
+    item = task.instrument.by_id.get(request.form.get("item", ""))
     if item is None or item.practitioner_only:
         return jsonify(ok=False, error=_("We did not recognise this question.")), 400
-    value = None if raw == DECLINED else (raw.strip()[:item.max_length + 1]
-                                          if item.type == "text" else to_int(raw))
+    try:
+        value = tapped_answer(task.instrument, item, request.form.get("value", ""))
+    except instruments.AnswerError:
+        return jsonify(ok=False, error=_("That answer is not one of the choices.")), 400
     return store_one(parent, task, item, value)
+
+
+def tapped_answer(instrument, item, raw):
+    """The answer she tapped or typed. An emptied text box is kept as empty text, so what she
+    had written goes; an empty choice is not an answer."""
+    value = instruments.read_answer(item, raw, instrument.allow_missing)
+    if value is instruments.MISSING and item.type == "text":
+        return ""
+    if value is instruments.MISSING:
+        raise instruments.AnswerError(f"item {item.id} needs an answer", item.id)
+    return value
 
 
 def store_one(parent, task, item, value):
     response = ensure_response(parent, task)
     try:
-        service.check_declines(task.instrument, {item.id: value})
-        service.save_answers(response, {item.id: value})
+        answering.save_answers(response, {item.id: value})
         db.session.commit()
     except instruments.AnswerError:
         db.session.rollback()
         return jsonify(ok=False, error=_("That answer is not one of the choices.")), 400
-    except service.Locked:
+    except answering.Locked:
         db.session.rollback()
         return jsonify(ok=False, error=_("This questionnaire has already been sent.")), 409
     except IntegrityError:
@@ -257,8 +258,8 @@ def review(dyad_id, instrument_id, timepoint):
 def render_review(task, response, form):
     return render_template(
         "questionnaires/review.html", task=task, form=form, response=response,
-        chosen=service.answers_of(response), sections=task.instrument.sections(),
-        missing=service.unanswered(response, task.instrument))
+        chosen=answering.answers_of(response), sections=task.instrument.sections(),
+        missing=answering.unanswered(response, task.instrument))
 
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/submit")
@@ -266,8 +267,8 @@ def submit(dyad_id, instrument_id, timepoint):
     parent = parent_or_sign_in()
     form = AnswersForm()
     try:
-        task = service.task_for(parent, dyad_id, instrument_id, timepoint)
-    except service.NotAllowed:
+        task = plans.task_for(parent, dyad_id, instrument_id, timepoint)
+    except plans.NotAllowed:
         flash(_("Thank you. We already have your answers."))
         return redirect(url_for("questionnaires.answer"))
     response = ensure_response(parent, task)
@@ -278,13 +279,13 @@ def submit(dyad_id, instrument_id, timepoint):
 
 def finish(task, response, form):
     try:
-        service.submit(response)
+        scoring.submit(response)
         db.session.commit()
     except instruments.AnswerError:
         db.session.rollback()
         form.item_errors.append(("missing", _("Please answer every question before you send.")))
         return render_review(task, response, form), 400
-    except (service.Locked, IntegrityError):
+    except (answering.Locked, IntegrityError):
         db.session.rollback()
     flash(_("Thank you. Your answers have been sent."))
     return redirect(url_for("questionnaires.answer"))
@@ -292,7 +293,6 @@ def finish(task, response, form):
 
 def init_app(app):
     instruments.init_app(app)
-    app.config.setdefault("QUESTIONNAIRES_OPTIONAL", ())
     # Texted links are followed by the account feature, which then sends her to our list.
     purposes = app.extensions.setdefault("link_purposes", {})
     purposes["questionnaire"] = ("questionnaires.answer", service.LINK_MAX_AGE)

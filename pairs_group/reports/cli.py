@@ -119,7 +119,7 @@ def export_files_for(report_filter, for_sharing, k):
         raise click.UsageError("--k only applies with --for-sharing.")
     if not for_sharing:
         return exports.export_files(report_filter), "pseudonymised"
-    k = k or current_app.config.get("EXPORT_SHARING_K", 5)
+    k = k or current_app.config["EXPORT_SHARING_K"]
     try:
         return sharing.shared_export_files(report_filter, k), f"shared (k={k})"
     except sharing.TooFewToShare as error:

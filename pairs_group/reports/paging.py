@@ -56,6 +56,6 @@ def _whole_number(text):
         return 1
 
 
-def without_pages(args):
-    """The query string's filter part: what section links, CSV links and "clear" look at."""
-    return {key: value for key, value in args.items() if key not in PAGE_ARGS.values()}
+def page_args(pages):
+    """{query argument: page number} for the tables not on their first page."""
+    return {PAGE_ARGS[table]: number for table, number in pages.items() if number > 1}

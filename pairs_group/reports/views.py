@@ -1,6 +1,6 @@
 """Report pages for the service lead, evaluators and facilitators, with CSV for every table."""
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import sqlalchemy as sa
 from babel.numbers import parse_pattern
@@ -77,30 +77,31 @@ def read_filter():
 
 def render_section(section, build, cached=True):
     """The section's page: its figures from `build(report_filter, pages)`, through this
-    process's cache unless `cached` is False."""
+    process's cache unless `cached` is False. Only a valid filter reaches the cache or SQL."""
     form, report_filter = read_filter()
     data = worked_out_at = None
+    pages = paging.asked_pages(request.args)
     if report_filter is not None:
-        pages = paging.asked_pages(request.args)
         if cached:
             data, worked_out_at = cache.section_figures(section, report_filter, pages, build)
         else:
             data = build(report_filter, pages)
+    query = form.query_args()
     return render_template(f"reports/{section}.html", form=form, data=data, section=section,
-                           sections=SECTIONS, query=paging.without_pages(request.args),
-                           worked_out_at=worked_out_at, page_links=page_links,
+                           sections=SECTIONS, query=query, worked_out_at=worked_out_at,
+                           page_links=partial(page_links, {**query, **paging.page_args(pages)}),
                            instruments=instruments, status_labels=attendance.STATUS_LABELS,
                            status_keys=attendance.STATUS_KEYS,
                            can_export=current_user.role in EXPORTERS)
 
 
-def page_links(table, page, label):
-    """The NHS.UK pagination component's options for one paged table: this page, filters and
-    the other tables' pages kept in the links."""
+def page_links(kept, table, page, label):
+    """The NHS.UK pagination component's options for one paged table: this page, and `kept`
+    (the filter and the other tables' pages, never other query arguments) in the links."""
     def link(number):
         if number is None:
             return {"href": None}
-        args = {**request.args.to_dict(), paging.PAGE_ARGS[table]: number}
+        args = {**kept, paging.PAGE_ARGS[table]: number}
         return {"href": url_for(request.endpoint, **args, _anchor=table),
                 "labelText": _("Page %(number)d of %(count)d", number=number, count=page.count)}
 

@@ -1,10 +1,8 @@
 """Staff forms for texts: the message log's filters (a GET form: no CSRF token needed)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
-from wtforms.validators import Optional, ValidationError
 
-from pairs_group.forms import Form
+from pairs_group.forms import ChoiceFilterField, DayField, QueryForm
 from pairs_group.sms.models import InboundAction, MessageStatus
 
 STATUS_LABELS = {
@@ -52,15 +50,13 @@ def kind_label(name):
     return KIND_LABELS.get(name) or _l("Other text")
 
 
-class MessageFilterForm(Form):
-    class Meta:
-        csrf = False
-
-    status = SelectField(_l("Status"), validators=[Optional()])
-    kind = SelectField(_l("Kind of text"), validators=[Optional()])
-    group_id = SelectField(_l("Group"), validators=[Optional()])
-    sent_from = DateField(_l("From date"), validators=[Optional()])
-    sent_to = DateField(_l("To date"), validators=[Optional()])
+class MessageFilterForm(QueryForm):
+    status = ChoiceFilterField(_l("Status"))
+    kind = ChoiceFilterField(_l("Kind of text"))
+    group_id = ChoiceFilterField(_l("Group"), message=_l("Choose a group from the list"))
+    sent_from = DayField(_l("From date"))
+    sent_to = DayField(_l("To date"), after=(
+        "sent_from", _l("The 'to' date must be the same as or after the 'from' date")))
 
     def __init__(self, formdata, kinds, groups):
         super().__init__(formdata=formdata)
@@ -70,7 +66,3 @@ class MessageFilterForm(Form):
             ((name, kind_label(name)) for name in kinds), key=lambda choice: str(choice[1]))
         self.group_id.choices = [("", _l("Any group"))] + [
             (str(group.id), group.name) for group in groups]
-
-    def validate_sent_to(self, field):
-        if field.data and self.sent_from.data and field.data < self.sent_from.data:
-            raise ValidationError(_l("The 'to' date must be the same as or after the 'from' date"))

@@ -28,22 +28,6 @@ from pairs_group.times import in_london, london_moment
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "SMS_QUIET_HOURS": "21:00-08:00",  # Europe/London; "" for none
-    "SMS_SEND_CONCURRENCY": 8,  # texts in flight at once
-    "SMS_BATCH_SIZE": 200,  # rows claimed per step
-    "SMS_MAX_ATTEMPTS": 4,  # tries for a transient error before it is marked failed
-    "SMS_RETRY_BASE_SECONDS": 60,  # then 2, 4, 8 minutes ...
-    "SMS_CLAIM_TIMEOUT_SECONDS": 600,  # "sending" for longer than this: unknown, for review
-    "SMS_COST_PER_SEGMENT": 0.04,  # pounds, for the estimate staff see
-    "SMS_HELP_PHONE": "020 3228 0000",
-    "SMS_REQUIRE_CONSENT_RECORD": False,
-    "NOTIFY_TEMPLATES": {},  # "kind:language" (or "kind") -> Notify template id
-    "NOTIFY_CALLBACK_TOKEN": "",
-    "NOTIFY_API_BASE_URL": "",
-}
-
-
 # --- the backend -------------------------------------------------------------------------------
 
 def backend():
@@ -57,10 +41,10 @@ def backend():
 
 def backend_name(config):
     """SMS_BACKEND, or Twilio when its credentials are set, else the console."""
-    name = (config.get("SMS_BACKEND") or "").strip().lower()
+    name = config["SMS_BACKEND"].strip().lower()
     if name:
         return name
-    if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN"):
+    if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         return "twilio"
     return "console"
 
@@ -70,19 +54,19 @@ def make_backend(config):
     if name == "recording":
         return backends.RecordingBackend()
     if name == "console":
-        outbox = config.get("SMS_OUTBOX_FILE") or current_app.instance_path + "/sms-outbox.jsonl"
-        return backends.ConsoleBackend(outbox, redact=config["PAIRS_ENV"] == "production")
+        return backends.ConsoleBackend(config["SMS_OUTBOX_FILE"],
+                                       redact=config["PAIRS_ENV"] == "production")
     if name == "twilio":
         return backends.TwilioBackend(
-            config.get("TWILIO_ACCOUNT_SID"), config.get("TWILIO_AUTH_TOKEN"),
-            from_number=config.get("TWILIO_FROM_NUMBER"),
-            messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
+            config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+            from_number=config["TWILIO_FROM_NUMBER"],
+            messaging_service_sid=config["TWILIO_MESSAGING_SERVICE_SID"],
             status_callback=public_base_url() + "/sms/twilio/status",
-            api_base_url=config.get("TWILIO_API_BASE_URL") or None,
-            http_client_factory=config.get("TWILIO_HTTP_CLIENT_FACTORY"))
+            api_base_url=config["TWILIO_API_BASE_URL"] or None,
+            http_client_factory=config["TWILIO_HTTP_CLIENT_FACTORY"])
     if name == "notify":
-        return backends.NotifyBackend(config.get("NOTIFY_API_KEY"), config["NOTIFY_TEMPLATES"],
-                                      base_url=config.get("NOTIFY_API_BASE_URL") or None)
+        return backends.NotifyBackend(config["NOTIFY_API_KEY"], config["NOTIFY_TEMPLATES"],
+                                      base_url=config["NOTIFY_API_BASE_URL"] or None)
     raise ValueError(f"unknown SMS_BACKEND {name!r}: use console, twilio or notify")
 
 
@@ -464,7 +448,7 @@ def dispatch_due(now=None, limit=None, workers=None, progress=None):
 def require_a_provider_in_production(config):
     """Production with no provider would print texts (codes among them) and send nothing:
     refuse to start unless the console was asked for by name."""
-    if config["PAIRS_ENV"] == "production" and not (config.get("SMS_BACKEND") or "").strip() \
+    if config["PAIRS_ENV"] == "production" and not config["SMS_BACKEND"].strip() \
             and backend_name(config) == "console":
         raise ConfigError(
             "No SMS provider is configured. In production set SMS_BACKEND=twilio (with "
@@ -474,9 +458,6 @@ def require_a_provider_in_production(config):
 
 
 def init_app(app):
-    """Defaults for the SMS settings: they fill in only what neither instance/config.py nor the
-    environment gave (pairs_group/config.py reads both, environment last)."""
-    for name, value in DEFAULTS.items():
-        app.config.setdefault(name, value)
+    """The SMS settings and their defaults are in pairs_group/config.py."""
     require_a_provider_in_production(app.config)
     app.after_request(_send_queued_after_response)

@@ -38,13 +38,13 @@ def requested_url():
     already applied X-Forwarded-Proto and -Host) only when TRUST_PROXY_HEADERS says so."""
     query = request.query_string.decode("latin-1")
     path = request.path + ("?" + query if query else "")
-    if current_app.config.get("TRUST_PROXY_HEADERS") and request.headers.get("X-Forwarded-Host"):
+    if current_app.config["TRUST_PROXY_HEADERS"] and request.headers.get("X-Forwarded-Host"):
         return f"{request.scheme}://{request.host}{path}"
     return public_base_url() + path
 
 
 def require_twilio_signature():
-    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         abort(403)
@@ -88,7 +88,7 @@ def twilio_inbound():
 
 @bp.post("/notify/status")
 def notify_status():
-    token = current_app.config.get("NOTIFY_CALLBACK_TOKEN") or ""
+    token = current_app.config["NOTIFY_CALLBACK_TOKEN"]
     given = request.headers.get("Authorization", "")
     if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         abort(403)

@@ -50,6 +50,7 @@
     }, 15000);
   }
 
+  // Answer fields are named item-<id> (instruments.FIELD_PREFIX).
   function itemOf(input) {
     return input.name.indexOf("item-") === 0 ? input.name.slice(5) : null;
   }

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from pairs_group.db import db
-from pairs_group.questionnaires import service
+from pairs_group.questionnaires import answering, service
 from pairs_group.questionnaires.models import Answer
 from tests.browser.conftest import LiveServer
 from tests.questionnaires_factories import family
@@ -80,7 +80,7 @@ def test_a_dropped_connection_loses_no_acknowledged_answer(live_server, live_app
     page.get_by_text("Your answers have been sent").wait_for()
     screenshot(page, "questionnaires-sent")
     with live_app.app_context():
-        assert service.find_response(dyad_id, "prfq", "pre").is_submitted
+        assert answering.find_response(dyad_id, "prfq", "pre").is_submitted
 
 
 def test_while_the_database_is_away_her_answer_waits_and_is_saved_when_it_is_back(

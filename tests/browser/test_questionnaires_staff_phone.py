@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from pairs_group.db import db
-from pairs_group.questionnaires import instruments, service
+from pairs_group.questionnaires import answering, instruments, service
 from pairs_group.questionnaires.models import Score
 from pairs_group.sms.models import OutboxMessage
 from tests import factories
@@ -22,8 +22,8 @@ def test_a_facilitator_follows_completion_and_rates_loaf(live_server, live_app, 
         other.group = enrolment.group
         staff = factories.make_staff("facilitator", email="sam@example.nhs.uk", name="Sam")
         enrolment.group.facilitators.append(staff)
-        response = service.start_response(other.dyad, instruments.get("prfq"), "pre")
-        service.save_answers(response, {"1": 3, "2": 4, "7": 5})
+        response = answering.start_response(other.dyad, instruments.get("prfq"), "pre")
+        answering.save_answers(response, {"1": 3, "2": 4, "7": 5})
         db.session.commit()
         group_id, dyad_id, name = enrolment.group_id, enrolment.dyad_id, parent.name
     page = phone
@@ -36,7 +36,7 @@ def test_a_facilitator_follows_completion_and_rates_loaf(live_server, live_app, 
     screenshot(page, "questionnaires-staff-overview")
     page.goto(f"{live_server.url}/staff/questionnaires/groups/{group_id}/dyads/{dyad_id}/loaf")
     page.get_by_label("Level 2: strained to concerning").first.check()
-    page.locator('input[name="item_part_b"][value="1"]').check()
+    page.locator('input[name="item-part_b"][value="1"]').check()
     page.get_by_label("Rated by").fill("Sam Okoye")
     page.get_by_label("Date of the rating").fill("2026-11-20")
     screenshot(page, "questionnaires-staff-loaf")

@@ -1,7 +1,9 @@
 """An evaluator reads the reports on a laptop and on a phone; a table downloads as CSV."""
 
 import pytest
+import sqlalchemy as sa
 
+from pairs_group.auth.models import StaffUser
 from pairs_group.db import db
 from tests import factories, reports_factories
 
@@ -66,3 +68,27 @@ def test_the_reports_fit_a_phone_and_the_filter_works(live_server, live_app, pho
     page.wait_for_url("**language=pl**")
     assert page.get_by_label("Parent's language").input_value() == "pl"
     screenshot(page, "reports-phone-filtered")
+
+
+def test_a_date_out_of_range_is_explained_in_her_language_on_a_phone(live_server, live_app,
+                                                                     phone, screenshot):
+    """start=end=9999-12-31 once gave a 500 (a London day's end past the calendar's)."""
+    seed(live_app)
+    with live_app.app_context():
+        db.session.execute(sa.update(StaffUser).values(language="ar"))
+        db.session.commit()
+    page = phone
+    page.set_default_timeout(60_000)
+    sign_in(page, live_server.url)
+    page.locator(".reports-filter summary").click()
+    page.locator("#start").fill("9999-12-31")
+    page.locator("#end").fill("9999-12-31")
+    page.locator(".reports-filter button").click()
+    page.wait_for_url("**start=9999-12-31**")
+    summary = page.locator(".nhsuk-error-summary")
+    assert "أدخل تاريخًا من 1 يناير 2000 إلى 31 ديسمبر 2100." in summary.inner_text()
+    assert page.locator("#start-error").is_visible()
+    assert page.locator("#start").input_value() == "9999-12-31"
+    assert page.locator("select#group").input_value() == ""  # still a list: "all groups"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "reports-phone-date-out-of-range-ar")

@@ -1,0 +1,82 @@
+"""Answering: her response is started once, her answers saved (all or nothing) and read back."""
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from pairs_group.db import db, utcnow
+from pairs_group.questionnaires import instruments
+from pairs_group.questionnaires.models import Answer, QuestionnaireResponse, Timepoint
+
+
+class Locked(Exception):
+    """The response was submitted: it changes only after staff reopen it."""
+
+
+
+def find_response(dyad_id, instrument_id, timepoint):
+    return db.session.scalar(sa.select(QuestionnaireResponse).where(
+        QuestionnaireResponse.dyad_id == dyad_id,
+        QuestionnaireResponse.instrument_id == instrument_id,
+        QuestionnaireResponse.timepoint == Timepoint(timepoint)))
+
+
+def start_response(dyad, instrument, timepoint, language="en", entered_by=None):
+    """The response for this dyad, instrument and timepoint: found, or made once (a double tap
+    from two tabs makes one row: the unique constraint decides, the loser reads the winner's)."""
+    found = find_response(dyad.id, instrument.id, timepoint)
+    if found is not None:
+        return found
+    response = QuestionnaireResponse(
+        dyad_id=dyad.id, instrument_id=instrument.id, instrument_version=instrument.version,
+        timepoint=Timepoint(timepoint), language_shown=instrument.language_for(language),
+        entered_by_id=entered_by.id if entered_by else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        return find_response(dyad.id, instrument.id, timepoint)
+    return response
+
+
+def save_answers(response, answers, section=None):
+    """Store answers {item id: int, str or None (prefer not to answer)}; all or nothing."""
+    if response.is_submitted:
+        raise Locked(response.id)
+    instrument = instruments.registry()[response.instrument_id]
+    instruments.check_answers(instrument, answers, none_is_declined=True)
+    existing = {a.item_id: a for a in response.answers}
+    db.session.flush()  # a new response gets its id before its answers point at it
+    for item_id, value in answers.items():
+        upsert_answer(response, existing.get(str(item_id)), str(item_id), value)
+    db.session.expire(response, ["answers"])
+    if section is not None:
+        response.current_section = section
+    elif answers:
+        response.current_section = instrument.section_of(str(list(answers)[-1]))
+    response.updated_at = utcnow()
+
+
+def upsert_answer(response, answer, item_id, value):
+    """Change her answer, or add it once: a second tap racing the first finds the first's row."""
+    text_value = value if isinstance(value, str) else None
+    number = None if isinstance(value, str) else value
+    if answer is None:
+        answer = Answer(response_id=response.id, item_id=item_id, value=number, text=text_value)
+        try:
+            with db.session.begin_nested():
+                db.session.add(answer)
+            return
+        except IntegrityError:
+            answer = db.session.scalar(sa.select(Answer).where(
+                Answer.response_id == response.id, Answer.item_id == item_id))
+    answer.value, answer.text, answer.answered_at = number, text_value, utcnow()
+
+
+def answers_of(response):
+    """{item id: value or text} of everything answered (None: she preferred not to)."""
+    return {a.item_id: (a.text if a.text is not None else a.value) for a in response.answers}
+
+
+def unanswered(response, instrument):
+    given = answers_of(response)
+    return [item for item in instrument.phone_items if item.id not in given and item.type != "text"]

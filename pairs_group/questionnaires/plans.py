@@ -1,0 +1,140 @@
+"""What each parent is asked and when: a group's plan, the answering windows, her open tasks."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import get_locale
+
+from pairs_group.audit.service import record
+from pairs_group.db import db, utcnow
+from pairs_group.parents.models import Dyad, EnrolmentStatus
+from pairs_group.questionnaires import instruments
+from pairs_group.questionnaires.answering import find_response
+from pairs_group.questionnaires.models import GroupInstrument, QuestionnaireResponse, Timepoint
+
+ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+
+
+class NotAllowed(Exception):
+    """This instrument or timepoint is not one this person may answer now."""
+
+
+@dataclass
+class Task:
+    dyad: Dyad
+    instrument: instruments.Instrument
+    timepoint: Timepoint
+    response: QuestionnaireResponse | None
+    closes_at: datetime
+
+    @property
+    def started(self):
+        return self.response is not None and bool(self.response.answers)
+
+
+def default_plan():
+    """The plan: config QUESTIONNAIRE_PLAN, plus optional measures switched on."""
+    plan = current_app.config["QUESTIONNAIRE_PLAN"]
+    extra = list(current_app.config["QUESTIONNAIRES_OPTIONAL"])
+    return {Timepoint(tp): list(ids) + [i for i in extra if i not in ids]
+            for tp, ids in plan.items()}
+
+
+def group_plan(group):
+    """{timepoint: [instrument ids]} for this group (its own rows, else the default)."""
+    rows = db.session.scalars(sa.select(GroupInstrument).where(
+        GroupInstrument.group_id == group.id)).all()
+    if not rows:
+        plan = default_plan()
+    else:
+        plan = {tp: [] for tp in Timepoint}
+        for row in sorted(rows, key=lambda r: r.id):
+            plan[row.timepoint].append(row.instrument_id)
+    return {tp: [i for i in plan.get(tp, []) if instruments.get(i)] for tp in Timepoint}
+
+
+def set_group_plan(group, plan):
+    """Replace the group's plan ({timepoint: [ids]}), audited."""
+    db.session.execute(sa.delete(GroupInstrument).where(GroupInstrument.group_id == group.id))
+    for timepoint, ids in plan.items():
+        for instrument_id in ids:
+            db.session.add(GroupInstrument(group_id=group.id, instrument_id=instrument_id,
+                                           timepoint=Timepoint(timepoint)))
+    record("questionnaires.plan_change", group,
+           plan={str(tp): list(ids) for tp, ids in plan.items()})
+
+
+def running_sessions(group):
+    return [s for s in group.sessions if not s.is_cancelled]
+
+
+def window(enrolment, timepoint):
+    """(opens, closes) in UTC: pre from enrolment to the end of session 2; post from the last
+    session to 3 weeks after it (both configurable)."""
+    sessions = running_sessions(enrolment.group)
+    if not sessions:
+        return None
+    if timepoint == Timepoint.PRE:
+        last_pre = current_app.config["QUESTIONNAIRE_PRE_UNTIL_SESSION"]
+        opens = enrolment.enrolled_at or enrolment.created_at or utcnow()
+        return opens, sessions[min(last_pre, len(sessions)) - 1].ends_at
+    weeks = current_app.config["QUESTIONNAIRE_POST_WEEKS"]
+    return sessions[-1].starts_at, sessions[-1].ends_at + timedelta(weeks=weeks)
+
+
+def is_open(enrolment, timepoint, now):
+    found = window(enrolment, timepoint)
+    return found is not None and found[0] <= now <= found[1]
+
+
+def active_enrolments(parent):
+    return [e for dyad in parent.dyads for e in dyad.enrolments if e.status in ACTIVE]
+
+
+def open_tasks(parent, now=None):
+    """What she can answer now, on her phone: her home page shows these."""
+    now = now or utcnow()
+    tasks = {}  # one per dyad, instrument and timepoint, even if she is in two groups
+    for enrolment in active_enrolments(parent):
+        for timepoint, ids in group_plan(enrolment.group).items():
+            if not is_open(enrolment, timepoint, now):
+                continue
+            for instrument_id in ids:
+                task = make_task(enrolment, instrument_id, timepoint)
+                key = (enrolment.dyad_id, instrument_id, str(timepoint))
+                if task is not None and key not in tasks:
+                    tasks[key] = task
+    return list(tasks.values())
+
+
+def make_task(enrolment, instrument_id, timepoint):
+    instrument = instruments.get(instrument_id)
+    if instrument is None or not instrument.parent_can_answer:
+        return None
+    response = find_response(enrolment.dyad_id, instrument_id, timepoint)
+    if response is not None and response.is_submitted:
+        return None
+    return Task(enrolment.dyad, instrument, Timepoint(timepoint), response,
+                window(enrolment, timepoint)[1])
+
+
+def task_for(parent, dyad_id, instrument_id, timepoint, now=None):
+    """Her task for this dyad/instrument/timepoint if it is open, else NotAllowed."""
+    for task in open_tasks(parent, now):
+        if (task.dyad.id, task.instrument.id, str(task.timepoint)) == (
+                dyad_id, instrument_id, timepoint):
+            return task
+    raise NotAllowed(instrument_id)
+
+
+def home_tasks(parent, now=None):
+    """Her open questionnaires as (title, url, due) for her home page (the account feature,
+    a higher layer, calls this: we cannot import it)."""
+    language = str(get_locale() or parent.language)
+    return [(task.instrument.title_markup(language),
+             url_for("questionnaires.about", dyad_id=task.dyad.id,
+                     instrument_id=task.instrument.id, timepoint=str(task.timepoint)),
+             task.closes_at)
+            for task in open_tasks(parent, now)]
