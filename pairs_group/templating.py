@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
-from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
+from jinja2.utils import missing
 from markupsafe import Markup
 
 
@@ -88,13 +89,69 @@ def choice_items(field):
     return items
 
 
+class StrictUndefined(Undefined):
+    """A missing value that fails the render when a page would print, loop over, measure or
+    compare it, so a misspelt variable breaks a test instead of showing a blank. The exceptions,
+    each on purpose:
+    - truth (`{% if x %}`) stays lenient, as Jinja's own `is defined` and `default` do: asking
+      whether something is there is how a template says it may be missing;
+    - a missing *key* of a dict, an attribute of None, or a macro's parameter not given, chains:
+      NHS.UK frontend's macros read optional parameters several levels down
+      (`params.fieldset.legend.text`, `nhsukIcon("arrow-right")` then `params.size`) and only
+      print what they found present;
+    - comparing a missing dict key is lenient (`item.checked != false` in those macros);
+    - two missing values compare equal, which is only ever done on purpose;
+    - hashing stays lenient: nhsuk-frontend-jinja 0.10's select writes an unquoted dict key
+      (`classes:errorMessage.classes`), an undefined name, whenever it shows an error.
+    A misspelt name (`sesion.starts_at`) or a missing attribute of a real object does not chain.
+    """
+
+    __slots__ = ()
+    __str__ = __html__ = Undefined._fail_with_undefined_error
+    __iter__ = __len__ = __contains__ = Undefined._fail_with_undefined_error
+    __hash__ = Undefined.__hash__
+
+    def _chains(self):
+        """Whether this is an optional parameter left out (see the class's docstring). Jinja gives
+        a macro's parameter not given a hint ("parameter 'params' was not provided") and no
+        object; a misspelt name has neither."""
+        obj = self._undefined_obj
+        given_nothing = obj is missing and bool(self._undefined_hint)
+        return isinstance(obj, dict) or obj is None or given_nothing
+
+    def __getattr__(self, name):
+        if name[:2] == "__" and name[-2:] == "__":
+            raise AttributeError(name)
+        if self._chains():
+            return self
+        return self._fail_with_undefined_error()
+
+    def __getitem__(self, _key):
+        if self._chains():
+            return self
+        return self._fail_with_undefined_error()
+
+    def __eq__(self, other):
+        if isinstance(other, Undefined):
+            return True
+        if isinstance(self._undefined_obj, dict):
+            return False
+        return self._fail_with_undefined_error()
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+
 def init_app(app):
     # NHS.UK frontend's components end in .jinja, which Flask does not autoescape by default:
     # a field's value would come back raw inside them. Every template escapes; markup passed
     # as a component's "html" goes through its own |safe.
     app.jinja_env.autoescape = True
-    # ChainableUndefined is what NHS.UK frontend's Jinja components are written for.
-    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.undefined = StrictUndefined
+    # NHS.UK frontend's macros, ported from Nunjucks, write JavaScript's `undefined` as a value
+    # meaning "not given" (`{"html": ... else undefined}`, `params.get("items", undefined)|length`)
+    # and print or measure it: there it is the lenient kind, never in our templates' own names.
+    app.jinja_env.globals["undefined"] = ChainableUndefined(name="undefined")
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja")])
     app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items)
     app.jinja_env.filters.update(

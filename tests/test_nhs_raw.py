@@ -1,0 +1,140 @@
+"""The hand-written NHS.UK radios and select (templates/macros/nhs_raw.html) match nhsuk-frontend's
+own macros for a small case: the same elements, nesting, classes, ids and ARIA wiring (error ids in
+aria-describedby, the fieldset and legend). An nhsuk-frontend upgrade that changes the component's
+markup fails here instead of leaving the busiest pages behind."""
+
+from html.parser import HTMLParser
+
+from flask import render_template_string, request
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from pairs_group.db import db
+from pairs_group.forms import Form
+from tests.attendance_factories import make_group_meeting_today
+from tests.pages import post_page
+
+VOID = {"input", "br", "img", "hr", "meta", "link"}
+KEPT = ("id", "for", "name", "type", "value", "role", "checked", "selected",
+        "aria-describedby", "aria-labelledby", "aria-invalid")
+
+
+class Skeleton(HTMLParser):
+    """Each element as (its ancestors' tags, tag, classes, the attributes that wire it up)."""
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.found = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        wiring = tuple((name, attrs[name]) for name in KEPT if name in attrs)
+        classes = frozenset((attrs.get("class") or "").split())
+        self.found.append((tuple(self.open), tag, classes, wiring))
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop() != tag:
+            pass
+
+
+def skeleton(html, start=None):
+    """The elements from the first `start` element on (the whole fragment without one)."""
+    parser = Skeleton()
+    parser.feed(html)
+    found = parser.found
+    if start is None:
+        return found
+    first = next(i for i, (_path, tag, _c, _w) in enumerate(found) if tag == start)
+    depth = len(found[first][0])
+    return [(path[depth:], tag, classes, wiring) for path, tag, classes, wiring in found[first:]
+            if len(path) > depth or (path, tag) == found[first][:2]]
+
+
+def render(app, source, **context):
+    with app.test_request_context():
+        return render_template_string(source, **context)
+
+
+RAW_RADIOS = """{% from "macros/nhs_raw.html" import radios %}
+{{- radios("q", "q", items, "Question", "b", error, described_by, mark=mark) }}"""
+
+NHS_RADIOS = """{% from "nhsuk/components/radios/macro.jinja" import radios %}
+{{- radios({"idPrefix": "q", "name": "q", "items": items,
+    "fieldset": {"legend": {"text": "Question", "size": "s"}, "describedBy": described_by},
+    "errorMessage": {"text": error} if error else none}) }}"""
+
+
+def nhs_items(with_divider=True):
+    items = [{"value": "a", "text": "A"}, {"value": "b", "text": "B", "id": "q-b", "checked": True}]
+    if with_divider:
+        items += [{"divider": "or"}, {"value": "x", "text": "No answer", "id": "q-x"}]
+    return items
+
+
+def test_the_question_radios_match_nhs_radios(app):
+    """Item ids after the first are made from the value (q-b), not the position (q-2), so a
+    question's links and saved answers do not move when an option is added: given as ids here."""
+    for error in ("Choose one", None):
+        raw_items = [("a", "", "A", None), ("b", "-b", "B", None), "or",
+                     ("x", "-x", "No answer", None)]
+        raw = render(app, RAW_RADIOS, items=raw_items, error=error, described_by=None, mark=False)
+        ours = render(app, NHS_RADIOS, items=nhs_items(), error=error, described_by=None)
+        assert skeleton(raw, "fieldset") == skeleton(ours, "fieldset")
+        assert ("aria-describedby", "q-error") in skeleton(raw, "fieldset")[0][3] or not error
+
+
+def test_the_register_row_matches_nhs_radios_around_its_buttons(app):
+    """The register draws its own row of buttons (pairs-mark), but the fieldset, legend, error
+    and the aria-describedby that joins them are NHS.UK's."""
+    raw_items = [("a", "", "A", None), ("b", "-b", "B", None)]
+    raw = render(app, RAW_RADIOS, items=raw_items, error="Choose one", described_by="about-1",
+                 mark=True)
+    ours = render(app, NHS_RADIOS, items=nhs_items(False), error="Choose one",
+                  described_by="about-1")
+
+    def outside_the_buttons(html, container):
+        return [e for e in skeleton(html, "fieldset")
+                if "div" not in e[0][1:] and container not in e[2]]
+
+    assert outside_the_buttons(raw, "pairs-mark") == outside_the_buttons(ours, "nhsuk-radios")
+    assert dict(skeleton(raw, "fieldset")[0][3])["aria-describedby"] == "about-1 q-error"
+
+
+class Filter(Form):
+    group = SelectField("Group", choices=[
+        SelectChoice("", "All groups"), SelectChoice("1", "Tuesday"), SelectChoice("2", "Friday")])
+
+
+def test_the_select_matches_nhs_select(app):
+    for error, hint in (("Choose a group", "Only yours"), (None, None)):
+        with app.test_request_context("/?group=1"):
+            form = Filter(request.args, meta={"csrf": False})
+            raw = render_template_string(
+                '{% from "macros/nhs_raw.html" import select %}'
+                '{{ select(f, hint, error, none, {}) }}',
+                f=form.group, hint=hint, error=error)
+        items = [{"value": "", "text": "All groups"},
+                 {"value": "1", "text": "Tuesday", "selected": True},
+                 {"value": "2", "text": "Friday"}]
+        ours = render(app, """{% from "nhsuk/components/select/macro.jinja" import select %}
+            {{- select({"id": "group", "name": "group", "label": {"text": "Group"}, "items": items,
+                "hint": {"text": hint} if hint else none,
+                "errorMessage": {"text": error} if error else none}) }}""",
+                      items=items, hint=hint, error=error)
+        assert skeleton(raw) == skeleton(ours)
+
+
+def test_a_refused_register_row_names_its_error_for_screen_readers(client, sign_in):
+    """Through the real register: the row's fieldset points at its error line, as NHS.UK's do
+    (the hand-written row had an error line nothing pointed at)."""
+    me = sign_in("facilitator")
+    _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
+    db.session.commit()
+    data = {f"version-{e.id}": "0" for e in (a, b)} | {f"was-{e.id}": "" for e in (a, b)}
+    data |= {f"status-{a.id}": "attended", f"status-{b.id}": "partied"}
+    page = post_page(client, f"/staff/sessions/{session.id}/register", data, status=400)
+    assert f'aria-describedby="about-{b.id} status-{b.id}-error"' in page.html
+    assert f'<span class="nhsuk-error-message" id="status-{b.id}-error">' in page.html
+    assert f'aria-describedby="about-{a.id}"' in page.html
