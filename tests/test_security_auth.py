@@ -259,3 +259,12 @@ def test_the_demo_gives_its_admin_an_authenticator_key_to_add(runner):
     assert result.exit_code == 0, result.output
     assert "otpauth://totp/Together%20Time:admin%40demo.example.org?secret=" in result.output
     assert "users totp-code admin@demo.example.org" in result.output
+
+
+def test_a_wrong_password_is_not_written_back_into_the_page(client):
+    user = factories.make_staff("facilitator")
+    db.session.commit()
+    page = post_page(client, "auth.sign_in", {"email": user.email, "password": "wrong-horse-42"})
+    assert page.field_value("email") == user.email
+    assert page.field_value("password") == ""
+    assert "wrong-horse-42" not in page.html
