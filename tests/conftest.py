@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from pairs_group import create_app
 from pairs_group.auth.models import StaffUser
 from pairs_group.db import db
+from pairs_group.sms.service import wait_for_hand_offs
 from tests import factories
 from tests.resources import throwaway_postgres_database
 
@@ -56,16 +57,17 @@ def settings_for_tests(url, instance_dir):
 
 
 class ClosingClient(FlaskClient):
-    """Reads each response whole and closes it, as a server does once the last byte has gone:
-    so what the app hands off for after the response (texts sent "now", sms.service.send_soon)
-    has run when the call returns, and a test sees the text sent. A download (an attachment)
-    is left open and streamed, for the test to read as it likes."""
+    """Reads each response whole and closes it, as a server does once the last byte has gone,
+    then waits for the texts the request handed off (sms.service.send_soon) to be tried: so a
+    test sees the text sent when the call returns. A download (an attachment) is left open and
+    streamed, for the test to read as it likes."""
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
         if "attachment" not in response.headers.get("Content-Disposition", ""):
             response.make_sequence()
             response.close()
+        wait_for_hand_offs(self.application)
         return response
 
 
