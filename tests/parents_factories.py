@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from pairs_group.db import db
 from tests import factories
+from tests.pages import post_form
 
 _numbers = itertools.count(2000)
 
@@ -48,15 +49,15 @@ CONSENT_YES = {"sms": "yes", "evaluation": "yes"}
 def sign_up_until_group_choice(client, mobile=None, about=None, lang=""):
     """Walk through the first four steps; returns the mobile used."""
     mobile = mobile or new_mobile()
-    suffix = f"?lang={lang}" if lang else ""
-    for url, data in (("/join", eligibility_answers()),
-                      ("/join/your-details", details_answers(mobile)),
-                      ("/join/consent", CONSENT_YES),
-                      ("/join/about-you", about or {})):
-        response = client.post(url + suffix, data=data)
-        assert response.status_code == 302, (url, response.get_data(as_text=True)[:3000])
+    args = {"lang": lang} if lang else {}
+    for endpoint, data in (("parents.check_eligibility", eligibility_answers()),
+                           ("parents.your_details", details_answers(mobile)),
+                           ("parents.consent", CONSENT_YES),
+                           ("parents.about_you", about or {})):
+        response = post_form(client, endpoint, data, **args)
+        assert response.status_code == 302, (endpoint, response.get_data(as_text=True)[:3000])
     return mobile
 
 
 def choose(client, group, waiting="no"):
-    return client.post("/join/choose-a-group", data={"group_id": group.id, "waiting": waiting})
+    return post_form(client, "parents.choose_group", {"group_id": group.id, "waiting": waiting})

@@ -22,6 +22,11 @@ def base(enrolment, instrument="prfq", timepoint="pre"):
     return f"/questionnaires/{enrolment.dyad_id}/{instrument}/{timepoint}"
 
 
+def questionnaire(enrolment, instrument="prfq", timepoint="pre"):
+    """The URL arguments of her questionnaire's pages (questionnaires.about, .section)."""
+    return {"dyad_id": enrolment.dyad_id, "instrument_id": instrument, "timepoint": timepoint}
+
+
 def submitted_prfq(enrolment, answers, timepoint="pre"):
     """A submitted PRFQ with these answers, made through the services."""
     prfq = instruments.get("prfq")

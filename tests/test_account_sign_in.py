@@ -13,7 +13,9 @@ from pairs_group.sms import service as sms_service
 from pairs_group.sms.models import MessageStatus, OutboxMessage
 from pairs_group.sms.provider import backend
 from tests.account_factories import last_code, make_parent, sign_in_parent
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
+
+ERROR = ".nhsuk-error-message"  # the message under the field
 
 
 def texts(app):
@@ -21,20 +23,19 @@ def texts(app):
 
 
 def test_the_sign_in_page_asks_for_a_mobile_number(client):
-    page = get_page(client, "/sign-in")
-    assert "Mobile phone number" in page.text
+    page = get_page(client, "account.sign_in")
+    assert "Mobile phone number" in page.text_of("label[for=mobile]")
 
 
 def test_a_parent_signs_in_with_the_code_texted_to_her(app, client):
     parent = make_parent(mobile="+447911123456")
     db.session.commit()
-    response = client.post("/sign-in", data={"mobile": "07911 123456"})
-    assert response.headers["Location"].endswith("/sign-in/code")
+    response = post_form(client, "account.sign_in", {"mobile": "07911 123456"})
+    expect_redirect(response, "account.enter_code")
     assert texts(app)[-1]["kind"] == "sign_in_code" and texts(app)[-1]["to"] == parent.mobile
-    get_page(client, "/sign-in/code")
-    response = client.post("/sign-in/code", data={"code": last_code(parent.mobile)})
-    assert response.headers["Location"].endswith("/my-account")
-    assert "Hello" in get_page(client, "/my-account").text
+    get_page(client, "account.enter_code")
+    response = post_form(client, "account.enter_code", {"code": last_code(parent.mobile)})
+    assert "Hello" in get_page(client, expect_redirect(response, "account.home")).text_of("h1")
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert "account.sign_in" in actions
 
@@ -53,7 +54,7 @@ def test_the_code_is_texted_beside_the_response_so_a_slow_provider_cannot_hold_t
 
     monkeypatch.setattr(provider, "send", slow_send)
     server = FlaskClient(app, app.response_class)  # does not wait for the hand-off
-    response = server.post("/sign-in", data={"mobile": parent.mobile})
+    response = server.post(url(server, "account.sign_in"), data={"mobile": parent.mobile})
     assert response.status_code == 302 and provider.sent == []  # the page did not wait
     queued = db.session.scalar(sa.select(OutboxMessage))
     assert queued.status in (MessageStatus.PENDING, MessageStatus.SENDING)  # the outbox has it
@@ -71,7 +72,8 @@ def test_a_hand_off_that_breaks_cannot_fail_the_page_and_leaves_the_text_queued(
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(sms_service, "send_ids", broken)
-    response = app.test_client().post("/sign-in", data={"mobile": parent.mobile})
+    client = app.test_client()
+    response = client.post(url(client, "account.sign_in"), data={"mobile": parent.mobile})
     assert response.status_code == 302 and backend().sent == []  # logged, not raised
     db.session.expire_all()  # the dispatcher will send it
     assert db.session.scalar(sa.select(OutboxMessage)).status == MessageStatus.PENDING
@@ -80,21 +82,21 @@ def test_a_hand_off_that_breaks_cannot_fail_the_page_and_leaves_the_text_queued(
 def test_an_unknown_number_sees_the_same_pages_and_gets_no_text(app, client):
     known = make_parent(mobile="+447911123111")
     db.session.commit()
-    first = client.post("/sign-in", data={"mobile": known.mobile})
-    second = client.post("/sign-in", data={"mobile": "07911 123999"})
+    first = post_form(client, "account.sign_in", {"mobile": known.mobile})
+    second = post_form(client, "account.sign_in", {"mobile": "07911 123999"})
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert [t["to"] for t in texts(app)] == [known.mobile]
-    page = get_page(client, "/sign-in/code")
-    assert "If this number is one we know" in page.text
-    page = post_page(client, "/sign-in/code", {"code": "123456"})
-    assert "That code is not right" in page.text
+    page = get_page(client, "account.enter_code")
+    assert "If this number is one we know" in page.text_of("h1 + p")
+    page = post_page(client, "account.enter_code", {"code": "123456"})
+    assert page.shows(ERROR, "That code is not right")
 
 
 def test_the_code_is_not_left_readable_in_the_outbox(app, client):
     parent = make_parent()
     db.session.commit()
-    client.post("/sign-in", data={"mobile": parent.mobile})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile})
     code = last_code(parent.mobile)
     message = db.session.scalar(sa.select(OutboxMessage))
     assert code not in message.body and code not in str(message.context)
@@ -105,49 +107,51 @@ def test_the_code_is_not_left_readable_in_the_outbox(app, client):
 def test_a_code_works_once(app, client):
     parent = make_parent()
     db.session.commit()
-    client.post("/sign-in", data={"mobile": parent.mobile})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile})
     code = last_code(parent.mobile)
-    flow = client.get("/sign-in/code")  # noqa: F841 - keep the flow in the cookie
+    get_page(client, "account.enter_code")  # keep the flow in the cookie
     with client.session_transaction() as saved:
         flow_state = dict(saved["sign_in_flow"])
-    assert client.post("/sign-in/code", data={"code": code}).status_code == 302
-    client.post("/sign-out")
+    expect_redirect(post_form(client, "account.enter_code", {"code": code}), "account.home")
+    post_form(client, "account.sign_out", {})
     with client.session_transaction() as saved:
         saved["sign_in_flow"] = flow_state  # replay the old flow and code
-    page = post_page(client, "/sign-in/code", {"code": code})
-    assert "This code has run out" in page.text
+    page = post_page(client, "account.enter_code", {"code": code})
+    assert page.shows(ERROR, "This code has run out")
 
 
 def test_a_code_runs_out_after_ten_minutes(app, client):
     parent = make_parent()
     db.session.commit()
-    client.post("/sign-in", data={"mobile": parent.mobile})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile})
     code = last_code(parent.mobile)
     db.session.execute(sa.update(SignInCode).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    page = post_page(client, "/sign-in/code", {"code": code})
-    assert "This code has run out" in page.text
+    page = post_page(client, "account.enter_code", {"code": code})
+    assert page.shows(ERROR, "This code has run out")
 
 
 def test_five_wrong_tries_use_the_code_up(app, client):
     parent = make_parent()
     db.session.commit()
-    client.post("/sign-in", data={"mobile": parent.mobile})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile})
     code = last_code(parent.mobile)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(4):
-        assert "That code is not right" in post_page(client, "/sign-in/code",
-                                                     {"code": wrong}).text
-    assert "Too many wrong tries" in post_page(client, "/sign-in/code", {"code": wrong}).text
-    assert "Too many wrong tries" in post_page(client, "/sign-in/code", {"code": code}).text
+        page = post_page(client, "account.enter_code", {"code": wrong})
+        assert page.shows(ERROR, "That code is not right")
+    page = post_page(client, "account.enter_code", {"code": wrong})
+    assert page.shows(ERROR, "Too many wrong tries")
+    page = post_page(client, "account.enter_code", {"code": code})
+    assert page.shows(ERROR, "Too many wrong tries")
 
 
 def test_a_new_code_replaces_the_old_one(app, client):
     parent = make_parent()
     db.session.commit()
-    client.post("/sign-in", data={"mobile": parent.mobile})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile})
     old = db.session.scalar(sa.select(SignInCode))
-    client.post("/sign-in", data={"mobile": parent.mobile})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile})
     db.session.refresh(old)
     assert old.used_at is not None
 
@@ -164,18 +168,19 @@ def test_bad_numbers_and_codes_get_clear_messages(client):
                            ("hello", "Enter a UK mobile number"),
                            ("020 7946 0000", "Enter a UK mobile number"),
                            ("7" * 500, "A mobile number is not that long")]:
-        page = post_page(client, "/sign-in", {"mobile": value})
-        assert message in page.text and page.title.startswith("Error:")
+        page = post_page(client, "account.sign_in", {"mobile": value})
+        assert page.shows(ERROR, message) and page.title.startswith("Error:")
     with client.session_transaction() as saved:
         saved["sign_in_flow"] = {"code": 999999, "next": ""}
     for value in ["12345", "abcdef", "1" * 5000, ""]:
-        assert "code" in post_page(client, "/sign-in/code", {"code": value}).text
+        page = post_page(client, "account.enter_code", {"code": value})
+        assert page.shows(ERROR, "code"), value
 
 
 def test_a_tampered_flow_in_the_cookie_goes_back_to_the_start(client):
     with client.session_transaction() as saved:
         saved["sign_in_flow"] = {"code": "1 OR 1=1"}
-    assert client.get("/sign-in/code").headers["Location"].endswith("/sign-in")
+    expect_redirect(client.get(url(client, "account.enter_code")), "account.sign_in")
 
 
 def test_signing_in_starts_a_fresh_session_and_remembers_the_phone(app, client):
@@ -194,43 +199,46 @@ def test_signing_in_starts_a_fresh_session_and_remembers_the_phone(app, client):
 def test_she_goes_where_she_was_going_but_never_off_site(app, client):
     parent = make_parent()
     db.session.commit()
-    assert "/sign-in?next=" in client.get("/my-account/settings").headers["Location"]
-    client.post("/sign-in?next=/my-account/settings", data={"mobile": parent.mobile})
-    response = client.post("/sign-in/code", data={"code": last_code(parent.mobile)})
-    assert response.headers["Location"].endswith("/my-account/settings")
-    client.post("/sign-out")
-    client.post("/sign-in?next=//evil.example", data={"mobile": parent.mobile})
-    response = client.post("/sign-in/code", data={"code": last_code(parent.mobile)})
-    assert response.headers["Location"].endswith("/my-account")
+    settings = url(client, "account.edit_settings")
+    asked = expect_redirect(client.get(settings), "account.sign_in")
+    assert "?next=" in asked
+    post_form(client, "account.sign_in", {"mobile": parent.mobile}, next=settings)
+    response = post_form(client, "account.enter_code", {"code": last_code(parent.mobile)})
+    expect_redirect(response, "account.edit_settings")
+    post_form(client, "account.sign_out", {})
+    post_form(client, "account.sign_in", {"mobile": parent.mobile}, next="//evil.example")
+    response = post_form(client, "account.enter_code", {"code": last_code(parent.mobile)})
+    expect_redirect(response, "account.home")
 
 
 def test_signing_out_ends_her_session(app, client):
     parent = make_parent()
     db.session.commit()
     sign_in_parent(client, parent)
-    client.post("/sign-out")
-    assert "/sign-in" in client.get("/my-account").headers["Location"]
+    post_form(client, "account.sign_out", {})
+    expect_redirect(client.get(url(client, "account.home")), "account.sign_in")
 
 
 def test_staff_cannot_use_parents_pages(client, sign_in):
     sign_in("admin")
-    assert client.get("/my-account/settings").status_code == 403
+    get_page(client, "account.edit_settings", 403)
 
 
 def test_a_form_without_its_csrf_token_is_refused_kindly(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():
-        for url in ["/sign-in", "/sign-in/code", "/sign-out", "/my-account/delete"]:
-            response = client.post(url, data={"mobile": "07911 123456", "code": "123456"})
-            assert response.status_code == 400, url
+        for endpoint in ["account.sign_in", "account.enter_code", "account.sign_out",
+                         "account.delete_account"]:
+            response = post_form(client, endpoint, {"mobile": "07911 123456", "code": "123456"})
+            assert response.status_code == 400, endpoint
 
 
 def test_odd_shaped_input_never_breaks_the_sign_in(client):
     for data in [{"mobile": ["07911 123456", "07911 123457"]}, {"mobile": "\x00\x01"},
                  {"mobile": "０７９１１ １２３４５６"}, {"mobile": "+44 (0) 7911 123456"},
                  {"unexpected": "field"}]:
-        assert client.post("/sign-in", data=data).status_code in (200, 302)
+        assert post_form(client, "account.sign_in", data).status_code in (200, 302)
 
 
 def test_demo_numbers_work_outside_production_only(app):

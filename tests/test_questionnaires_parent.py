@@ -19,8 +19,11 @@ from pairs_group.questionnaires.models import (
 from pairs_group.tokens import make_token
 from tests.account_factories import sign_in_parent
 from tests.conftest import count_rows
-from tests.pages import get_page, post_page
-from tests.questionnaires_factories import base, family, grant_link, submitted_prfq
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
+from tests.questionnaires_factories import family, grant_link, questionnaire, submitted_prfq
+
+ABOUT, SECTION = "questionnaires.about", "questionnaires.section"
+PROBLEM = ".nhsuk-error-summary"
 
 
 def answers_for(numbers, value=4):
@@ -47,13 +50,14 @@ def test_pre_closes_after_session_two_and_post_opens_at_the_last_session(app):
 
 def test_her_link_shows_her_list_and_the_why_we_ask_page(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     path = link_url(parent, "questionnaire").removeprefix("http://localhost")
     assert client.get(path).status_code == 302
-    page = get_page(client, "/questionnaires/")
-    assert "Thinking about your baby" in page.text
-    about = get_page(client, base(enrolment) + "/")
-    assert "Why we ask" in about.text and "How we use your answers" in about.text
-    assert "Luyten" in about.text  # the CC BY citation wherever the items are shown
+    page = get_page(client, "questionnaires.answer")
+    assert page.shows("main a", "Thinking about your baby")
+    about = get_page(client, "questionnaires.about", **hers)
+    assert "Why we ask" in about.texts("h2") and "How we use your answers" in about.texts("h2")
+    assert about.shows("p[lang=en]", "Luyten")  # the CC BY citation wherever items are shown
 
 
 def test_a_link_sent_before_the_one_link_format_still_lands_on_her_list(app, client):
@@ -61,37 +65,40 @@ def test_a_link_sent_before_the_one_link_format_still_lands_on_her_list(app, cli
     the one link format (auth/links.py) must still follow it."""
     parent, _enrolment = family()
     token = make_token(parent.id, "questionnaire", n=secrets.token_hex(4))
-    response = client.get(f"/link/questionnaire/{token}")
-    assert response.status_code == 302 and response.location.endswith("/questionnaires/")
-    assert "Thinking about your baby" in get_page(client, "/questionnaires/").text
+    response = client.get(url(client, "account.follow_link", purpose="questionnaire",
+                              token=token))
+    expect_redirect(response, "questionnaires.answer")
+    assert get_page(client, "questionnaires.answer").shows("main a", "Thinking about your baby")
 
 
 def test_without_a_link_or_sign_in_she_is_asked_to_sign_in(client):
-    response = client.get("/questionnaires/")
-    assert response.status_code == 302 and "/sign-in" in response.location
+    response = client.get(url(client, "questionnaires.answer"))
+    expect_redirect(response, "account.sign_in")
 
 
 def test_she_answers_page_by_page_resumes_and_submits(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
-    start = client.post(base(enrolment) + "/", data={})
-    assert start.location.endswith("/section/1")
-    page = get_page(client, base(enrolment) + "/section/1")
-    assert "Section 1 of 4" in page.text and "I prefer not to answer" in page.text
-    moved = client.post(base(enrolment) + "/section/1", data=answers_for(range(1, 6), 5))
-    assert moved.location.endswith("/section/2")
-    client.post(base(enrolment) + "/section/2", data={"item-6": "7", "action": "save"})
+    start = post_form(client, ABOUT, {}, **hers)
+    expect_redirect(start, SECTION, number=1, **hers)
+    page = get_page(client, SECTION, number=1, **hers)
+    assert page.text_of(".nhsuk-caption-l") == "Section 1 of 4"
+    assert page.shows("label", "I prefer not to answer")
+    moved = post_form(client, SECTION, answers_for(range(1, 6), 5), number=1, **hers)
+    expect_redirect(moved, SECTION, number=2, **hers)
+    post_form(client, SECTION, {"item-6": "7", "action": "save"}, number=2, **hers)
     # Later, on another device, signed in: "Carry on" goes back to section 2, answer kept.
     other = app.test_client()
     sign_in_parent(other, parent)
-    resume = other.post(base(enrolment) + "/", data={})
-    assert resume.location.endswith("/section/2")
-    assert 'value="7" checked' in get_page(other, base(enrolment) + "/section/2").html
+    resume = post_form(other, ABOUT, {}, **hers)
+    expect_redirect(resume, SECTION, number=2, **hers)
+    assert get_page(other, SECTION, number=2, **hers).field_value("item-6") == "7"
     for number, items in ((2, range(6, 11)), (3, range(11, 16)), (4, range(16, 19))):
-        other.post(base(enrolment) + f"/section/{number}", data=answers_for(items, 3))
-    review = get_page(other, base(enrolment) + "/review")
-    assert "Check your answers" in review.text
-    done = other.post(base(enrolment) + "/submit", data={})
+        post_form(other, SECTION, answers_for(items, 3), number=number, **hers)
+    review = get_page(other, "questionnaires.review", **hers)
+    assert review.text_of("h1") == "Check your answers"
+    done = post_form(other, "questionnaires.submit", {}, **hers)
     assert done.status_code == 302
     response = db.session.scalar(sa.select(QuestionnaireResponse))
     assert response.is_submitted and response.instrument_version == "2017-18item"
@@ -103,13 +110,14 @@ def test_she_answers_page_by_page_resumes_and_submits(app, client):
 
 def test_a_submitted_response_is_locked(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
     grant_link(client, parent)
     before = sorted((a.item_id, a.value) for a in db.session.scalars(sa.select(Answer)))
-    assert client.post(base(enrolment) + "/section/1", data=answers_for([1], 1)).status_code == 404
-    saved = client.post(base(enrolment) + "/answer", data={"item": "1", "value": "1"})
+    assert post_form(client, SECTION, answers_for([1], 1), number=1, **hers).status_code == 404
+    saved = post_form(client, "questionnaires.save_answer", {"item": "1", "value": "1"}, **hers)
     assert saved.status_code == 404
-    again = client.post(base(enrolment) + "/submit", data={})
+    again = post_form(client, "questionnaires.submit", {}, **hers)
     assert again.status_code == 302
     db.session.expire_all()
     assert sorted((a.item_id, a.value) for a in db.session.scalars(sa.select(Answer))) == before
@@ -118,9 +126,11 @@ def test_a_submitted_response_is_locked(app, client):
 
 def test_each_tapped_answer_is_saved_at_once_and_a_double_tap_makes_one_row(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
     for value in ("2", "2", "6"):
-        reply = client.post(base(enrolment) + "/answer", data={"item": "3", "value": value})
+        reply = post_form(client, "questionnaires.save_answer", {"item": "3", "value": value},
+                          **hers)  # JSON: read raw
         assert reply.status_code == 200 and reply.json == {"ok": True, "item": "3"}
     answers = db.session.scalars(sa.select(Answer)).all()
     assert [(a.item_id, a.value) for a in answers] == [("3", 6)]
@@ -129,16 +139,18 @@ def test_each_tapped_answer_is_saved_at_once_and_a_double_tap_makes_one_row(app,
 
 def test_a_tapped_answer_moves_her_resume_point_to_its_section(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
-    client.post(base(enrolment) + "/answer", data={"item": "12", "value": "4"})
+    post_form(client, "questionnaires.save_answer", {"item": "12", "value": "4"}, **hers)
     assert db.session.scalar(sa.select(QuestionnaireResponse)).current_section == 2
-    assert client.post(base(enrolment) + "/", data={}).location.endswith("/section/3")
+    expect_redirect(post_form(client, ABOUT, {}, **hers), SECTION, number=3, **hers)
 
 
 def test_tampered_answers_are_refused_and_change_nothing(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
-    client.post(base(enrolment) + "/section/1", data=answers_for(range(1, 6), 2))
+    post_form(client, SECTION, answers_for(range(1, 6), 2), number=1, **hers)
     before = sorted((a.item_id, a.value) for a in db.session.scalars(sa.select(Answer)))
     hostile = [
         {**answers_for(range(1, 6)), "item-1": "8"},
@@ -148,10 +160,11 @@ def test_tampered_answers_are_refused_and_change_nothing(app, client):
         {**answers_for(range(1, 6)), "item-3": "-1"},
     ]
     for data in hostile:
-        page = post_page(client, base(enrolment) + "/section/1", data)
-        assert "There is a problem" in page.text and page.title.startswith("Error:")
+        page = post_page(client, SECTION, data, number=1, **hers)
+        assert page.shows(PROBLEM, "There is a problem") and page.title.startswith("Error:")
     for item, value in (("1", "9"), ("99", "3"), ("1", "abc"), ("warmth_total", "3"), ("", "")):
-        reply = client.post(base(enrolment) + "/answer", data={"item": item, "value": value})
+        reply = post_form(client, "questionnaires.save_answer", {"item": item, "value": value},
+                          **hers)
         assert reply.status_code == 400 and reply.json["ok"] is False
     db.session.expire_all()
     assert sorted((a.item_id, a.value) for a in db.session.scalars(sa.select(Answer))) == before
@@ -159,54 +172,56 @@ def test_tampered_answers_are_refused_and_change_nothing(app, client):
 
 def test_a_blank_answer_gets_a_clear_message_and_keeps_the_others(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
     data = answers_for([1, 2, 3, 4], 6)
-    page = post_page(client, base(enrolment) + "/section/1", data)
-    assert "Choose an answer to question 5" in page.text
-    assert 'href="#item-5"' in page.html and 'value="6" checked' in page.html
+    page = post_page(client, SECTION, data, number=1, **hers)
+    assert page.shows(".nhsuk-error-message", "Choose an answer to question 5")
+    assert page.select(f'{PROBLEM} a[href="#item-5"]') and page.field_value("item-4") == "6"
     assert count_rows(Answer) == 0
 
 
 def test_another_dyads_questionnaire_cannot_be_seen_or_answered(app, client):
     parent, enrolment = family()
     _other_parent, other = family()
+    theirs = questionnaire(other)
     grant_link(client, parent)
-    assert client.get(base(other) + "/section/1").status_code == 404
-    assert client.post(base(other) + "/section/1", data=answers_for(range(1, 6))).status_code == 404
-    reply = client.post(base(other) + "/answer", data={"item": "1", "value": "3"})
+    get_page(client, SECTION, 404, number=1, **theirs)
+    post_page(client, SECTION, answers_for(range(1, 6)), 404, number=1, **theirs)
+    reply = post_form(client, "questionnaires.save_answer", {"item": "1", "value": "3"}, **theirs)
     assert reply.status_code == 404
-    assert client.post(base(other) + "/submit", data={}).status_code == 302
+    assert post_form(client, "questionnaires.submit", {}, **theirs).status_code == 302
     assert count_rows(QuestionnaireResponse) == 0 and count_rows(Answer) == 0
 
 
 def test_unknown_instruments_and_timepoints_are_not_found(app, client):
     parent, enrolment = family()
     grant_link(client, parent)
-    for path in (f"/questionnaires/{enrolment.dyad_id}/mors_sf/pre/",
-                 f"/questionnaires/{enrolment.dyad_id}/loaf/pre/",
-                 f"/questionnaires/{enrolment.dyad_id}/prfq/middle/",
-                 f"/questionnaires/{enrolment.dyad_id}/phq9/pre/",
-                 base(enrolment) + "/section/9"):
-        assert client.get(path).status_code == 404, path
+    for instrument, timepoint in (("mors_sf", "pre"), ("loaf", "pre"), ("prfq", "middle"),
+                                  ("phq9", "pre")):
+        get_page(client, ABOUT, 404, **questionnaire(enrolment, instrument, timepoint))
+    get_page(client, SECTION, 404, number=9, **questionnaire(enrolment))
 
 
 def test_a_double_submit_makes_one_set_of_scores(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
     for number, items in ((1, range(1, 6)), (2, range(6, 11)), (3, range(11, 16)),
                           (4, range(16, 19))):
-        client.post(base(enrolment) + f"/section/{number}", data=answers_for(items, 4))
-    assert client.post(base(enrolment) + "/submit", data={}).status_code == 302
-    assert client.post(base(enrolment) + "/submit", data={}).status_code == 302
+        post_form(client, SECTION, answers_for(items, 4), number=number, **hers)
+    assert post_form(client, "questionnaires.submit", {}, **hers).status_code == 302
+    assert post_form(client, "questionnaires.submit", {}, **hers).status_code == 302
     assert count_rows(Score) == 3
 
 
 def test_a_polish_page_shows_english_items_marked_as_english(app, client):
     parent, enrolment = family(language="pl")
+    hers = questionnaire(enrolment)
     grant_link(client, parent)
-    client.post(base(enrolment) + "/", data={})
-    page = get_page(client, base(enrolment) + "/section/1?lang=pl")
-    assert page.lang == "pl" and '<div lang="en">' in page.html
+    post_form(client, ABOUT, {}, **hers)
+    page = get_page(client, SECTION, number=1, **hers, lang="pl")
+    assert page.lang == "pl" and page.select("div[lang=en]")
     assert db.session.scalar(sa.select(QuestionnaireResponse)).language_shown == "en"
 
 
@@ -216,35 +231,39 @@ def test_phq9_item_9_above_zero_raises_a_flag_staff_see(app, client, sign_in):
     assert "phq9" in {t.instrument.id for t in plans.open_tasks(parent)}
     parent_client = app.test_client()
     grant_link(parent_client, parent)
-    url = base(enrolment, "phq9")
-    parent_client.post(url + "/section/1", data=answers_for(range(1, 6), 0))
-    page = post_page(parent_client, url + "/section/2", {**answers_for(range(6, 9), 0),
+    hers = questionnaire(enrolment, "phq9")
+    post_form(parent_client, SECTION, answers_for(range(1, 6), 0), number=1, **hers)
+    page = post_page(parent_client, SECTION, number=2, **hers, data={**answers_for(range(6, 9), 0),
                                                          "item-9": "declined"})
-    assert "There is a problem" in page.text  # PHQ-9 allows no missing answers
-    parent_client.post(url + "/section/2", data={**answers_for(range(6, 9), 0), "item-9": "1"})
-    assert parent_client.post(url + "/submit", data={}).status_code == 302
+    assert page.shows(PROBLEM, "There is a problem")  # PHQ-9 allows no missing answers
+    post_form(parent_client, SECTION, {**answers_for(range(6, 9), 0), "item-9": "1"}, number=2,
+              **hers)
+    assert post_form(parent_client, "questionnaires.submit", {}, **hers).status_code == 302
     flag = db.session.scalar(sa.select(SafeguardingFlag))
     assert (flag.dyad_id, flag.item_id, flag.value) == (enrolment.dyad_id, "9", 1)
     sign_in("admin")
-    page = get_page(client, f"/staff/questionnaires/groups/{enrolment.group_id}")
-    assert "Safeguarding: act today" in page.text and parent.name in page.text
-    assert "Safeguarding: act today" in get_page(client, "/staff/questionnaires/").text
+    page = get_page(client, "questionnaires.show_group", group_id=enrolment.group_id)
+    assert page.shows("main", "Safeguarding: act today") and page.shows("main", parent.name)
+    index = get_page(client, "questionnaires.staff_index")
+    assert index.shows("main", "Safeguarding: act today")
 
 
 def test_fft_takes_free_text_after_the_group(app, client):
     parent, enrolment = family()
     last = enrolment.group.sessions[-1]
-    url = base(enrolment, "fft", "post")
+    hers = questionnaire(enrolment, "fft", "post")
     tasks = plans.open_tasks(parent, now=last.starts_at + timedelta(minutes=1))
     assert "fft" in {t.instrument.id for t in tasks}
     db.session.commit()
     with time_machine.travel(last.starts_at + timedelta(minutes=1)):
         grant_link(client, parent)
-        page = get_page(client, url + "/section/1")
-        assert "What was good?" in page.text and "Overall, how was your experience" in page.text
-        client.post(url + "/section/1", data={"item-rating": "1", "item-good": "The songs",
+        page = get_page(client, SECTION, number=1, **hers)
+        assert page.shows("label", "What was good?")
+        assert page.shows("legend", "Overall, how was your experience")
+        post_form(client, SECTION, number=1, **hers, data={"item-rating": "1",
+                                                           "item-good": "The songs",
                                               "item-better": ""})
-        assert client.post(url + "/submit", data={}).status_code == 302
+        assert post_form(client, "questionnaires.submit", {}, **hers).status_code == 302
     texts = {a.item_id: (a.value, a.text) for a in db.session.scalars(sa.select(Answer))}
     assert texts == {"rating": (1, None), "good": (None, "The songs")}
 
@@ -254,11 +273,12 @@ def test_a_typed_answer_is_kept_as_typed_even_when_it_reads_declined(app, client
     """The autosave reads text as the page does: "declined" typed in a box is her words."""
     parent, enrolment = family()
     last = enrolment.group.sessions[-1]
-    url = base(enrolment, "fft", "post")
+    hers = questionnaire(enrolment, "fft", "post")
     with time_machine.travel(last.starts_at + timedelta(minutes=1)):
         grant_link(client, parent)
         for typed in ("declined", "  "):
-            reply = client.post(url + "/answer", data={"item": "good", "value": typed})
+            reply = post_form(client, "questionnaires.save_answer",
+                              {"item": "good", "value": typed}, **hers)
             assert reply.status_code == 200 and reply.json == {"ok": True, "item": "good"}
             texts = {a.item_id: a.text for a in db.session.scalars(sa.select(Answer))}
             assert texts == {"good": typed.strip()}
@@ -266,10 +286,11 @@ def test_a_typed_answer_is_kept_as_typed_even_when_it_reads_declined(app, client
 
 def test_an_old_link_to_sent_answers_says_so_kindly(app, client):
     parent, enrolment = family()
+    hers = questionnaire(enrolment)
     submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
     grant_link(client, parent)
-    response = client.get(base(enrolment) + "/")
+    response = client.get(url(client, ABOUT, **hers))
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/questionnaires/")
-    page = get_page(client, "/questionnaires/")
-    assert "already sent these answers" in page.text
+    expect_redirect(response, "questionnaires.answer")
+    page = get_page(client, "questionnaires.answer")
+    assert page.shows("[role=status]", "already sent these answers")

@@ -13,13 +13,17 @@ from pairs_group.questionnaires.models import QuestionnaireResponse, Score
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import OutboxMessage
 from tests.conftest import count_rows
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 from tests.questionnaires_factories import family, submitted_prfq
 
+ENTRY = "questionnaires.enter_scores"
+PROBLEM = ".nhsuk-error-summary"
 
-def entry_url(enrolment, instrument, timepoint="pre"):
-    return (f"/staff/questionnaires/groups/{enrolment.group_id}/dyads/{enrolment.dyad_id}/"
-            f"{instrument}/{timepoint}")
+
+def entry(enrolment, instrument, timepoint="pre"):
+    """The URL arguments of the staff entry page for her answers to instrument."""
+    return {"group_id": enrolment.group_id, "dyad_id": enrolment.dyad_id,
+            "instrument_id": instrument, "timepoint": timepoint}
 
 
 def as_facilitator_of(sign_in, group):
@@ -38,11 +42,11 @@ def scores_of(instrument):
 def test_a_facilitator_enters_a_loaf_rating_for_her_group(app, client, sign_in):
     _parent, enrolment = family()
     user = as_facilitator_of(sign_in, enrolment.group)
-    page = get_page(client, entry_url(enrolment, "loaf"))
-    assert "Level 1: well-adapted (not in need of clinical attention)" in page.text
-    saved = client.post(entry_url(enrolment, "loaf"), data={
+    page = get_page(client, ENTRY, **entry(enrolment, "loaf"))
+    assert page.shows("label", "Level 1: well-adapted (not in need of clinical attention)")
+    saved = post_form(client, ENTRY, {
         "item-part_a": "2", "item-part_b": "1", "rater": "Dr Ruth Ade",
-        "assessed_on": "2026-11-20"})
+        "assessed_on": "2026-11-20"}, **entry(enrolment, "loaf"))
     assert saved.status_code == 302
     response, scores = scores_of("loaf")
     assert scores == {"part_a": 2.0, "part_b": 1.0}
@@ -53,19 +57,19 @@ def test_a_facilitator_enters_a_loaf_rating_for_her_group(app, client, sign_in):
 def test_the_registers_loaf_link_opens_the_pre_rating(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    reply = client.get(f"/staff/questionnaires/groups/{enrolment.group_id}/dyads/"
-                       f"{enrolment.dyad_id}/loaf")
-    assert reply.location.endswith("/loaf/pre")
+    reply = client.get(url(client, "questionnaires.practitioner_entry",
+                           group_id=enrolment.group_id, dyad_id=enrolment.dyad_id))
+    expect_redirect(reply, ENTRY, **entry(enrolment, "loaf"))
 
 
 def test_a_facilitator_cannot_see_or_enter_for_another_group(app, client, sign_in):
     _parent, enrolment = family()
     sign_in("facilitator")
-    assert client.get(entry_url(enrolment, "loaf")).status_code == 403
-    assert client.post(entry_url(enrolment, "loaf"), data={
+    get_page(client, ENTRY, 403, **entry(enrolment, "loaf"))
+    post_page(client, ENTRY, {
         "item-part_a": "2", "item-part_b": "1", "rater": "X",
-        "assessed_on": "2026-11-20"}).status_code == 403
-    assert client.get(f"/staff/questionnaires/groups/{enrolment.group_id}").status_code == 403
+        "assessed_on": "2026-11-20"}, 403, **entry(enrolment, "loaf"))
+    get_page(client, "questionnaires.show_group", 403, group_id=enrolment.group_id)
     assert count_rows(QuestionnaireResponse) == 0
 
 
@@ -77,17 +81,17 @@ def test_bad_ratings_get_clear_messages_and_store_nothing(app, client, sign_in):
                  {"item-part_a": "1", "rater": "", "assessed_on": "not a date"},
                  {"item-part_a": "1", "item-part_b": "1", "rater": "X" * 500,
                   "assessed_on": "2026-11-20"}):
-        page = post_page(client, entry_url(enrolment, "loaf"), data)
-        assert "There is a problem" in page.text
+        page = post_page(client, ENTRY, data, **entry(enrolment, "loaf"))
+        assert page.shows(PROBLEM, "There is a problem")
     assert count_rows(QuestionnaireResponse) == 0
 
 
 def test_asq_se2_scores_only(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    client.post(entry_url(enrolment, "asq_se2"), data={
+    post_form(client, ENTRY, {
         "item-interval": "12", "item-total": "55", "item-zone": "3", "item-items_omitted": "1",
-        "rater": "Dr Ade", "assessed_on": "2026-11-20"})
+        "rater": "Dr Ade", "assessed_on": "2026-11-20"}, **entry(enrolment, "asq_se2"))
     _response, scores = scores_of("asq_se2")
     assert scores == {"total": 55.0, "zone": 3.0, "interval_months": 12.0, "items_omitted": 1.0}
 
@@ -95,13 +99,14 @@ def test_asq_se2_scores_only(app, client, sign_in):
 def test_paper_mors_needs_every_item_or_the_totals(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    page = post_page(client, entry_url(enrolment, "mors_sf"), {
-        "item-1": "3", "rater": "Dr Ade", "assessed_on": "2026-11-20"})
-    assert "or its total from the paper form" in page.text
+    page = post_page(client, ENTRY, {
+        "item-1": "3", "rater": "Dr Ade", "assessed_on": "2026-11-20"},
+        **entry(enrolment, "mors_sf"))
+    assert page.shows(".nhsuk-error-message", "or its total from the paper form")
     assert count_rows(QuestionnaireResponse) == 0
-    client.post(entry_url(enrolment, "mors_sf"), data={
+    post_form(client, ENTRY, {
         "item-warmth_total": "28", "item-invasiveness_total": "6", "rater": "Dr Ade",
-        "assessed_on": "2026-11-20"})
+        "assessed_on": "2026-11-20"}, **entry(enrolment, "mors_sf"))
     _response, scores = scores_of("mors_sf")
     assert scores == {"warmth": 28.0, "invasiveness": 6.0}
 
@@ -109,7 +114,7 @@ def test_paper_mors_needs_every_item_or_the_totals(app, client, sign_in):
 def test_staff_cannot_type_answers_into_a_parents_own_questionnaire(app, client, sign_in):
     _parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    assert client.post(entry_url(enrolment, "prfq"), data={"item-1": "3"}).status_code == 400
+    post_page(client, ENTRY, {"item-1": "3"}, 400, **entry(enrolment, "prfq"))
     assert count_rows(QuestionnaireResponse) == 0
 
 
@@ -123,19 +128,20 @@ def test_the_overview_shows_who_has_started_stopped_and_finished(app, client, si
     answering.save_answers(response, {"7": 3})
     db.session.commit()
     as_facilitator_of(sign_in, enrolment.group)
-    page = get_page(client, f"/staff/questionnaires/groups/{enrolment.group_id}")
-    assert parent.name in page.text and other_parent.name in page.text
-    assert "Done" in page.text and "Started, not sent" in page.text
-    assert "stopped at section 2 of 4" in page.text and "to enter by staff" in page.text
+    page = get_page(client, "questionnaires.show_group", group_id=enrolment.group_id)
+    assert page.shows("h3", parent.name) and page.shows("h3", other_parent.name)
+    assert "Done" in page.texts(".nhsuk-tag") and "Started, not sent" in page.texts(".nhsuk-tag")
+    states = "dd.nhsuk-summary-list__value"
+    assert page.shows(states, "stopped at section 2 of 4")
+    assert page.shows(states, "to enter by staff")
 
 
 def test_send_reminder_queues_one_text_a_day_with_her_link(app, client, sign_in):
     parent, enrolment = family()
     as_facilitator_of(sign_in, enrolment.group)
-    url = (f"/staff/questionnaires/groups/{enrolment.group_id}/dyads/{enrolment.dyad_id}"
-           "/pre/remind")
-    assert client.post(url).status_code == 302
-    assert client.post(url).status_code == 302
+    remind = {"group_id": enrolment.group_id, "dyad_id": enrolment.dyad_id, "timepoint": "pre"}
+    assert post_form(client, "questionnaires.send_reminder", {}, **remind).status_code == 302
+    assert post_form(client, "questionnaires.send_reminder", {}, **remind).status_code == 302
     messages = db.session.scalars(sa.select(OutboxMessage)).all()
     assert [(m.kind, m.parent_id) for m in messages] == [("questionnaire_reminder", parent.id)]
     assert "/link/questionnaire/" in messages[0].context["url"]
@@ -143,9 +149,9 @@ def test_send_reminder_queues_one_text_a_day_with_her_link(app, client, sign_in)
 
 def test_the_texted_link_opens_her_questionnaires(app, client):
     parent, _enrolment = family()
-    url = link_url(parent, "questionnaire").removeprefix("http://localhost")
-    assert client.get(url).location.endswith("/questionnaires/")
-    assert "Thinking about your baby" in get_page(client, "/questionnaires/").text
+    link = link_url(parent, "questionnaire").removeprefix("http://localhost")
+    expect_redirect(client.get(link), "questionnaires.answer")
+    assert get_page(client, "questionnaires.answer").shows("main", "Thinking about your baby")
 
 
 def test_send_links_queues_each_link_once_then_one_reminder(app, runner):
@@ -187,9 +193,11 @@ def test_reopening_a_response_is_audited_and_unlocks_it(app, client, sign_in):
     parent, enrolment = family()
     response = submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
     as_facilitator_of(sign_in, enrolment.group)
-    page = get_page(client, entry_url(enrolment, "prfq"))
-    assert "Reopen" in page.text
-    assert client.post(f"/staff/questionnaires/responses/{response.id}/reopen").status_code == 302
+    page = get_page(client, ENTRY, **entry(enrolment, "prfq"))
+    reopen = url(client, "questionnaires.reopen_response", response_id=response.id)
+    assert "Reopen" in page.text_of(f'form[action="{reopen}"] button')
+    assert post_form(client, "questionnaires.reopen_response", {},
+                     response_id=response.id).status_code == 302
     db.session.expire_all()
     assert not db.session.get(QuestionnaireResponse, response.id).is_submitted
     assert count_rows(Score) == 0
@@ -201,9 +209,11 @@ def test_reopening_a_response_is_audited_and_unlocks_it(app, client, sign_in):
 def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
     parent, enrolment = family()
     sign_in("admin")
-    url = f"/staff/questionnaires/groups/{enrolment.group_id}/plan"
-    get_page(client, url)
-    assert client.post(url, data={"pre": ["fft"], "post": ["prfq"]}).status_code == 302
+    plan = {"group_id": enrolment.group_id}
+    get_page(client, "questionnaires.edit_plan", **plan)
+    saved = post_form(client, "questionnaires.edit_plan", {"pre": ["fft"], "post": ["prfq"]},
+                      **plan)
+    assert saved.status_code == 302
     assert [t.instrument.id for t in plans.open_tasks(parent)] == ["fft"]
-    page = post_page(client, url, {"pre": ["nonsense"]})
-    assert "There is a problem" in page.text
+    page = post_page(client, "questionnaires.edit_plan", {"pre": ["nonsense"]}, **plan)
+    assert page.shows(PROBLEM, "There is a problem")

@@ -23,13 +23,13 @@ from tests import factories
 from tests.account_factories import family_in_group, last_code
 from tests.attendance_factories import make_group_meeting_today
 from tests.conftest import staff_sign_in
-from tests.pages import Page
+from tests.pages import Page, get_page, post_form, url
+from tests.questionnaires_factories import questionnaire
 from tests.resources import port_open, postgres_behind_a_proxy, unavailable, wait_for
 
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL",
                                  "postgresql://postgres@127.0.0.1:5432/test")
 ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
-HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def in_language(code, text):
@@ -46,15 +46,14 @@ def people_on(app):
         staff = factories.make_staff("facilitator")
         _group, session, enrolments = make_group_meeting_today(facilitators=[staff], dyads=2)
         db.session.commit()
-        facts = {"mobile": parent.mobile, "questionnaire": f"/questionnaires/"
-                 f"{enrolment.dyad_id}/prfq/pre", "register": f"/staff/sessions/{session.id}"
-                 "/register", "enrolments": [e.id for e in enrolments]}
+        facts = {"mobile": parent.mobile, "questionnaire": questionnaire(enrolment),
+                 "session_id": session.id, "enrolments": [e.id for e in enrolments]}
         mum, nurse = app.test_client(), app.test_client()
         staff_sign_in(nurse, staff)
-    mum.post("/sign-in", data={"mobile": facts["mobile"]})
+    post_form(mum, "account.sign_in", {"mobile": facts["mobile"]})
     with app.app_context():
         code = last_code(facts["mobile"])
-    assert mum.post("/sign-in/code", data={"code": code}).status_code == 302
+    assert post_form(mum, "account.enter_code", {"code": code}).status_code == 302
     yield mum, nurse, facts
 
 
@@ -66,22 +65,25 @@ def register(facts, status):
 
 def confirm_before_the_outage(mum, nurse, facts):
     """She opens her page (in Arabic) and answers section 1; the facilitator saves a mark."""
-    assert Page(mum.get("/my-account")).check(200).lang == "ar"
-    assert mum.post(facts["questionnaire"] + "/", data={}).status_code == 302
+    assert get_page(mum, "account.home").lang == "ar"
+    hers = facts["questionnaire"]
+    assert post_form(mum, "questionnaires.about", {}, **hers).status_code == 302
     answered = {f"item-{n}": "5" for n in range(1, 6)}
-    assert mum.post(facts["questionnaire"] + "/section/1", data=answered).status_code == 302
-    assert nurse.post(facts["register"], data=register(facts, "attended")).status_code == 302
+    assert post_form(mum, "questionnaires.section", answered, number=1,
+                     **hers).status_code == 302
+    assert post_form(nurse, "attendance.save_register", register(facts, "attended"),
+                     session_id=facts["session_id"]).status_code == 302
 
 
 def check_503_page(response, language):
     page = Page(response).check(503)
     assert page.lang == language
-    assert in_language(language, MESSAGES[503][0]) in page.text
-    assert 'class="nhsuk-header"' in page.html and 'class="nhsuk-footer"' in page.html
-    assert "nhsuk-header__navigation" not in page.html  # no personal menu
+    assert in_language(language, MESSAGES[503][0]) in page.text_of("h1")
+    assert page.select("header.nhsuk-header") and page.select("footer.nhsuk-footer")
+    assert not page.select("[class*=nhsuk-header__navigation]")  # no personal menu
     policy = response.headers["Content-Security-Policy"]
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
-    assert f'nonce="{nonce}"' in page.html and "frame-ancestors 'none'" in policy
+    assert page.select(f'[nonce="{nonce}"]') and "frame-ancestors 'none'" in policy
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Retry-After"]
@@ -90,32 +92,36 @@ def check_503_page(response, language):
 
 def while_the_database_is_away(mum, nurse, facts):
     """Pages, a script's answer and forms sent: what each person sees (and keeps)."""
-    check_503_page(mum.get("/my-account"), "ar")  # her language, from her cookie
-    check_503_page(mum.get("/my-account?lang=en"), "en")
-    saved = mum.post(facts["questionnaire"] + "/answer", data={"item": "6", "value": "6"},
-                     headers={"Accept": "application/json"})
+    hers = facts["questionnaire"]
+    check_503_page(mum.get(url(mum, "account.home")), "ar")  # her language, from her cookie
+    check_503_page(mum.get(url(mum, "account.home", lang="en")), "en")
+    saved = post_form(mum, "questionnaires.save_answer", {"item": "6", "value": "6"},
+                      headers={"Accept": "application/json"}, **hers)  # JSON: read raw
     assert saved.status_code == 503
     assert saved.json == {"ok": False, "error": in_language("en", NOT_SAVED)}
     typed = {"item-6": "7", "item-7": "2", "item-8": "4", "item-9": "1", "item-10": "3",
              "action": "next"}
-    page = check_503_page(mum.post(facts["questionnaire"] + "/section/2", data=typed), "en")
-    kept = dict(HIDDEN.findall(page.html))
+    page = check_503_page(post_form(mum, "questionnaires.section", typed, number=2, **hers),
+                          "en")
+    kept = {field["name"]: field["value"] for field in page.select("form input[type=hidden]")}
     assert {k: kept[k] for k in typed} == typed  # what she chose is on the page, to send again
-    staff_page = check_503_page(nurse.get("/staff/today"), "en")
-    assert "/staff/groups/" not in staff_page.html
-    check_503_page(nurse.get("/staff/today?lang=fr"), "fr")
-    check_503_page(nurse.post(facts["register"] + "?lang=en",
-                              data=register(facts, "did_not_attend")), "en")
-    assert mum.get("/healthz").status_code == 503
+    staff_page = check_503_page(nurse.get(url(nurse, "attendance.show_today")), "en")
+    assert not staff_page.select(f'[href^="{url(nurse, "groups.list_groups")}"]')
+    check_503_page(nurse.get(url(nurse, "attendance.show_today", lang="fr")), "fr")
+    check_503_page(post_form(nurse, "attendance.save_register", register(facts, "did_not_attend"),
+                             session_id=facts["session_id"], lang="en"), "en")
+    assert mum.get(url(mum, "health.healthz")).status_code == 503
     return typed, kept
 
 
 def after_the_database_is_back(app, mum, nurse, facts, typed, kept):
     """Signed in still, nothing confirmed lost, and "Send again" saves what she had sent."""
-    assert wait_for(lambda: mum.get("/my-account").status_code == 200, seconds=30)
-    assert nurse.get("/staff/today").status_code == 200
-    again = mum.post(facts["questionnaire"] + "/section/2", data=kept)
-    assert again.status_code == 302 and again.location.endswith("/section/3")
+    assert wait_for(lambda: mum.get(url(mum, "account.home")).status_code == 200, seconds=30)
+    get_page(nurse, "attendance.show_today")
+    hers = facts["questionnaire"]
+    again = post_form(mum, "questionnaires.section", kept, number=2, **hers)
+    assert again.status_code == 302
+    assert again.location.endswith(url(mum, "questionnaires.section", number=3, **hers))
     with app.app_context():
         answers = dict(db.session.execute(sa.select(Answer.item_id, Answer.value)).all())
         marks = db.session.scalars(sa.select(Attendance.status)).all()
@@ -191,12 +197,12 @@ def test_no_error_page_touches_the_database(make_app, code):
         mobile = parent.mobile
         sa.event.listen(db.engine, "before_cursor_execute", refuse)
     client = app.test_client()
-    client.post("/sign-in", data={"mobile": mobile})
+    post_form(client, "account.sign_in", {"mobile": mobile})
     with app.app_context():
         code_texted = last_code(mobile)
-    client.post("/sign-in/code", data={"code": code_texted})
-    assert client.get("/my-account").status_code == 200  # her language, kept as a cookie
-    response = client.get(f"/test/fail/{code}")
+    post_form(client, "account.enter_code", {"code": code_texted})
+    get_page(client, "account.home")  # her language, kept as a cookie
+    response = client.get(url(client, "fail", status=code))
     page = Page(response).check(code)
-    assert in_language("pl", MESSAGES[code][0]) in page.text
-    assert 'class="nhsuk-header"' in page.html and response.headers["Content-Security-Policy"]
+    assert in_language("pl", MESSAGES[code][0]) in page.text_of("h1")
+    assert page.select("header.nhsuk-header") and response.headers["Content-Security-Policy"]

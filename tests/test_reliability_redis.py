@@ -14,12 +14,19 @@ from pairs_group.db import db
 from pairs_group.questionnaires.models import Answer
 from tests import factories
 from tests.account_factories import family_in_group, last_code
+from tests.pages import get_page, post_form, url
+from tests.questionnaires_factories import questionnaire
 from tests.resources import redis_url, wait_for
 from tests.tcp_proxy import TcpProxy
 
 
 def ask(client, mobile):
-    return client.post("/sign-in", data={"mobile": mobile}).status_code
+    return post_form(client, "account.sign_in", {"mobile": mobile}).status_code
+
+
+def health_of(client):
+    """/healthz answers JSON: read from the raw response."""
+    return client.get(url(client, "health.healthz"))
 
 
 def keys_in(url, prefix):
@@ -51,9 +58,9 @@ def test_redis_away_people_still_sign_in_limits_hold_and_come_back(
         (parent, enrolment), staff = family_in_group(), factories.make_staff("facilitator")
         db.session.commit()
         mobile, email = parent.mobile, staff.email
-        questionnaire = f"/questionnaires/{enrolment.dyad_id}/prfq/pre"
+        hers = questionnaire(enrolment)
     mum, nurse = app.test_client(), app.test_client()
-    assert mum.get("/healthz").json == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert health_of(mum).json == {"status": "ok", "database": "ok", "redis": "ok"}
     assert ask(mum, mobile) == 302 and keys_in(direct, prefix)
 
     proxy.stop()
@@ -62,21 +69,21 @@ def test_redis_away_people_still_sign_in_limits_hold_and_come_back(
     assert "Redis is unreachable: rate limits are counted in this process's memory" in caplog.text
     with app.app_context():
         code = last_code(mobile)
-    assert mum.post("/sign-in/code", data={"code": code}).status_code == 302
-    assert mum.get("/my-account").status_code == 200
-    assert mum.post(questionnaire + "/", data={}).status_code == 302
+    assert post_form(mum, "account.enter_code", {"code": code}).status_code == 302
+    get_page(mum, "account.home")
+    assert post_form(mum, "questionnaires.about", {}, **hers).status_code == 302
     answered = {f"item-{n}": "5" for n in range(1, 6)}
-    assert mum.post(questionnaire + "/section/1", data=answered).status_code == 302
-    signed_in = nurse.post("/staff/sign-in", data={"email": email,
-                                                   "password": factories.STAFF_PASSWORD})
+    assert post_form(mum, "questionnaires.section", answered, number=1, **hers).status_code == 302
+    signed_in = post_form(nurse, "auth.sign_in", {"email": email,
+                                                  "password": factories.STAFF_PASSWORD})
     assert signed_in.status_code == 302
-    assert nurse.get("/staff/today").status_code == 200
-    health = mum.get("/healthz")
+    get_page(nurse, "attendance.show_today")
+    health = health_of(mum)
     assert (health.status_code, health.json) == (
         200, {"status": "degraded", "database": "ok", "redis": "unavailable"})
 
     proxy.start()
-    assert wait_for(lambda: mum.get("/healthz").json["status"] == "ok")
+    assert wait_for(lambda: health_of(mum).json["status"] == "ok")
     before = len(keys_in(direct, prefix))
     others = (f"07911 3{n:05d}" for n in range(400))
     assert wait_for(lambda: ask(mum, next(others)) == 302

@@ -16,8 +16,10 @@ from pairs_group.auth.service import AccountError, create_staff_user
 from pairs_group.db import db
 from tests import factories
 from tests.conftest import count_rows, staff_sign_in
-from tests.pages import get_page, post_page
+from tests.pages import expect_redirect, get_page, post_form, post_page, url
 from tests.resources import redis_url
+
+ERROR = ".nhsuk-error-message"  # the message under the field
 
 
 def actions():
@@ -62,7 +64,7 @@ def test_an_old_hash_is_upgraded_when_she_signs_in(client):
 def test_sign_ins_and_failures_are_audited_with_the_address(client):
     user = factories.make_staff("facilitator")
     db.session.commit()
-    client.post("/staff/sign-in", data={"email": user.email, "password": "wrong wrong wrong"})
+    post_form(client, "auth.sign_in", {"email": user.email, "password": "wrong wrong wrong"})
     staff_sign_in(client, user)
     assert actions() == ["staff.sign_in_failed", "staff.sign_in"]
     events = db.session.scalars(sa.select(AuditEvent)).all()
@@ -92,12 +94,12 @@ def test_repeated_wrong_passwords_lock_the_account_for_a_while(make_app):
         db.session.commit()
         client = app.test_client()
         wrong = {"email": user.email, "password": "not my password at all"}
-        tries = [client.post("/staff/sign-in", data=wrong).status_code for _ in range(3)]
-        assert tries == [200] * 3
-        page = post_page(client, "/staff/sign-in", wrong, status=429)
-        assert "Too many tries" in page.text
+        for _ in range(3):
+            post_page(client, "auth.sign_in", wrong)
+        page = post_page(client, "auth.sign_in", wrong, status=429)
+        assert "Too many tries" in page.text_of("h1")
         right = {"email": user.email, "password": factories.STAFF_PASSWORD}
-        assert client.post("/staff/sign-in", data=right).status_code == 429
+        post_page(client, "auth.sign_in", right, status=429)
 
 
 def test_repeated_wrong_codes_get_429(make_app):
@@ -106,9 +108,9 @@ def test_repeated_wrong_codes_get_429(make_app):
         user = factories.make_staff("admin")
         db.session.commit()
         client = app.test_client()
-        client.post("/staff/sign-in", data={"email": user.email,
-                                            "password": factories.STAFF_PASSWORD})
-        codes = [client.post("/staff/sign-in/code", data={"code": "000000"}).status_code
+        post_form(client, "auth.sign_in", {"email": user.email,
+                                           "password": factories.STAFF_PASSWORD})
+        codes = [post_form(client, "auth.sign_in_code", {"code": "000000"}).status_code
                  for _ in range(4)]
         assert codes == [200, 200, 200, 429]
 
@@ -123,10 +125,10 @@ def test_the_lockout_is_shared_through_redis_by_every_app_process(make_app):
         db.session.commit()
         wrong = {"email": email, "password": "not my password at all"}
         for _ in range(3):
-            first.test_client().post("/staff/sign-in", data=wrong)
+            post_form(first.test_client(), "auth.sign_in", wrong)
     second = limited_app(make_app, **settings)  # another process, sharing only Redis
     with second.app_context():
-        assert second.test_client().post("/staff/sign-in", data=wrong).status_code == 429
+        assert post_form(second.test_client(), "auth.sign_in", wrong).status_code == 429
     import redis
 
     store = redis.Redis.from_url(url)
@@ -139,18 +141,20 @@ def test_an_admin_without_an_app_must_set_one_up_before_anything_else(client):
     user = factories.make_staff("admin", two_factor=False)
     db.session.commit()
     staff_sign_in(client, user)
-    response = client.get("/staff/groups/")
-    assert response.status_code == 302 and response.headers["Location"] == "/staff/two-factor"
-    page = get_page(client, "/staff/two-factor")
-    secret = page.html.split("otpauth://")[1].split("secret=")[1][:32]
-    assert "issuer=Together%20Time" in page.html
-    page = post_page(client, "/staff/two-factor", {"code": "123456"})
-    assert "not right" in page.text
-    response = client.post("/staff/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    response = client.get(url(client, "groups.list_groups"))
+    assert expect_redirect(response, "auth.set_up_two_factor") == url(client,
+                                                                      "auth.set_up_two_factor")
+    page = get_page(client, "auth.set_up_two_factor")
+    link = page.select_one('a[href^="otpauth://"]')["href"]
+    secret = link.split("secret=")[1][:32]
+    assert "issuer=Together%20Time" in link
+    page = post_page(client, "auth.set_up_two_factor", {"code": "123456"})
+    assert page.shows(ERROR, "not right")
+    response = post_form(client, "auth.set_up_two_factor", {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.totp_secret == secret
-    assert get_page(client, "/staff/groups/")
+    assert get_page(client, "groups.list_groups")
     assert "staff.two_factor_set_up" in actions()
 
 
@@ -161,7 +165,7 @@ def test_the_admin_rule_can_be_turned_off(make_app):
         db.session.commit()
         client = app.test_client()
         staff_sign_in(client, user)
-        assert client.get("/staff/groups/").status_code == 200
+        get_page(client, "groups.list_groups")
 
 
 def test_a_code_works_once_only(client):
@@ -169,12 +173,12 @@ def test_a_code_works_once_only(client):
     db.session.commit()
     code = pyotp.TOTP(user.totp_secret).now()
     data = {"email": user.email, "password": factories.STAFF_PASSWORD}
-    client.post("/staff/sign-in", data=data)
-    assert client.post("/staff/sign-in/code", data={"code": code}).status_code == 302
-    client.post("/staff/sign-out")
-    client.post("/staff/sign-in", data=data)
-    page = post_page(client, "/staff/sign-in/code", {"code": code})
-    assert "not right" in page.text
+    post_form(client, "auth.sign_in", data)
+    assert post_form(client, "auth.sign_in_code", {"code": code}).status_code == 302
+    post_form(client, "auth.sign_out", {})
+    post_form(client, "auth.sign_in", data)
+    page = post_page(client, "auth.sign_in_code", {"code": code})
+    assert page.shows(ERROR, "not right")
 
 
 def test_codes_allow_a_little_clock_drift_and_arabic_digits():
@@ -190,8 +194,8 @@ def test_codes_allow_a_little_clock_drift_and_arabic_digits():
 
 
 def test_the_code_page_needs_a_right_password_first(client):
-    response = client.get("/staff/sign-in/code")
-    assert response.headers["Location"] == "/staff/sign-in"
+    response = client.get(url(client, "auth.sign_in_code"))
+    assert expect_redirect(response, "auth.sign_in") == url(client, "auth.sign_in")
 
 
 def test_an_idle_staff_session_is_signed_out_with_a_message(make_app):
@@ -201,14 +205,15 @@ def test_an_idle_staff_session_is_signed_out_with_a_message(make_app):
         db.session.commit()
         client = app.test_client()
         staff_sign_in(client, user)
-        assert client.get("/staff/groups/").status_code == 200
+        get_page(client, "groups.list_groups")
         with client.session_transaction() as session:
             session["seen_at"] -= 31 * 60
-        response = client.get("/staff/groups/")
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/staff/sign-in?next=/staff/groups/")
-        page = get_page(client, response.headers["Location"])
-        assert "had not used the service for 30 minutes" in page.text
+        groups = url(client, "groups.list_groups")
+        response = client.get(groups)
+        path = expect_redirect(response, "auth.sign_in")
+        assert path.startswith(url(client, "auth.sign_in") + "?next=" + groups)
+        page = get_page(client, path)
+        assert page.shows("[role=status]", "had not used the service for 30 minutes")
 
 
 def test_sign_out_everywhere_ends_every_session_of_that_person(app, sign_in):
@@ -217,20 +222,22 @@ def test_sign_out_everywhere_ends_every_session_of_that_person(app, sign_in):
     staff_sign_in(other_device, user)
     this_device = app.test_client()
     staff_sign_in(this_device, user)
-    page = get_page(this_device, "/staff/account")
-    assert "Sign out on every device" in page.text
-    this_device.post("/staff/account/sign-out-everywhere")
-    assert other_device.get("/staff/groups/").status_code == 302
-    assert this_device.get("/staff/groups/").status_code == 302
+    page = get_page(this_device, "auth.account")
+    action = url(this_device, "auth.sign_out_everywhere")
+    assert "Sign out on every device" in page.text_of(f'form[action="{action}"] button')
+    post_form(this_device, "auth.sign_out_everywhere", {})
+    groups = url(this_device, "groups.list_groups")
+    assert other_device.get(groups).status_code == 302
+    assert this_device.get(groups).status_code == 302
     assert "staff.sign_out_everywhere" in actions()
 
 
 def test_a_closed_account_is_signed_out_at_once(client, sign_in):
     user = sign_in("facilitator")
-    assert client.get("/staff/groups/").status_code == 200
+    get_page(client, "groups.list_groups")
     user.active = False
     db.session.commit()
-    assert client.get("/staff/groups/").status_code == 302
+    assert client.get(url(client, "groups.list_groups")).status_code == 302
 
 
 def test_the_totp_code_command_is_refused_in_production(make_app, monkeypatch):

@@ -8,52 +8,55 @@ from tests import factories
 from tests import parents_factories as pf
 from tests.account_factories import family_in_group
 from tests.conftest import staff_sign_in
-from tests.questionnaires_factories import base, grant_link
+from tests.pages import expect_redirect, post_form, url
+from tests.questionnaires_factories import grant_link, questionnaire
 from tests.security_helpers import fresh_request, log_in
 
 
-def no_store(client, url):
-    response = fresh_request(client, url)
-    assert response.status_code == 200, (url, response.status_code)
+def no_store(client, endpoint, **args):
+    """Whether the endpoint's page says no-store (a header: read from the raw response)."""
+    response = fresh_request(client, url(client, endpoint, **args))
+    assert response.status_code == 200, (endpoint, response.status_code)
     return "no-store" in response.headers.get("Cache-Control", "")
 
 
 def test_a_questionnaire_opened_from_a_text_is_not_kept(app, client):
     parent, enrolment = family_in_group()
     grant_link(client, parent)
-    assert no_store(client, base(enrolment) + "/")
-    client.post(base(enrolment) + "/", data={})
-    assert no_store(client, base(enrolment) + "/section/1")
+    assert no_store(client, "questionnaires.about", **questionnaire(enrolment))
+    expect_redirect(post_form(client, "questionnaires.about", {}, **questionnaire(enrolment)),
+                    "questionnaires.section")
+    assert no_store(client, "questionnaires.section", number=1, **questionnaire(enrolment))
 
 
 def test_sign_up_steps_holding_her_answers_are_not_kept(app, client):
     group = pf.open_group()
-    client.post("/join", data=pf.eligibility_answers())
-    client.post("/join/your-details", data=pf.details_answers())
-    assert no_store(client, "/join/your-details")  # her name and number, filled in again
-    client.post("/join/consent", data=pf.CONSENT_YES)
-    client.post("/join/about-you", data={})
-    assert no_store(client, "/join/choose-a-group")
+    post_form(client, "parents.check_eligibility", pf.eligibility_answers())
+    post_form(client, "parents.your_details", pf.details_answers())
+    assert no_store(client, "parents.your_details")  # her name and number, filled in again
+    post_form(client, "parents.consent", pf.CONSENT_YES)
+    post_form(client, "parents.about_you", {})
+    assert no_store(client, "parents.choose_group")
     pf.choose(client, group)
-    assert no_store(client, "/join/done")  # her name
+    assert no_store(client, "parents.signed_up_page")  # her name
 
 
 def test_her_account_pages_are_not_kept(app, client):
     parent, _enrolment = family_in_group()
     log_in(client, parent)
-    for url in ["/my-account", "/my-account/settings", "/my-account/my-data",
-                "/my-account/calendar"]:
-        assert no_store(client, url), url
+    for endpoint in ["account.home", "account.edit_settings", "account.my_data",
+                     "account.calendar_page"]:
+        assert no_store(client, endpoint), endpoint
 
 
 def test_staff_pages_are_not_kept(app, client):
     user = factories.make_staff("admin")
     db.session.commit()
     staff_sign_in(client, user)
-    for url in ["/staff/account", "/staff/groups/", "/staff/texts/"]:
-        assert no_store(client, url), url
+    for endpoint in ["auth.account", "groups.list_groups", "sms.list_messages"]:
+        assert no_store(client, endpoint), endpoint
 
 
 def test_public_pages_may_be_kept_when_no_one_is_signed_in(app, client):
-    assert not no_store(client, "/privacy")
-    assert not no_store(client, "/")
+    assert not no_store(client, "pages.privacy")
+    assert not no_store(client, "pages.index")

@@ -9,7 +9,7 @@ from pairs_group.parents.models import Parent
 from tests import factories
 from tests.account_factories import make_parent, sign_in_parent
 from tests.conftest import staff_sign_in
-from tests.pages import get_page
+from tests.pages import expect_redirect, get_page, url
 from tests.security_helpers import fresh_request, log_in
 
 REMEMBER = "remember_token"
@@ -26,11 +26,11 @@ def copy_of(client, *names):
 
 
 def parent_is_in(client):
-    return fresh_request(client, "/my-account").status_code == 200
+    return fresh_request(client, url(client, "account.home")).status_code == 200
 
 
 def staff_is_in(client):
-    return fresh_request(client, "/staff/groups/").status_code == 200
+    return fresh_request(client, url(client, "groups.list_groups")).status_code == 200
 
 
 def signed_in_parent_remembering(client):
@@ -45,7 +45,7 @@ def test_a_remembered_phone_is_signed_out_by_sign_out(client):
     signed_in_parent_remembering(client)
     reopened = copy_of(client, REMEMBER)  # the browser closed and opened again: no session
     assert parent_is_in(reopened)
-    response = fresh_request(client, "/sign-out", method="POST")
+    response = fresh_request(client, url(client, "account.sign_out"), method="POST")
     assert client.get_cookie(REMEMBER) is None, response.headers.getlist("Set-Cookie")
     assert not parent_is_in(client)
     assert not parent_is_in(reopened)
@@ -56,7 +56,7 @@ def test_copied_parent_cookies_stop_working_when_she_signs_out(client):
     both, session_only = copy_of(client, "session", REMEMBER), copy_of(client, "session")
     remember_only = copy_of(client, REMEMBER)
     assert parent_is_in(both) and parent_is_in(session_only) and parent_is_in(remember_only)
-    fresh_request(client, "/sign-out", method="POST")
+    fresh_request(client, url(client, "account.sign_out"), method="POST")
     for copy in (both, session_only, remember_only):
         assert not parent_is_in(copy)
 
@@ -68,7 +68,7 @@ def test_copied_staff_cookie_stops_working_when_they_sign_out(app):
     staff_sign_in(client, user)
     stolen = copy_of(client, "session")
     assert staff_is_in(stolen)
-    fresh_request(client, "/staff/sign-out", method="POST")
+    fresh_request(client, url(client, "auth.sign_out"), method="POST")
     assert not staff_is_in(client)
     assert not staff_is_in(stolen)
     staff_sign_in(client, user)  # and a new sign-in works as before
@@ -78,7 +78,7 @@ def test_copied_staff_cookie_stops_working_when_they_sign_out(app):
 def test_a_copy_from_before_an_earlier_sign_out_stays_dead(client):
     signed_in_parent_remembering(client)
     old = copy_of(client, "session", REMEMBER)
-    fresh_request(client, "/sign-out", method="POST")
+    fresh_request(client, url(client, "account.sign_out"), method="POST")
     parent = db.session.scalar(sa.select(Parent))
     sign_in_parent(client, parent, remember=True)
     assert parent_is_in(client)
@@ -88,13 +88,12 @@ def test_a_copy_from_before_an_earlier_sign_out_stays_dead(client):
 def test_she_signs_out_on_every_device_from_her_settings(client):
     parent = signed_in_parent_remembering(client)
     lost_phone = copy_of(client, "session", REMEMBER)
-    page = get_page(client, "/my-account/settings")
-    assert "Sign out on every device" in page.text
-    assert "/my-account/settings/sign-out-everywhere" in page.html
-    response = fresh_request(client, "/my-account/settings/sign-out-everywhere", method="POST")
-    assert response.headers["Location"].startswith("/sign-in")
-    page = get_page(client, response.headers["Location"])
-    assert "You have signed out on every device" in page.text
+    page = get_page(client, "account.edit_settings")
+    action = url(client, "account.sign_out_everywhere")
+    assert "Sign out on every device" in page.text_of(f'form[action="{action}"] button')
+    response = fresh_request(client, action, method="POST")
+    page = get_page(client, expect_redirect(response, "account.sign_in"))
+    assert page.shows("[role=status]", "You have signed out on every device")
     assert not parent_is_in(lost_phone) and not parent_is_in(client)
     actions = db.session.scalars(sa.select(AuditEvent.action).where(
         AuditEvent.actor == parent.get_id())).all()
@@ -107,8 +106,8 @@ def test_signing_out_everywhere_needs_the_forms_csrf_token(make_app):
         parent = make_parent()
         db.session.commit()
         client = log_in(app.test_client(), parent)
-        get_page(client, "/my-account/settings")  # its POST forms carry a token (checked)
-        response = fresh_request(client, "/my-account/settings/sign-out-everywhere",
+        get_page(client, "account.edit_settings")  # its POST forms carry a token (checked)
+        response = fresh_request(client, url(client, "account.sign_out_everywhere"),
                                  method="POST")
         assert response.status_code == 400
         assert parent_is_in(client)
@@ -120,10 +119,10 @@ def test_a_link_from_a_text_stops_working_when_she_signs_out_everywhere(app, cli
     parent = make_parent()
     db.session.commit()
     with app.test_request_context():
-        url = links.link_url(parent, "welcome")
-    assert fresh_request(client, url.removeprefix("http://localhost")).status_code == 302
+        link = links.link_url(parent, "welcome")
+    assert fresh_request(client, link.removeprefix("http://localhost")).status_code == 302
     assert parent_is_in(client)  # the welcome link opens her home page
     phone = app.test_client()
     sign_in_parent(phone, parent)
-    fresh_request(phone, "/my-account/settings/sign-out-everywhere", method="POST")
+    fresh_request(phone, url(phone, "account.sign_out_everywhere"), method="POST")
     assert not parent_is_in(client)

@@ -13,7 +13,7 @@ from pairs_group.audit.models import AuditEvent
 from pairs_group.audit.service import AuditLogIsAppendOnly, record
 from pairs_group.db import db
 from tests import factories
-from tests.pages import get_page
+from tests.pages import get_page, post_form, post_page, url
 from tests.security_helpers import log_in, make_world, url_rules, url_values
 
 RULES = url_rules()
@@ -47,11 +47,10 @@ def test_a_post_with_a_good_token_gets_through(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         client = app.test_client()
-        page = get_page(client, "/staff/sign-in")
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.html).group(1)
-        response = client.post("/staff/sign-in", data={"csrf_token": token, "email": "a@b.nhs.uk",
-                                                       "password": "x" * 12})
-        assert response.status_code == 200
+        page = get_page(client, "auth.sign_in")
+        token = page.select_one("input[name=csrf_token]")["value"]
+        post_page(client, "auth.sign_in", {"csrf_token": token, "email": "a@b.nhs.uk",
+                                           "password": "x" * 12})
 
 
 @pytest.mark.parametrize("production", [False, True])
@@ -60,8 +59,10 @@ def test_every_response_carries_the_security_headers(make_app, production):
     app = make_app(**settings)
     with app.app_context():
         client = app.test_client()
-        for url in ["/", "/staff/sign-in", "/no-such-page", "/healthz", "/static/build/app.css"]:
-            response = client.get(url)
+        paths = [url(client, "pages.index"), url(client, "auth.sign_in"), "/no-such-page",
+                 url(client, "health.healthz"), url(client, "static", filename="build/app.css")]
+        for path in paths:  # headers: read from the raw responses
+            response = client.get(path)
             response.close()
             headers = response.headers
             csp = headers["Content-Security-Policy"]
@@ -74,11 +75,12 @@ def test_every_response_carries_the_security_headers(make_app, production):
 
 def test_pages_have_no_inline_scripts_or_styles_without_the_nonce(client, sign_in):
     sign_in("admin")
-    for url in ["/", "/staff/sign-in", "/staff/groups/", "/staff/audit/", "/staff/account"]:
-        html = client.get(url).get_data(as_text=True)
-        assert " style=" not in html, url
-        for script in re.findall(r"<script\b[^>]*>", html):
-            assert "src=" in script or "nonce=" in script, (url, script)
+    for endpoint in ["pages.index", "auth.sign_in", "groups.list_groups", "audit.list_events",
+                     "auth.account"]:
+        page = get_page(client, endpoint)
+        assert not page.select("[style]"), endpoint
+        for script in page.select("script"):
+            assert script.has_attr("src") or script.has_attr("nonce"), (endpoint, script)
 
 
 def test_cookies_are_httponly_lax_and_secure_in_production(make_app):
@@ -86,7 +88,7 @@ def test_cookies_are_httponly_lax_and_secure_in_production(make_app):
     with app.app_context():
         user = factories.make_staff("facilitator")
         db.session.commit()
-        response = app.test_client().post("/staff/sign-in", data={
+        response = post_form(app.test_client(), "auth.sign_in", {
             "email": user.email, "password": factories.STAFF_PASSWORD})
         cookie = response.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
@@ -120,24 +122,28 @@ def test_admins_see_and_filter_the_audit_log_a_page_at_a_time(client, sign_in):
                                   details={"n": n}))
     db.session.add(AuditEvent(actor="system", action="privacy.retention_erase"))
     db.session.commit()
-    page = get_page(client, "/staff/audit/")
-    assert "Audit log" in page.title and "Older events" in page.text
-    page = get_page(client, f"/staff/audit/?who={admin.email}")
-    assert f"{admin.name} ({admin.email})" in page.text and "staff.sign_in" in page.text
-    page = get_page(client, "/staff/audit/?who=jo@example.nhs.uk&action=attendance&page=2")
-    assert "60 events" in page.text and "Newer events" in page.text
-    assert '<dt><code translate="no">n</code></dt><dd><code translate="no">9</code>' in page.html
-    page = get_page(client, "/staff/audit/?action=privacy")
-    assert "1 event" in page.text and "1 events" not in page.text
-    page = get_page(client, "/staff/audit/?since=2027-02-10&until=2027-01-01")
+    page = get_page(client, "audit.list_events")
+    assert "Audit log" in page.title and page.shows("nav", "Older events")
+    page = get_page(client, "audit.list_events", who=admin.email)
+    assert page.shows("tbody td", f"{admin.name} ({admin.email})")
+    assert "staff.sign_in" in page.texts("tbody td code")
+    page = get_page(client, "audit.list_events", who="jo@example.nhs.uk", action="attendance",
+                    page=2)
+    assert page.text_of("form + p") == "60 events" and page.shows("nav", "Newer events")
+    details = [(dt.get_text(), dt.find_next_sibling("dd").get_text())
+               for dt in page.select("dl.pairs-audit-details dt")]
+    assert ("n", "9") in details
+    page = get_page(client, "audit.list_events", action="privacy")
+    assert page.text_of("form + p") == "1 event"
+    page = get_page(client, "audit.list_events", since="2027-02-10", until="2027-01-01")
     assert page.title.startswith("Error:")
-    page = get_page(client, "/staff/audit/?since=9999-12-31&until=9999-12-31&page=-4")
-    assert "0 events" in page.text
+    page = get_page(client, "audit.list_events", since="9999-12-31", until="9999-12-31", page=-4)
+    assert page.text_of("form + p") == "0 events"
 
 
 def test_only_admins_see_the_audit_log(client, sign_in):
     sign_in("facilitator")
-    assert client.get("/staff/audit/").status_code == 403
+    get_page(client, "audit.list_events", 403)
 
 
 SECRET_PATTERNS = {
@@ -190,9 +196,10 @@ def test_the_instance_folder_with_its_keys_and_database_is_never_committed():
 
 
 def test_signed_in_pages_are_never_cached(client, sign_in):
-    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    index = client.get(url(client, "pages.index"))  # headers: read from the raw responses
+    assert "no-store" not in index.headers.get("Cache-Control", "")
     sign_in("facilitator")
-    assert client.get("/staff/groups/").headers["Cache-Control"] == "no-store"
+    assert client.get(url(client, "groups.list_groups")).headers["Cache-Control"] == "no-store"
 
 
 def test_an_evaluator_lands_on_a_page_she_may_see(client):
@@ -201,4 +208,4 @@ def test_an_evaluator_lands_on_a_page_she_may_see(client):
     user = factories.make_staff("evaluator")
     db.session.commit()
     landing = staff_sign_in(client, user).headers["Location"]
-    assert client.get(landing).status_code == 200
+    get_page(client, landing)
