@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from pairs_group.cli_params import now_option
+from pairs_group.db import db
 from pairs_group.questionnaires import instruments, service
 
 instruments_group = click.Group("instruments", help="Check and try out the instrument files.")
@@ -58,6 +59,7 @@ def score_command(instrument_id, answers_file):
 def send_links_command(now):
     """Queue the texts with questionnaire links, and one reminder, that are due (idempotent)."""
     counts = service.send_due_links(now)
+    db.session.commit()
     click.echo(f"Queued {counts['links']} link(s) and {counts['reminders']} reminder(s).")
 
 

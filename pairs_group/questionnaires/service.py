@@ -45,7 +45,7 @@ def send_due_links(now=None):
         for timepoint in Timepoint:
             if parent_tasks_due(enrolment, timepoint, now):
                 send_one(enrolment, timepoint, now, wait, counts)
-    db.session.commit()
+    db.session.flush()
     return counts
 
 
