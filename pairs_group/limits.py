@@ -14,6 +14,12 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
                   in_memory_fallback_enabled=True, swallow_errors=True)
 
 
+def limit_setting(name):
+    """A limit read from the setting NAME at each request (Flask-Limiter takes a callable), so
+    instance/config.py, the environment or a test can change it."""
+    return lambda: current_app.config[name]
+
+
 def private_key(value):
     """A rate-limit key that names no one: a mobile number or email address goes to Redis as
     a keyed hash (HMAC-SHA256 under a key made from SECRET_KEY), never in clear, and the hash

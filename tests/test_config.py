@@ -221,7 +221,7 @@ def test_every_environment_variable_has_a_default_of_its_type(name):
 
 
 def settings_read_in_the_code():
-    """Every NAME in `config["NAME"]` and in the rate-limit helpers (`_limit("NAME")` ...)."""
+    """Every NAME in `config["NAME"]` and in `limits.limit_setting("NAME")`."""
     import ast
 
     found = {}
@@ -231,9 +231,8 @@ def settings_read_in_the_code():
             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and (
                     ast.unparse(node.value).endswith("config")):
                 key = node.slice.value
-            elif isinstance(node, ast.Call) and ast.unparse(node.func) in (
-                    "_limit", "limit", "setting") and node.args and isinstance(
-                    node.args[0], ast.Constant):
+            elif (isinstance(node, ast.Call) and ast.unparse(node.func) == "limit_setting"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
                 key = node.args[0].value
             if isinstance(key, str):
                 found.setdefault(key, path.relative_to(PROJECT_ROOT))

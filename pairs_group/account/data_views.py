@@ -1,6 +1,6 @@
 """Her calendar, settings (with a new number checked by code) and her data, to see or delete."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,7 +20,7 @@ from pairs_group.audit.service import record
 from pairs_group.auth.login import end_every_session, end_session, sign_out
 from pairs_group.db import db
 from pairs_group.i18n import babel_locale
-from pairs_group.limits import limiter
+from pairs_group.limits import limit_setting, limiter
 
 NEW_MOBILE = "new_mobile_flow"  # {"code": id, "mobile": E.164} while she checks a new number
 
@@ -85,7 +85,7 @@ def sign_out_everywhere():
 
 
 @bp.route("/my-account/settings/mobile", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ACCOUNT_CODES_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(limit_setting("ACCOUNT_CODES_PER_ADDRESS"), methods=["POST"])
 def change_mobile():
     form = NewMobileForm()
     if form.validate_on_submit():
@@ -97,7 +97,7 @@ def change_mobile():
 
 
 @bp.route("/my-account/settings/mobile/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ACCOUNT_CODE_CHECKS_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(limit_setting("ACCOUNT_CODE_CHECKS_PER_ADDRESS"), methods=["POST"])
 def check_new_mobile():
     flow = session.get(NEW_MOBILE)
     if not isinstance(flow, dict) or not isinstance(flow.get("code"), int):

@@ -26,7 +26,7 @@ from pairs_group.auth.login import (
 )
 from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db
-from pairs_group.limits import limiter, private_key
+from pairs_group.limits import limit_setting, limiter, private_key
 from pairs_group.parents.models import Parent
 from pairs_group.tokens import BadToken
 
@@ -41,18 +41,14 @@ def number_key():
     return "mobile:" + private_key(number) if number else "not-a-number:" + get_remote_address()
 
 
-def limit(name):
-    return lambda: current_app.config[name]
-
-
 def pad_to(started, seconds):
     """Every answer to "text me a code" takes the same time, known number or not."""
     time.sleep(max(0.0, seconds - (time.monotonic() - started)))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(limit("ACCOUNT_CODES_PER_NUMBER"), key_func=number_key, methods=["POST"])
-@limiter.limit(limit("ACCOUNT_CODES_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(limit_setting("ACCOUNT_CODES_PER_NUMBER"), key_func=number_key, methods=["POST"])
+@limiter.limit(limit_setting("ACCOUNT_CODES_PER_ADDRESS"), methods=["POST"])
 def sign_in():
     if is_parent():
         return redirect(url_for("account.home"))
@@ -68,7 +64,7 @@ def sign_in():
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(limit("ACCOUNT_CODE_CHECKS_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(limit_setting("ACCOUNT_CODE_CHECKS_PER_ADDRESS"), methods=["POST"])
 def enter_code():
     flow = session.get(FLOW)
     if not isinstance(flow, dict) or not isinstance(flow.get("code"), int):
@@ -100,7 +96,7 @@ def parent_sign_out():
 
 
 @bp.get("/link/<purpose>/<token>")
-@limiter.limit(limit("ACCOUNT_CODE_CHECKS_PER_ADDRESS"))
+@limiter.limit(limit_setting("ACCOUNT_CODE_CHECKS_PER_ADDRESS"))
 def follow_link(purpose, token):
     try:
         endpoint = links.follow(purpose[:40], token)

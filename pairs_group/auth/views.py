@@ -5,7 +5,6 @@ import time
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,7 +27,7 @@ from pairs_group.auth.login import (
 )
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
-from pairs_group.limits import limiter, private_key
+from pairs_group.limits import limit_setting, limiter, private_key
 from pairs_group.navigation import add_staff_link
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -56,15 +55,11 @@ def _user_key():
     return f"user:{current_user.get_id() if current_user.is_authenticated else request.remote_addr}"
 
 
-def _limit(name):
-    return lambda: current_app.config[name]
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_limit("STAFF_SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"],
+@limiter.limit(limit_setting("STAFF_SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"],
                deduct_when=_failed, scope="staff-sign-in-address")
-@limiter.limit(_limit("STAFF_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
-               deduct_when=_failed, scope="staff-sign-in-account")
+@limiter.limit(limit_setting("STAFF_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"],
+               key_func=_account_key, deduct_when=_failed, scope="staff-sign-in-account")
 def sign_in():
     form = StaffSignInForm()
     if form.validate_on_submit():
@@ -111,7 +106,7 @@ def _pending_user():
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_limit("STAFF_CODE_LIMIT"), methods=["POST"], key_func=_pending_key,
+@limiter.limit(limit_setting("STAFF_CODE_LIMIT"), methods=["POST"], key_func=_pending_key,
                deduct_when=_failed, scope="staff-sign-in-code")
 def sign_in_code():
     user = _pending_user()
@@ -131,7 +126,7 @@ def sign_in_code():
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@limiter.limit(_limit("STAFF_CODE_LIMIT"), methods=["POST"], key_func=_user_key,
+@limiter.limit(limit_setting("STAFF_CODE_LIMIT"), methods=["POST"], key_func=_user_key,
                deduct_when=_failed, scope="staff-two-factor")
 def set_up_two_factor():
     if current_user.has_two_factor:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group
 from pairs_group.i18n import current_language
-from pairs_group.limits import limiter
+from pairs_group.limits import limit_setting, limiter
 from pairs_group.parents import cli, places, service
 from pairs_group.parents.choices import ETHNIC_GROUPS
 from pairs_group.parents.consents import wording, wording_version
@@ -92,12 +92,8 @@ def not_eligible():
                            other_link=config["NOT_ELIGIBLE_LINK"])
 
 
-def setting(name):
-    return lambda: current_app.config[name]
-
-
 @bp.route("/your-details", methods=["GET", "POST"])
-@limiter.limit(setting("SIGN_UP_DETAILS_LIMIT"), methods=["POST"], scope="sign-up-details")
+@limiter.limit(limit_setting("SIGN_UP_DETAILS_LIMIT"), methods=["POST"], scope="sign-up-details")
 def your_details():
     """A number that is already signed up goes on like a new one: the pages never say which
     numbers we know (its owner gets a text at the end instead)."""
