@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from pairs_group.attendance.models import Attendance
 from pairs_group.db import db
-from pairs_group.errors import MESSAGES, NOT_SAVED
+from pairs_group.errors import MESSAGES, NOT_SAVED, kept_answers
 from pairs_group.i18n import CATALOGUES
 from pairs_group.questionnaires.models import Answer
 from tests import factories
@@ -206,3 +206,10 @@ def test_no_error_page_touches_the_database(make_app, code):
     page = Page(response).check(code)
     assert in_language("pl", MESSAGES[code][0]) in page.text_of("h1")
     assert page.select("header.nhsuk-header") and response.headers["Content-Security-Policy"]
+
+
+def test_the_503_page_keeps_every_field_but_passwords_codes_and_the_old_token(app):
+    sent = {"postcode": "SW9 8AB", "name": "Ana", "password": "x" * 12, "code": "123456",
+            "csrf_token": "old"}
+    with app.test_request_context("/join/your-details", method="POST", data=sent):
+        assert dict(kept_answers()) == {"postcode": "SW9 8AB", "name": "Ana"}
