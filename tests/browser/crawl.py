@@ -83,6 +83,19 @@ def last_code_texted(app, mobile, seconds=10):
     raise AssertionError(f"no sign-in code was texted to {mobile}")
 
 
+def sign_in_parent(page, base_url, app, mobile, language="en", remember=False):
+    """A parent signs in on her phone with the code texted to her, as she would."""
+    page.goto(f"{base_url}/sign-in?lang={language}")
+    page.locator("#mobile").fill("0" + mobile[3:])
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/sign-in/code")
+    page.locator("#code").fill(last_code_texted(app, mobile))
+    if remember:
+        page.locator("input[name=remember]").check()
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/my-account")
+
+
 def same_site_links(page, base):
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     for href in hrefs:

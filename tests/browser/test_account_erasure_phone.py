@@ -5,20 +5,14 @@ import pytest
 
 from pairs_group.db import db
 from tests.account_factories import group_under_way, next_session
-from tests.browser.test_account_phone import texted_code
+from tests.browser.crawl import sign_in_parent
 from tests.browser.test_attendance_register import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def delete_account(page, base_url, app, mobile):
-    page.goto(f"{base_url}/sign-in")
-    page.locator("#mobile").fill("0" + mobile[3:])
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/sign-in/code")
-    page.locator("#code").fill(texted_code(app, mobile))
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/my-account")
+    sign_in_parent(page, base_url, app, mobile)
     page.goto(f"{base_url}/my-account/delete")
     page.locator("input[name=confirm]").check()
     page.locator("form button[type=submit]").click()

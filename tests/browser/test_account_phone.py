@@ -13,15 +13,9 @@ from pairs_group.db import db
 from pairs_group.parents.models import Parent
 from tests.account_factories import family_in_group
 from tests.browser.conftest import PHONE
-from tests.browser.crawl import last_code_texted
+from tests.browser.crawl import last_code_texted, sign_in_parent
 
 pytestmark = pytest.mark.browser
-
-
-def texted_code(app, mobile):
-    """The code texted to her; the server sends it just after the response has gone, so the
-    browser may be on the next page first: wait for it (bounded)."""
-    return last_code_texted(app, mobile)
 
 
 @pytest.mark.parametrize("language", ["en", "pt"])
@@ -39,7 +33,7 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
     shot("1-sign-in")
     page.locator("form button[type=submit]").click()
     page.wait_for_url("**/sign-in/code")
-    page.locator("#code").fill(texted_code(live_app, mobile))
+    page.locator("#code").fill(last_code_texted(live_app, mobile))
     page.locator("input[name=remember]").check()
     shot("2-code")
     page.locator("form button[type=submit]").click()
@@ -82,17 +76,6 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
         assert db.session.scalar(sa.select(Parent).where(Parent.mobile == mobile)) is None
 
 
-def sign_in_remembered(page, live_server, live_app, mobile, language):
-    page.goto(f"{live_server.url}/sign-in?lang={language}")
-    page.locator("#mobile").fill("0" + mobile[3:])
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/sign-in/code")
-    page.locator("#code").fill(texted_code(live_app, mobile))
-    page.locator("input[name=remember]").check()
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/my-account")
-
-
 def reopened(browser, cookies):
     """The phone's browser closed and opened again: only cookies that outlive it are kept."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
@@ -119,7 +102,7 @@ def test_a_remembered_phone_is_signed_out_for_good(
         parent, _enrolment = family_in_group(language=language)
         mobile = parent.mobile
     page = phone
-    sign_in_remembered(page, live_server, live_app, mobile, language)
+    sign_in_parent(page, live_server.url, live_app, mobile, language, remember=True)
     before = page.context.cookies()
     assert signed_in(reopened(browser, before), live_server)  # remember-me works
 
