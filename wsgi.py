@@ -4,13 +4,13 @@ import sys
 
 from pairs_group import create_app
 from pairs_group.config import ConfigError
-from pairs_group.startup import refuse_to_serve
+from pairs_group.startup import refusal_text, refuse_to_serve
 
 try:
     app = create_app()
 except ConfigError as error:
     # One line an operator can act on, not a traceback. Exit status 3 is gunicorn's "worker
     # failed to boot": the master stops instead of restarting the worker for ever.
-    print(f"PAIRS Group cannot start: {error}", file=sys.stderr)
+    print(refusal_text([str(error)]), file=sys.stderr)
     sys.exit(3)
 refuse_to_serve(app)
