@@ -113,7 +113,7 @@ def _still_to_come(enrolment, now):
         return True
     group = enrolment.group
     over = group.status == GroupStatus.FINISHED or (
-        group.sessions and max(s.ends_at for s in group.sessions) <= now)
+        group.finished_at is not None and group.finished_at <= now)
     return enrolment.status == EnrolmentStatus.ENROLLED and not over
 
 

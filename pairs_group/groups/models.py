@@ -75,6 +75,11 @@ class Group(db.Model):
     def language_codes(self):
         return [code for code in self.languages.split(",") if code]
 
+    @property
+    def finished_at(self):
+        """When its last session ended (None for a group with no sessions)."""
+        return max((session.ends_at for session in self.sessions), default=None)
+
     def is_run_by(self, staff):
         """THE object rule: admins run every group, a facilitator only those she is named on,
         evaluators none. groups.service.visible_groups is the same rule as a select."""

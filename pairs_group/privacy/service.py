@@ -27,15 +27,10 @@ def retention_cutoff(now, months):
     return now - timedelta(days=round(months * DAYS_PER_MONTH))
 
 
-def group_finished_at(group):
-    """When the group's last session ended (None for a group with no sessions)."""
-    return max((session.ends_at for session in group.sessions), default=None)
-
-
 def last_needed(parent):
     """When her data was last needed: the end of her latest group, or when she signed up if
     she never got a place (None while a group of hers has yet to finish)."""
-    ends = [group_finished_at(e.group) for dyad in parent.dyads for e in dyad.enrolments]
+    ends = [e.group.finished_at for dyad in parent.dyads for e in dyad.enrolments]
     if any(end is None for end in ends):
         return None
     return max(ends, default=parent.created_at)
