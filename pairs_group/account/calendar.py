@@ -22,7 +22,7 @@ def feed_for(parent):
     if feed is None:
         feed = CalendarFeed(parent_id=parent.id)
         db.session.add(feed)
-        db.session.commit()
+        db.session.flush()
     return feed
 
 
@@ -30,7 +30,6 @@ def renew_feed(parent):
     """A new secret: the old feed address stops working (a lost or shared phone)."""
     feed = feed_for(parent)
     feed.token = new_feed_token()
-    db.session.commit()
     return feed
 
 

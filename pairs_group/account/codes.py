@@ -113,7 +113,8 @@ def _spend(row):
 
 
 def check_code(code_id, typed, purpose=CodePurpose.SIGN_IN):
-    """The code's row when `typed` matches a live code, else CodeProblem (a try is counted)."""
+    """The code's row when `typed` matches a live code, else CodeProblem. A try is counted
+    (flushed): the caller commits it whether the code was right or not."""
     usable = isinstance(code_id, int) and 0 < code_id < 2**31
     row = db.session.get(SignInCode, code_id) if usable else None
     if row is None or row.purpose != purpose or row.used_at is not None:
@@ -121,13 +122,10 @@ def check_code(code_id, typed, purpose=CodePurpose.SIGN_IN):
     if row.expires_at <= utcnow():
         raise CodeProblem("expired")
     if not _count_try(row):
-        db.session.commit()
         raise CodeProblem("used_up")
     matches = row.parent_id is not None and hmac.compare_digest(
         row.code_hash, _hash(row.salt, str(typed)))
     if not (matches and _spend(row)):
-        db.session.commit()
         db.session.refresh(row)
         raise CodeProblem("used_up" if row.attempts >= MAX_TRIES else "wrong")
-    db.session.commit()
     return row

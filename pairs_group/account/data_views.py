@@ -34,6 +34,7 @@ def ics_response(body, filename):
 @bp.get("/my-account/calendar")
 def calendar_page():
     feed = calendar.feed_for(current_user)
+    db.session.commit()  # her calendar address, made the first time she opens this page
     feed_url = url_for("account.calendar_feed", token=feed.token, _external=True)
     return render_template("account/calendar.html", enrolments=enrolments_of(current_user),
                            feed_url=feed_url, webcal_url=feed_url.replace("http", "webcal", 1)
@@ -51,6 +52,7 @@ def download_calendar(enrolment_id):
 def renew_calendar():
     if ConfirmForm().validate_on_submit():
         calendar.renew_feed(current_user)
+        db.session.commit()
         flash(_("Your calendar has a new address. The old one no longer works."), "info")
     return redirect(url_for("account.calendar_page"))
 
@@ -68,6 +70,7 @@ def edit_settings():
     form = SettingsForm(data=settings.current(current_user))
     if form.validate_on_submit():
         settings.save(current_user, form.data)
+        db.session.commit()
         flash(_("Your settings are saved."), "info")
         return redirect(url_for("account.edit_settings"))
     return render_template("account/settings.html", form=form)
@@ -80,6 +83,7 @@ def sign_out_everywhere():
         return redirect(url_for("account.edit_settings"))
     record("account.sign_out_everywhere", current_user)
     sign_out()
+    db.session.commit()
     flash(_("You have signed out on every device."), "info")
     return redirect(url_for("account.sign_in"))
 
@@ -105,6 +109,7 @@ def check_new_mobile():
     form = SignInCodeForm()
     if form.validate_on_submit():
         problem = settings.confirm_new_mobile(current_user, flow["code"], form.code.data.strip())
+        db.session.commit()  # her new number, or the counted try
         if problem is None:
             session.pop(NEW_MOBILE, None)
             flash(_("Your mobile number is changed."), "info")
@@ -137,6 +142,7 @@ def download_data(kind):
 @bp.post("/my-account/my-data/withdraw-consent")
 def withdraw_consent():
     if ConfirmForm().validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
+        db.session.commit()
         flash(_("You have taken back your permission. We will not use your answers to "
                 "check how the service is doing."), "info")
     return redirect(url_for("account.my_data"))

@@ -145,7 +145,6 @@ def say_cant_come(enrolment, session, reason="", now=None):
     db.session.flush()
     record("attendance.change", mark, status=str(mark.status), by="parent",
            session_id=session.id)
-    db.session.commit()
     return True
 
 
@@ -156,7 +155,6 @@ def undo_cant_come(enrolment, session, now=None):
         return False
     record("attendance.change", mark, status="undone", by="parent", session_id=session.id)
     db.session.delete(mark)
-    db.session.commit()
     return True
 
 
@@ -167,5 +165,4 @@ def withdraw(enrolment):
     withdraw_enrolment(enrolment)  # frees her place and offers it to the next parent
     record("enrolment.withdraw", enrolment, by="parent")
     enrolment_withdrawn.send(enrolment)
-    db.session.commit()
     return True

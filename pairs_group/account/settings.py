@@ -36,7 +36,6 @@ def save(parent, answers):
         change(parent, ConsentKind.SMS, source="settings")
     record("account.settings", parent, language=parent.language, texts=wants_texts,
            discreet=parent.discreet_sms)
-    db.session.commit()
 
 
 def confirm_new_mobile(parent, code_id, typed):
@@ -53,7 +52,6 @@ def confirm_new_mobile(parent, code_id, typed):
         return _("This number is used by another account. Please call us to change it.")
     parent.mobile = row.mobile
     record("account.change_mobile", parent)
-    db.session.commit()
     return None
 
 
@@ -80,5 +78,4 @@ def withdraw_evaluation_consent(parent):
     if not agreed_to_evaluation(parent):
         return False
     consents.withdraw_consent(parent, ConsentKind.EVALUATION, source="my_data")
-    db.session.commit()
     return True

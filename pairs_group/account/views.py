@@ -74,6 +74,7 @@ def enter_code():
         try:
             row = codes.check_code(flow["code"], form.code.data.strip())
         except codes.CodeProblem as problem:
+            db.session.commit()  # the counted try
             form.code.errors.append(code_problem_message(problem.reason))
         else:
             return finish_sign_in(db.session.get(Parent, row.parent_id), form.remember.data,
@@ -91,6 +92,7 @@ def finish_sign_in(parent, remember, target):
 @bp.post("/sign-out", endpoint="sign_out")
 def parent_sign_out():
     sign_out()
+    db.session.commit()
     flash(_("You have signed out."), "info")
     return redirect(url_for("account.sign_in"))
 
@@ -102,6 +104,7 @@ def follow_link(purpose, token):
         endpoint = links.follow(purpose[:40], token)
     except BadToken:
         return render_template("account/link_problem.html"), 400
+    db.session.commit()  # the link is spent
     return redirect(url_for(endpoint))
 
 
@@ -132,6 +135,7 @@ def cant_come(enrolment_id, session_id):
     form = CantComeForm()
     if form.validate_on_submit():
         if service.say_cant_come(enrolment, group_session, form.reason.data):
+            db.session.commit()
             flash(_("Thank you for telling us. We will miss you this time."), "info")
         else:
             flash(_("It is too late to change this session."), "info")
@@ -144,6 +148,7 @@ def cant_come(enrolment_id, session_id):
 def undo_cant_come(enrolment_id, session_id):
     enrolment, group_session = session_or_404(enrolment_id, session_id)
     if ConfirmForm().validate_on_submit() and service.undo_cant_come(enrolment, group_session):
+        db.session.commit()
         flash(_("Great, we will see you there."), "info")
     else:
         flash(_("It is too late to change this session."), "info")
@@ -156,6 +161,7 @@ def leave_group(enrolment_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         service.withdraw(enrolment)
+        db.session.commit()
         flash(_("You have left the group. You can join another group at any time."), "info")
         return redirect(url_for("account.home"))
     return render_template("account/leave_group.html", form=form, enrolment=enrolment)

@@ -43,18 +43,20 @@ def link_url(parent, purpose, **claims):
 
 
 def _spend(token):
-    """True the first time this token is used, False after."""
-    db.session.add(UsedLink(nonce=hashlib.sha256(token.encode()).hexdigest()))
+    """True the first time this token is used, False after. The used nonce is flushed in a
+    savepoint: of two requests racing with one link, the second waits on the unique nonce and
+    fails once the first commits (the caller commits)."""
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(UsedLink(nonce=hashlib.sha256(token.encode()).hexdigest()))
     except IntegrityError:
-        db.session.rollback()
         return False
     return True
 
 
 def follow(purpose, token):
-    """The landing endpoint for a good, unused link (and the grant is set), or BadToken."""
+    """The landing endpoint for a good, unused link (and the grant is set), or BadToken. The
+    caller commits the spent link."""
     if purpose not in purposes() or len(token) > 2000:
         raise BadToken("unknown purpose")
     endpoint, max_age = purposes()[purpose]

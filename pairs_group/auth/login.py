@@ -111,10 +111,10 @@ def end_session():
 
 
 def sign_out():
-    """Sign the person out here and everywhere their cookies may have been copied to."""
+    """Sign the person out here and everywhere their cookies may have been copied to (the
+    caller commits)."""
     if current_user.is_authenticated:
         end_every_session(current_user._get_current_object())
-        db.session.commit()
     end_session()
 
 

@@ -163,6 +163,7 @@ def sign_out_everywhere():
 @bp.post("/sign-out", endpoint="sign_out")
 def staff_sign_out():
     sign_out()
+    db.session.commit()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 
