@@ -41,6 +41,7 @@ def race(app, group_id, references):
         start()
         try:
             service.complete_sign_up(pending, group_id)
+            db.session.commit()  # the edge commits (the sign-up page), ending the lock
             return "place"
         except places.GroupFull:
             return "full"

@@ -165,23 +165,20 @@ def complete_sign_up(pending, group_id, *, waiting=False, now=None):
     """Store everything at once and take a place (or a waiting-list spot) in the group.
 
     Raises NotEligible, GroupFull (she asked for a place and the last one has gone) or
-    MobileTaken; in each case nothing is stored.
+    MobileTaken; in each case nothing is stored (the work is one savepoint). The caller
+    commits, which ends the group's lock: two parents never take the same last place.
     """
     now = now or utcnow()
     answers = pending.answers
     try:
-        group = _chosen_group(answers, group_id, now)
-        enrolment = _enrol_new_dyad(build_dyad(answers), group, waiting, now)
-        add_consents(enrolment.dyad.parent, answers, now)
-        add_about_you(enrolment.dyad.parent, answers, now)
-        db.session.delete(pending)
-        db.session.commit()
+        with db.session.begin_nested():
+            group = _chosen_group(answers, group_id, now)
+            enrolment = _enrol_new_dyad(build_dyad(answers), group, waiting, now)
+            add_consents(enrolment.dyad.parent, answers, now)
+            add_about_you(enrolment.dyad.parent, answers, now)
+            db.session.delete(pending)
     except IntegrityError as error:
-        db.session.rollback()
         raise MobileTaken(answers.get("mobile")) from error
-    except Exception:
-        db.session.rollback()
-        raise
     return enrolment
 
 
