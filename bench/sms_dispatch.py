@@ -105,8 +105,11 @@ def run(count, workers, database_url=None):
             make_parents(count, first_day)
             now = london_moment(first_day - timedelta(days=2), clock(10, 5))
             started = time.perf_counter()
-            queued = reminders.queue_reminders(now, reminders.not_yet_queued(
-                reminders.due_reminders(now)))
+            queued = 0
+            for count in reminders.queue_reminders(now, reminders.not_yet_queued(
+                    reminders.due_reminders(now))):
+                db.session.commit()
+                queued += count
             queued_at = time.perf_counter()
             report = dispatch_due(now=now)
             finished = time.perf_counter()

@@ -147,6 +147,7 @@ def test_retention_leaves_a_finished_groups_enrolments_as_they_were(app):
     enrolment = factories.enrol(dyad, group)
     record_consent(dyad.parent, ConsentKind.EVALUATION, True)
     db.session.commit()
-    apply_retention(utcnow(), 24)
+    for _erased in apply_retention(utcnow(), 24):
+        db.session.commit()
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == EnrolmentStatus.ENROLLED

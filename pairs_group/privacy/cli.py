@@ -3,7 +3,7 @@
 import click
 from flask import current_app
 
-from pairs_group.db import utcnow
+from pairs_group.db import db, utcnow
 from pairs_group.privacy import service
 from pairs_group.times import london_today
 
@@ -29,8 +29,10 @@ def apply(dry_run):
         for item in due:
             click.echo(describe(item))
         return
-    done = service.apply_retention(now, months)
-    for due, result in done:
+    done = []
+    for due, result in service.apply_retention(now, months):
+        db.session.commit()  # one parent per transaction
+        done.append(due)
         click.echo(describe(due) + f": {result['deleted']} rows deleted, "
                    f"{result['kept']} kept without her name")
     click.echo(f"Erased {len(done)} parent(s) past {months} months.")

@@ -51,13 +51,13 @@ def find_due(now, months):
 
 
 def apply_retention(now, months):
-    """Erase everyone past the period, one parent per transaction; returns what went."""
-    done = []
+    """Erase everyone past the period, one parent at a time: yields (due, result) after each
+    parent's erasure is flushed, and the caller commits it before taking the next (so a long
+    run holds no lock for long, and one failure undoes no one else's)."""
     for due in find_due(now, months):
         parent = db.session.get(Parent, due.parent_id)
         result = erase_parent(parent)
         record("privacy.retention_erase", None, parent_id=due.parent_id,
                months=months, **result)
-        db.session.commit()
-        done.append((due, result))
-    return done
+        db.session.flush()
+        yield due, result

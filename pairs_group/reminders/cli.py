@@ -1,6 +1,7 @@
 """`flask reminders send` (from cron, every few minutes) and `flask reminders worker` (a loop for
 simple deployments). Both queue what is due and then send it; running twice sends nothing twice."""
 
+import contextlib
 import sys
 import time as clock
 
@@ -29,10 +30,12 @@ def progress_bar(length, label):
 def queue_due(now):
     due = service.not_yet_queued(service.due_reminders(now))
     bar = progress_bar(len(due), "Queueing reminders")
-    if bar is None:
-        return service.queue_reminders(now, due)
-    with bar:
-        return service.queue_reminders(now, due, bar.update)
+    with bar or contextlib.nullcontext():
+        for count in service.queue_reminders(now, due):
+            db.session.commit()  # a chunk per transaction
+            if bar is not None:
+                bar.update(count)
+    return len(due)
 
 
 def waiting_count(now):

@@ -172,17 +172,17 @@ def not_yet_queued(reminders):
     return [r for r in reminders if r.key not in seen]
 
 
-def queue_reminders(now, reminders, progress=None, chunk=500):
-    """Queue reminders not yet queued (their keys make a second copy impossible); commits."""
+def queue_reminders(now, reminders, chunk=500):
+    """Queue reminders not yet queued (their keys make a second copy impossible), a chunk at a
+    time: yields each chunk's size once it is flushed, and the caller commits it before the
+    next (a long run holds no lock for long)."""
     for start in range(0, len(reminders), chunk):
         part = reminders[start:start + chunk]
         queue_many([{"kind": "reminder", "key": r.key, "parent": r.parent, "session": r.session,
                      "context": reminder_context(r.session, r.enrolment), "send_after": now}
                     for r in part])
-        db.session.commit()
-        if progress:
-            progress(len(part))
-    return len(reminders)
+        db.session.flush()
+        yield len(part)
 
 
 # --- session changes ---------------------------------------------------------------------------
