@@ -34,19 +34,27 @@ class StaleAttendance(Exception):
 
 @dataclass
 class RegisterRow:
-    """One dyad on a register: the enrolment, its mark (if any) and whether it is her first time."""
+    """One dyad on a register: the enrolment, its mark (if any) and whether it is her first time.
+    At a cancelled session everyone reads as cancelled by us, stored yet or not (the listener
+    stores it when the session is cancelled; the page only reads)."""
 
     enrolment: Enrolment
     attendance: Attendance | None
     is_new: bool
+    session_cancelled: bool = False
 
     @property
     def version(self):
         return self.attendance.version if self.attendance else 0
 
     @property
-    def status(self):
+    def stored_status(self):
         return self.attendance.status if self.attendance else None
+
+    @property
+    def status(self):
+        return AttendanceStatus.CANCELLED_BY_SERVICE if self.session_cancelled \
+            else self.stored_status
 
 
 def todays_sessions(staff, now: datetime):
@@ -111,7 +119,8 @@ def register_for(session: GroupSession):
         selectinload(Enrolment.dyad).selectinload(Dyad.baby))).all()
     before = earlier_sessions(session)
     rows = [
-        RegisterRow(e, marks.get(e.id), not any(is_expected(e, s) for s in before))
+        RegisterRow(e, marks.get(e.id), not any(is_expected(e, s) for s in before),
+                    session.is_cancelled)
         for e in enrolments if e.id in marks or is_expected(e, session)
     ]
     return sorted(rows, key=lambda r: (r.enrolment.dyad.parent.name.casefold(), r.enrolment.id))
@@ -188,7 +197,7 @@ def mark_service_cancellation(session: GroupSession, by=None):
     """Everyone expected at a cancelled session is marked cancelled by the service."""
     changed = 0
     for row in register_for(session):
-        if row.status == AttendanceStatus.CANCELLED_BY_SERVICE:
+        if row.stored_status == AttendanceStatus.CANCELLED_BY_SERVICE:
             continue
         for _attempt in range(2):  # a parent's apology may land at the same moment: retry once
             try:

@@ -69,8 +69,6 @@ def show_today():
 @bp.get("/sessions/<int:session_id>/register")
 def show_register(session_id):
     session = session_for_register(session_id)
-    if session.is_cancelled and service.mark_service_cancellation(session):
-        db.session.commit()  # a session cancelled before anyone listened is stored now
     rows = service.register_for(session)
     record("attendance.view_register", session, enrolment_ids=[r.enrolment.id for r in rows])
     # Rendered before the commit: a commit expires every loaded row, and the page would then

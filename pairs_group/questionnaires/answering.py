@@ -26,16 +26,22 @@ def start_response(dyad, instrument, timepoint, language="en", entered_by=None):
     found = find_response(dyad.id, instrument.id, timepoint)
     if found is not None:
         return found
-    response = QuestionnaireResponse(
-        dyad_id=dyad.id, instrument_id=instrument.id, instrument_version=instrument.version,
-        timepoint=Timepoint(timepoint), language_shown=instrument.language_for(language),
-        entered_by_id=entered_by.id if entered_by else None)
+    response = unsaved_response(dyad, instrument, timepoint, language, entered_by)
     try:
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:
         return find_response(dyad.id, instrument.id, timepoint)
     return response
+
+
+def unsaved_response(dyad, instrument, timepoint, language="en", entered_by=None):
+    """A response not (yet) stored: what a page shows before her first answer or Start, so
+    opening a page stores nothing."""
+    return QuestionnaireResponse(
+        dyad_id=dyad.id, instrument_id=instrument.id, instrument_version=instrument.version,
+        timepoint=Timepoint(timepoint), language_shown=instrument.language_for(language),
+        entered_by_id=entered_by.id if entered_by else None, current_section=0)
 
 
 def save_answers(response, answers, section=None):

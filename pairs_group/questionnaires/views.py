@@ -54,11 +54,17 @@ def already_sent(parent, dyad_id, instrument_id, timepoint):
 
 
 def ensure_response(parent, task):
+    """Her response, started (flushed) on her first Start, answer or Send; the view commits."""
     if task.response is None:
         task.response = answering.start_response(task.dyad, task.instrument, task.timepoint,
                                                parent.language)
-        db.session.commit()
     return task.response
+
+
+def shown_response(parent, task):
+    """Her response to show on a page she opens (a GET stores nothing): unsaved if not begun."""
+    return task.response or answering.unsaved_response(task.dyad, task.instrument,
+                                                       task.timepoint, parent.language)
 
 
 def task_args(task):
@@ -84,6 +90,7 @@ def about(dyad_id, instrument_id, timepoint):
     form = AnswersForm()
     if form.validate_on_submit():
         response = ensure_response(parent, task)
+        db.session.commit()
         number = min(response.current_section, len(task.instrument.sections()))
         return redirect(section_url(task, number))
     return render_template("questionnaires/about.html", task=task, form=form)
@@ -102,8 +109,9 @@ def section(dyad_id, instrument_id, timepoint, number):
     sections = task.instrument.sections()
     if not 1 <= number <= len(sections):
         abort(404)
-    response = ensure_response(parent, task)
     form, items = AnswersForm(), sections[number - 1]
+    response = ensure_response(parent, task) if form.is_submitted() else shown_response(parent,
+                                                                                       task)
     chosen = answering.answers_of(response)
     if form.validate_on_submit():
         action = request.form.get("action", "next")
@@ -227,8 +235,7 @@ def store_one(parent, task, item, value):
 @bp.get("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/review")
 def review(dyad_id, instrument_id, timepoint):
     parent, task = load_task(dyad_id, instrument_id, timepoint)
-    response = ensure_response(parent, task)
-    return render_review(task, response, AnswersForm())
+    return render_review(task, shown_response(parent, task), AnswersForm())
 
 
 def render_review(task, response, form):
@@ -247,10 +254,9 @@ def submit(dyad_id, instrument_id, timepoint):
     except plans.NotAllowed:
         flash(_("Thank you. We already have your answers."))
         return redirect(url_for("questionnaires.answer"))
-    response = ensure_response(parent, task)
     if not form.validate_on_submit():
-        return render_review(task, response, form), 400
-    return finish(task, response, form)
+        return render_review(task, shown_response(parent, task), form), 400
+    return finish(task, ensure_response(parent, task), form)
 
 
 def finish(task, response, form):
