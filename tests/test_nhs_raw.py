@@ -134,7 +134,10 @@ def test_a_refused_register_row_names_its_error_for_screen_readers(client, sign_
     db.session.commit()
     data = {f"version-{e.id}": "0" for e in (a, b)} | {f"was-{e.id}": "" for e in (a, b)}
     data |= {f"status-{a.id}": "attended", f"status-{b.id}": "partied"}
-    page = post_page(client, f"/staff/sessions/{session.id}/register", data, status=400)
-    assert f'aria-describedby="about-{b.id} status-{b.id}-error"' in page.html
-    assert f'<span class="nhsuk-error-message" id="status-{b.id}-error">' in page.html
-    assert f'aria-describedby="about-{a.id}"' in page.html
+    page = post_page(client, "attendance.save_register", data, status=400, session_id=session.id)
+    refused = page.select_one(f"fieldset:has(#status-{b.id}-error)")
+    assert refused["aria-describedby"] == f"about-{b.id} status-{b.id}-error"
+    assert page.select_one(f"#status-{b.id}-error").name == "span"
+    assert page.select_one(f"#status-{b.id}-error")["class"] == ["nhsuk-error-message"]
+    assert page.select_one(f'fieldset:has([name="status-{a.id}"])')["aria-describedby"] \
+        == f"about-{a.id}"
