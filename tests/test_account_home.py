@@ -150,7 +150,7 @@ def test_the_calendar_download_has_one_event_per_session_in_london_time(app, cli
     parent, enrolment = signed_in_family(client, start_time=time(10, 0))
     get_page(client, "account.calendar_page")
     response = client.get(url(client, "account.download_calendar", enrolment_id=enrolment.id))
-    assert response.mimetype == "text/calendar"
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert len(events) == len(enrolment.group.sessions)
     start = events[0].decoded("dtstart")
@@ -158,18 +158,23 @@ def test_the_calendar_download_has_one_event_per_session_in_london_time(app, cli
     assert len({str(e["uid"]) for e in events}) == len(events)
 
 
+def ics(client, feed):
+    """The feed's calendar file, as her calendar app fetches it (not a page: read raw)."""
+    response = client.get(feed)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    return response.data
+
+
 def test_the_feed_follows_moves_and_cancellations(app, client):
     parent, enrolment = signed_in_family(client)
     feed = feed_path(client)
     expect_redirect(post_form(client, "account.sign_out", {}), "account.sign_in")
-    before = {str(e["uid"]): e for e in Calendar.from_ical(client.get(feed).data)
-              .walk("VEVENT")}
+    before = {str(e["uid"]): e for e in Calendar.from_ical(ics(client, feed)).walk("VEVENT")}
     first, second = enrolment.group.sessions[:2]
     cancel_session(first)
     move_session(second, date.today() + timedelta(days=40), time(14, 0))
     db.session.commit()
-    after = {str(e["uid"]): e for e in Calendar.from_ical(client.get(feed).data)
-             .walk("VEVENT")}
+    after = {str(e["uid"]): e for e in Calendar.from_ical(ics(client, feed)).walk("VEVENT")}
     assert set(before) == set(after)
     uid_first, uid_second = f"session-{first.id}@pairs-group", f"session-{second.id}@pairs-group"
     assert str(after[uid_first]["status"]) == "CANCELLED"

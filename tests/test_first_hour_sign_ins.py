@@ -4,16 +4,16 @@ authenticator code for the admin. `users create` refuses an address that page wo
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
 
 from pairs_group.auth.models import StaffUser
 from tests.conftest import count_rows
+from tests.pages import get_page, post_form, url
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                  r'name="csrf_token" value="([^"]+)"')
 PRINTED_ACCOUNT = re.compile(r"^\s+(admin|facilitator|evaluator)\s+(\S+@\S+)\s+password: (\S+)$")
 PRINTED_KEY = re.compile(r"^\s+authenticator key: ([A-Z2-7]+)$")
 
@@ -46,25 +46,27 @@ def run(app, *args):
 
 
 def csrf_token(page):
-    match = CSRF.search(page)
-    assert match, "the page has no CSRF token"
-    return match.group(1) or match.group(2)
+    """The token in the page's form, as the browser would send it."""
+    return page.field_value("csrf_token")
 
 
 def sign_in_through_the_form(client, email, password, code_for):
-    """Fill in /staff/sign-in as a person would; returns the page she lands on."""
-    token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
-    response = client.post("/staff/sign-in", data={
+    """Fill in the staff sign-in page as a person would; returns the page she lands on."""
+    token = csrf_token(get_page(client, "auth.sign_in"))
+    response = post_form(client, "auth.sign_in", {
         "csrf_token": token, "email": email, "password": password})
     assert response.status_code == 302, (email, response.get_data(as_text=True)[:2000])
-    if response.headers["Location"].endswith("/staff/sign-in/code"):
-        token = csrf_token(client.get("/staff/sign-in/code").get_data(as_text=True))
-        response = client.post("/staff/sign-in/code", data={
+    if urlsplit(response.headers["Location"]).path == url(client, "auth.sign_in_code"):
+        token = csrf_token(get_page(client, "auth.sign_in_code"))
+        response = post_form(client, "auth.sign_in_code", {
             "csrf_token": token, "code": code_for(email)})
         assert response.status_code == 302, (email, response.get_data(as_text=True)[:2000])
-    landing = client.get(response.headers["Location"])
-    assert landing.status_code == 200, email
-    return landing.get_data(as_text=True)
+    return get_page(client, urlsplit(response.headers["Location"]).path)
+
+
+def signed_in(client, page):
+    """What her landing page's sign-out button says (the staff header's sign-out form)."""
+    return page.text_of(f'form[action="{url(client, "auth.sign_out")}"] button')
 
 
 @pytest.fixture
@@ -82,9 +84,10 @@ def test_every_sign_in_the_demo_prints_works_through_the_sign_in_page(demo_app):
     keys = {email: key for _role, email, _password, key in printed}
     assert keys[next(e for r, e, *_ in printed if r == "admin")], "the admin's key is printed"
     for _role, email, password, _key in printed:
-        page = sign_in_through_the_form(demo_app.test_client(), email, password,
+        client = demo_app.test_client()
+        page = sign_in_through_the_form(client, email, password,
                                         lambda e: pyotp.TOTP(keys[e]).now())
-        assert "Sign out" in page
+        assert signed_in(client, page) == "Sign out"
 
 
 def test_every_sign_in_in_the_readme_works_through_the_sign_in_page(demo_app):
@@ -98,9 +101,10 @@ def test_every_sign_in_in_the_readme_works_through_the_sign_in_page(demo_app):
         return result.output.strip()
 
     for _role, email, password in rows:
-        page = sign_in_through_the_form(demo_app.test_client(), email, password,
+        client = demo_app.test_client()
+        page = sign_in_through_the_form(client, email, password,
                                         code_from_the_command)
-        assert "Sign out" in page
+        assert signed_in(client, page) == "Sign out"
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "someone@pairs.test", "a@b", "@nhs.net"])
@@ -120,6 +124,7 @@ def test_an_account_users_create_makes_can_sign_in_through_the_form(demo_app):
                   "--role", "facilitator", "--password-stdin"],
             input="a long enough password for staff\n")
     assert result.exit_code == 0, result.output
-    page = sign_in_through_the_form(demo_app.test_client(), "new.person@example.nhs.uk",
+    client = demo_app.test_client()
+    page = sign_in_through_the_form(client, "new.person@example.nhs.uk",
                                     "a long enough password for staff", None)
-    assert "Sign out" in page
+    assert signed_in(client, page) == "Sign out"

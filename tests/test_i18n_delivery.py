@@ -9,19 +9,26 @@ import brotli
 from flask_babel import force_locale
 
 from pairs_group.templating import london_date, london_time, ltr, number, percent
-from tests.pages import get_page
+from tests.pages import get_page, url
 
 
 def static_address(client, name):
-    html = client.get("/").get_data(as_text=True)
-    return re.search(r'(/static/build/' + re.escape(name) + r'\?v=[0-9a-f]+)', html).group(1)
+    """The fingerprinted address the home page gives the file (its stylesheet or script)."""
+    page = get_page(client, "pages.index")
+    path = url(client, "static", filename=f"build/{name}")
+    found = [tag.get("href") or tag.get("src") for tag in page.select("link[href], script[src]")]
+    return next(a for a in found if re.fullmatch(re.escape(path) + r"\?v=[0-9a-f]+", a))
 
 
 def test_pages_are_sent_compressed_with_brotli_or_gzip(client):
-    response = client.get("/", headers={"Accept-Encoding": "br"})
+    # The compressed bytes are the point here: the raw response, addressed by endpoint.
+    home = url(client, "pages.index")
+    response = client.get(home, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "br"
     assert b"<html" in brotli.decompress(response.get_data())
-    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    response = client.get(home, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert b"<html" in gzip.decompress(response.get_data())
     assert "Accept-Encoding" in response.headers["Vary"]
@@ -39,7 +46,8 @@ def test_fingerprinted_static_files_are_cached_for_a_year_and_compressed(client)
 
 
 def test_a_static_file_without_its_fingerprint_is_not_cached_for_long(client):
-    response = client.get("/static/build/app.css")
+    response = client.get(url(client, "static", filename="build/app.css"))
+    assert response.status_code == 200
     assert "max-age=31536000" not in (response.headers.get("Cache-Control") or "")
     response.close()
 

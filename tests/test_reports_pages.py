@@ -21,6 +21,7 @@ def data(app):
 
 
 def rows_of(response):
+    assert response.status_code == 200, response.status_code
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
