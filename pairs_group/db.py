@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 from pairs_group.config import database_uri
@@ -25,6 +26,18 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def insert_if_new(model, **values):
+    """INSERT ... ON CONFLICT DO NOTHING: True when this call stored the row, False when a
+    row with the same unique values was there (or is being stored by a transaction that then
+    commits: PostgreSQL makes this one wait for it). One statement, no savepoint: the caller
+    commits."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    table = model.__table__
+    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
+                 .returning(*table.primary_key.columns))
+    return db.session.execute(statement).first() is not None  # no key back: it was there
 
 
 def utcnow():

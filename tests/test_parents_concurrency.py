@@ -44,6 +44,7 @@ def race(app, group_id, references):
             db.session.commit()  # the edge commits (the sign-up page), ending the lock
             return "place"
         except places.GroupFull:
+            db.session.rollback()  # as the sign-up page does
             return "full"
 
     return at_once(app, sign_up, references)

@@ -215,6 +215,24 @@ def test_a_double_submit_makes_one_set_of_scores(app, client):
     assert count_rows(Score) == 3
 
 
+def test_opening_her_questionnaire_stores_nothing_until_she_starts(app, client):
+    """Her pages are shown from an unsaved response; Start stores it. Sending it with nothing
+    answered is refused with the review page's message (PHQ-9 allows no missing answer), and
+    stores nothing either."""
+    app.config["QUESTIONNAIRES_OPTIONAL"] = ("phq9",)
+    parent, enrolment = family()
+    hers = questionnaire(enrolment, "phq9")
+    grant_link(client, parent)
+    get_page(client, SECTION, number=1, **hers)
+    get_page(client, "questionnaires.review", **hers)
+    page = post_page(client, "questionnaires.submit", {}, status=400, **hers)
+    assert page.shows(PROBLEM, "Please answer every question before you send.")
+    assert count_rows(QuestionnaireResponse) == 0
+    expect_redirect(post_form(client, "questionnaires.about", {}, **hers),
+                    "questionnaires.section", number=1, **hers)
+    assert count_rows(QuestionnaireResponse) == 1
+
+
 def test_a_polish_page_shows_english_items_marked_as_english(app, client):
     parent, enrolment = family(language="pl")
     hers = questionnaire(enrolment)

@@ -13,12 +13,11 @@ import hashlib
 import secrets
 
 from flask import current_app, session
-from sqlalchemy.exc import IntegrityError
 
 from pairs_group.auth.login import USER_KINDS, still_signed_in
 from pairs_group.auth.models import UsedLink
 from pairs_group.config import public_base_url
-from pairs_group.db import db
+from pairs_group.db import db, insert_if_new
 from pairs_group.tokens import BadToken, make_token, read_token
 
 GRANT = "link_grant"
@@ -43,15 +42,10 @@ def link_url(parent, purpose, **claims):
 
 
 def _spend(token):
-    """True the first time this token is used, False after. The used nonce is flushed in a
-    savepoint: of two requests racing with one link, the second waits on the unique nonce and
-    fails once the first commits (the caller commits)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(UsedLink(nonce=hashlib.sha256(token.encode()).hexdigest()))
-    except IntegrityError:
-        return False
-    return True
+    """True the first time this token is used, False after. Of two requests racing with one
+    link, the second waits on the unique nonce and finds it used once the first commits (the
+    caller commits)."""
+    return insert_if_new(UsedLink, nonce=hashlib.sha256(token.encode()).hexdigest())
 
 
 def follow(purpose, token):

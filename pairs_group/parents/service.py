@@ -165,19 +165,19 @@ def complete_sign_up(pending, group_id, *, waiting=False, now=None):
     """Store everything at once and take a place (or a waiting-list spot) in the group.
 
     Raises NotEligible, GroupFull (she asked for a place and the last one has gone) or
-    MobileTaken; in each case nothing is stored (the work is one savepoint). The caller
+    MobileTaken: the caller then rolls back, so nothing is stored. Otherwise the caller
     commits, which ends the group's lock: two parents never take the same last place.
     """
     now = now or utcnow()
     answers = pending.answers
+    group = _chosen_group(answers, group_id, now)
     try:
-        with db.session.begin_nested():
-            group = _chosen_group(answers, group_id, now)
-            enrolment = _enrol_new_dyad(build_dyad(answers), group, waiting, now)
-            add_consents(enrolment.dyad.parent, answers, now)
-            add_about_you(enrolment.dyad.parent, answers, now)
-            db.session.delete(pending)
-    except IntegrityError as error:
+        enrolment = _enrol_new_dyad(build_dyad(answers), group, waiting, now)
+        add_consents(enrolment.dyad.parent, answers, now)
+        add_about_you(enrolment.dyad.parent, answers, now)
+        db.session.delete(pending)
+        db.session.flush()
+    except IntegrityError as error:  # her number was signed up a moment ago
         raise MobileTaken(answers.get("mobile")) from error
     return enrolment
 

@@ -169,8 +169,10 @@ def choose_group():
         try:
             return finish_sign_up(pending, form.group_id.data, form.waiting.data == "yes")
         except service.NotEligible:
+            db.session.rollback()  # nothing of hers is stored, and the group's lock ends
             problem = _("Choose one of the groups on this page")
         except places.GroupFull:
+            db.session.rollback()
             problem = _("Sorry, someone has just taken the last place in that group. You can "
                         "join its waiting list or choose another group.")
     elif form.errors:
@@ -195,6 +197,7 @@ def finish_sign_up(pending, group_id, waiting):
     try:
         enrolment = service.complete_sign_up(pending, group_id, waiting=waiting)
     except service.MobileTaken:
+        db.session.rollback()  # nothing of the new sign-up is kept
         return signed_up_again(service.close_sign_up_of_known_number(
             pending, group_id, waiting=waiting))
     return signed_up(enrolment)

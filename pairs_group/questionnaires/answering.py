@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from pairs_group.db import db, utcnow
+from pairs_group.db import db, insert_if_new, utcnow
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.models import Answer, QuestionnaireResponse, Timepoint
 
@@ -22,26 +22,26 @@ def find_response(dyad_id, instrument_id, timepoint):
 
 def start_response(dyad, instrument, timepoint, language="en", entered_by=None):
     """The response for this dyad, instrument and timepoint: found, or made once (a double tap
-    from two tabs makes one row: the unique constraint decides, the loser reads the winner's)."""
-    found = find_response(dyad.id, instrument.id, timepoint)
-    if found is not None:
-        return found
-    response = unsaved_response(dyad, instrument, timepoint, language, entered_by)
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:
-        return find_response(dyad.id, instrument.id, timepoint)
-    return response
+    from two tabs makes one row: the unique constraint decides, the loser reads the winner's).
+    The caller commits."""
+    if find_response(dyad.id, instrument.id, timepoint) is None:
+        insert_if_new(QuestionnaireResponse,
+                      **_new_response(dyad, instrument, timepoint, language, entered_by))
+    return find_response(dyad.id, instrument.id, timepoint)
 
 
 def unsaved_response(dyad, instrument, timepoint, language="en", entered_by=None):
     """A response not (yet) stored: what a page shows before her first answer or Start, so
     opening a page stores nothing."""
-    return QuestionnaireResponse(
-        dyad_id=dyad.id, instrument_id=instrument.id, instrument_version=instrument.version,
-        timepoint=Timepoint(timepoint), language_shown=instrument.language_for(language),
-        entered_by_id=entered_by.id if entered_by else None, current_section=0)
+    return QuestionnaireResponse(**_new_response(dyad, instrument, timepoint, language,
+                                                 entered_by))
+
+
+def _new_response(dyad, instrument, timepoint, language, entered_by):
+    return {"dyad_id": dyad.id, "instrument_id": instrument.id,
+            "instrument_version": instrument.version, "timepoint": Timepoint(timepoint),
+            "language_shown": instrument.language_for(language),
+            "entered_by_id": entered_by.id if entered_by else None, "current_section": 0}
 
 
 def save_answers(response, answers, section=None):

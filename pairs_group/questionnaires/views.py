@@ -110,8 +110,7 @@ def section(dyad_id, instrument_id, timepoint, number):
     if not 1 <= number <= len(sections):
         abort(404)
     form, items = AnswersForm(), sections[number - 1]
-    response = ensure_response(parent, task) if form.is_submitted() else shown_response(parent,
-                                                                                       task)
+    response = (ensure_response if form.is_submitted() else shown_response)(parent, task)
     chosen = answering.answers_of(response)
     if form.validate_on_submit():
         action = request.form.get("action", "next")
@@ -256,17 +255,18 @@ def submit(dyad_id, instrument_id, timepoint):
         return redirect(url_for("questionnaires.answer"))
     if not form.validate_on_submit():
         return render_review(task, shown_response(parent, task), form), 400
-    return finish(task, ensure_response(parent, task), form)
+    return finish(parent, task, form)
 
 
-def finish(task, response, form):
+def finish(parent, task, form):
     try:
-        scoring.submit(response)
+        scoring.submit(ensure_response(parent, task))
         db.session.commit()
     except instruments.AnswerError:
-        db.session.rollback()
+        db.session.rollback()  # a response started by this Send goes too
+        task.response = answering.find_response(task.dyad.id, task.instrument.id, task.timepoint)
         form.item_errors.append(("missing", _("Please answer every question before you send.")))
-        return render_review(task, response, form), 400
+        return render_review(task, shown_response(parent, task), form), 400
     except (answering.Locked, IntegrityError):
         db.session.rollback()
     flash(_("Thank you. Your answers have been sent."))
