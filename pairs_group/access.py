@@ -44,6 +44,7 @@ ACCESS = {
     "pages.index": ANYONE,
     "pages.privacy": ANYONE,
     "pages.accessibility": ANYONE,
+    "pages.change_language": ANYONE,
     # Staff sign-in and their own account
     "auth.sign_in": ANYONE,
     "auth.sign_in_code": ANYONE,  # only with a right password just given (checked in the view)

@@ -130,6 +130,14 @@ def select_locale():
     )
 
 
+def remember(code):
+    """Keep this language as her cookie with this response (a page reached from her text, or
+    the switch)."""
+    code = supported(code)
+    if code:
+        g.remember_language = code
+
+
 def remember_language(response):
     """Keep ?lang= as a cookie, so a link from a flyer or SMS stays in her language."""
     code = g.get("remember_language")

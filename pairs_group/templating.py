@@ -10,6 +10,8 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
 from jinja2.utils import missing
 from markupsafe import Markup
 
+from pairs_group.i18n import LANGUAGES, describe
+
 
 @lru_cache(maxsize=256)
 def _fingerprint(path, mtime):
@@ -55,6 +57,23 @@ def ltr(value):
     if value is None or value == "":
         return ""
     return Markup('<bdi class="pairs-ltr" dir="ltr">%s</bdi>') % value
+
+
+def as_entered(value):
+    """Words staff typed (a venue's name, address or access notes, a group's name) isolated
+    from the page around them: on an Arabic page an English address keeps its own order
+    ("2 Example Hill", its full stop at its end), its direction read from its first letter."""
+    if value is None or value == "":
+        return ""
+    return Markup("<bdi>%s</bdi>") % value
+
+
+@lru_cache(maxsize=64)
+def lang_dir(code):
+    """lang="..." dir="..." for words in a language that may not be the page's (an English
+    question on a Portuguese or Arabic page), so each is read and laid out as its own."""
+    language = LANGUAGES.get(code) or describe(code)
+    return Markup('lang="%s" dir="%s"') % (language.code, language.direction)
 
 
 def number(value, decimals=None):
@@ -153,8 +172,9 @@ def init_app(app):
     # and print or measure it: there it is the lenient kind, never in our templates' own names.
     app.jinja_env.globals["undefined"] = ChainableUndefined(name="undefined")
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja")])
-    app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items)
+    app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items,
+                                  lang_dir=lang_dir)
     app.jinja_env.filters.update(
         london_date=london_date, london_time=london_time, london_datetime=london_datetime,
-        ltr=ltr, number=number, percent=percent,
+        ltr=ltr, number=number, percent=percent, as_entered=as_entered,
     )

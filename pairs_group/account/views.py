@@ -26,6 +26,7 @@ from pairs_group.auth.login import (
 )
 from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db
+from pairs_group.i18n import remember
 from pairs_group.limits import limit_setting, limiter, private_key
 from pairs_group.parents.models import Parent
 from pairs_group.tokens import BadToken
@@ -104,6 +105,9 @@ def follow_link(purpose, token):
         endpoint = links.follow(purpose[:40], token)
     except BadToken:
         return render_template("account/link_problem.html"), 400
+    parent = links.granted_parent(purpose[:40])
+    if parent is not None:  # every page reached from her text opens in her saved language
+        remember(parent.language)
     db.session.commit()  # the link is spent
     return redirect(url_for(endpoint))
 

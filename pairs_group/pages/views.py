@@ -1,6 +1,14 @@
-"""Public pages anyone can read, signed in or not."""
+"""Public pages anyone can read, signed in or not, and the language switch."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pairs_group.audit.service import record
+from pairs_group.auth.login import safe_next
+from pairs_group.db import db
+from pairs_group.i18n import LANGUAGES, babel_locale, remember, supported
 
 bp = Blueprint("pages", __name__)
 
@@ -18,6 +26,33 @@ def privacy():
 @bp.get("/accessibility")
 def accessibility():
     return render_template("pages/accessibility.html")
+
+
+@bp.post("/language")
+def change_language():
+    """The switch for someone signed in: her choice is saved, so every page and (for a parent)
+    every text is in it from now on, not only the next page. Signed out, the switch is a link."""
+    code = supported(request.form.get("language"))
+    target = safe_next("pages.index", request.form.get("next"))
+    if code is None:
+        return redirect(target)
+    remember(code)
+    if current_user.is_authenticated and current_user.language != code:
+        current_user.language = code
+        record("account.language", current_user, language=code)
+        db.session.commit()
+        with force_locale(babel_locale(code)):
+            flash(saved_message(code), "info")
+    return redirect(target)
+
+
+def saved_message(code):
+    name = LANGUAGES[code].native_name
+    if getattr(current_user, "kind", None) == "parent":
+        return _("Your language is now %(language)s. Your pages and your texts will be in "
+                 "%(language)s.", language=name)
+    return _("Your language is now %(language)s. Your pages will be in %(language)s.",
+             language=name)
 
 
 def init_app(app):
