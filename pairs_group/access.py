@@ -64,6 +64,7 @@ ACCESS = {
     "attendance.show_today": STAFF,
     "attendance.show_register": STAFF,
     "attendance.save_register": STAFF,
+    "attendance.serve_register_worker": STAFF,
     "attendance.change_attendance": STAFF,
     # Texts
     "sms.list_messages": STAFF,

@@ -66,6 +66,13 @@ def _signed_in():
     return bool(getattr(user, "is_authenticated", False))
 
 
+def forget_this_browser(response):
+    """At sign-out the browser drops what it kept for her: the registers a facilitator's phone
+    kept for working offline (names of parents) and any marks not sent yet."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 def init_app(app):
     production = app.config["PAIRS_ENV"] == "production"
     app.after_request(lambda response: add_security_headers(response, production))

@@ -5,8 +5,9 @@ import sqlalchemy as sa
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.attendance.service import mark_attendance
 from pairs_group.audit.models import AuditEvent
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 from pairs_group.groups.service import cancel_session
+from pairs_group.times import london_today
 from tests import factories
 from tests.attendance_factories import make_group_meeting_today
 from tests.pages import expect_redirect, get_page, post_form, post_page, url
@@ -292,3 +293,41 @@ def test_a_family_who_left_while_she_was_marking_is_skipped_not_refused(client, 
     db.session.commit()
     save_register(client, session, register_data([a, b], {a.id: "attended", b.id: "attended"}))
     assert marks(session) == {a.id: "attended"}
+
+
+def test_only_todays_register_may_be_kept_on_her_phone_for_the_day(client, sign_in):
+    me = sign_in("facilitator")
+    group, session, _enrolments = make_group_meeting_today(facilitators=[me])
+    db.session.commit()
+    today = open_register(client, session)
+    assert today.response.headers["Pairs-Offline-Day"] == london_today(utcnow()).isoformat()
+    worker = url(client, "attendance.serve_register_worker")
+    assert today.select_one(".pairs-register-form")["data-worker"] == worker
+    last_week = open_register(client, group.sessions[1])
+    assert "Pairs-Offline-Day" not in last_week.response.headers
+    assert not last_week.select_one(".pairs-register-form").has_attr("data-worker")
+    assert last_week.response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_register_worker_looks_after_registers_only_and_keeps_the_content_policy(
+        client, sign_in):
+    sign_in("facilitator")
+    worker = url(client, "attendance.serve_register_worker")
+    assert worker == "/staff/sessions/register-worker.js"  # its scope: /staff/sessions/ only
+    response = client.get(worker)
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert 'addEventListener("fetch"' in response.get_data(as_text=True)
+
+
+def test_the_register_worker_is_for_staff_who_take_registers(client, sign_in):
+    sign_in("evaluator")
+    assert client.get(url(client, "attendance.serve_register_worker")).status_code == 403
+
+
+def test_signing_out_clears_what_the_phone_kept_of_the_register(client, sign_in):
+    sign_in("facilitator")
+    response = post_form(client, "auth.sign_out", {})
+    expect_redirect(response, "auth.sign_in")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'

@@ -1,10 +1,13 @@
 """Staff pages for registers: today's sessions, the register itself, and correcting one mark."""
 
 from collections import Counter
+from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -34,10 +37,13 @@ from pairs_group.groups.service import session_changed
 from pairs_group.i18n import translated
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Enrolment
+from pairs_group.times import london_today
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff")
 
 LOAF_ENTRY = "questionnaires.practitioner_entry"  # the practitioner's LOAF rating page
+# The header that tells the register's service worker it may keep this page for the day named.
+OFFLINE_DAY_HEADER = "Pairs-Offline-Day"
 
 
 def session_for_register(session_id):
@@ -131,11 +137,28 @@ def saved_message(session):
 
 
 def render_register(session, form, lines, conflicts=None, status=200):
-    return render_template(
+    offline_day = day_kept_offline(session)
+    page = render_template(
         "attendance/register.html", session=session, group=session.group, form=form,
         lines=lines, conflicts=conflicts or {}, labels=translated(STATUS_LABELS),
-        choices=service.REGISTER_CHOICES, loaf_endpoint=LOAF_ENTRY,
-    ), status
+        choices=service.REGISTER_CHOICES, loaf_endpoint=LOAF_ENTRY, offline=bool(offline_day),
+    )
+    return page, status, {OFFLINE_DAY_HEADER: offline_day} if offline_day else {}
+
+
+def day_kept_offline(session):
+    """Today's London date if this is one of today's registers, which a phone may keep for the
+    day; None for any other day's (they hold parents' names and are not needed in a basement)."""
+    today = london_today(utcnow())
+    return today.isoformat() if london_today(session.starts_at) == today else None
+
+
+@bp.get("/sessions/register-worker.js")
+def serve_register_worker():
+    """The service worker, served from here so that its scope is /staff/sessions/ (registers
+    only), not /static/."""
+    script = Path(current_app.static_folder, "js", "register-worker.js").read_bytes()
+    return Response(script, mimetype="text/javascript")
 
 
 @bp.route("/sessions/<int:session_id>/register/<int:enrolment_id>", methods=["GET", "POST"])

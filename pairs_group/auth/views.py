@@ -29,6 +29,7 @@ from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
 from pairs_group.limits import limit_setting, limiter, private_key
 from pairs_group.navigation import add_staff_link
+from pairs_group.security import forget_this_browser
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -157,7 +158,7 @@ def sign_out_everywhere():
         db.session.commit()
     end_session()
     flash(_("You have signed out on every device."), "info")
-    return redirect(url_for("auth.sign_in"))
+    return forget_this_browser(redirect(url_for("auth.sign_in")))
 
 
 @bp.post("/sign-out", endpoint="sign_out")
@@ -165,7 +166,7 @@ def staff_sign_out():
     sign_out()
     db.session.commit()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.sign_in"))
+    return forget_this_browser(redirect(url_for("auth.sign_in")))
 
 
 def init_app(app):

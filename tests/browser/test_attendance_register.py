@@ -64,7 +64,9 @@ def test_a_facilitator_marks_a_register_of_ten_on_her_phone(live_server, live_ap
     screenshot(page, "attendance-register-open")
     for row, mark in zip(rows.all(), MARKS, strict=True):
         tap(row.get_by_text(mark, exact=True))
-    expect(page.get_by_text("10 of 10 marked")).to_be_visible()
+    # Ticked is not saved: nothing counts as marked until the server has it.
+    expect(page.locator(".pairs-register__tally")).to_have_text(
+        "0 of 10 marked · Not sent yet: 10")
     screenshot(page, "attendance-register-marked")
     tap(page.get_by_role("button", name="Save register"))
     expect(page.get_by_text("Register saved. Attended: 8. Apologies: 1. Did not attend: 1.",
@@ -124,9 +126,83 @@ def test_marks_not_yet_saved_survive_a_reload_on_the_phone(live_server, live_app
     tap(rows.nth(0).get_by_text("Apologies", exact=True))
     tap(rows.nth(1).get_by_text("Did not attend", exact=True))
     phone.reload()  # the Wi-Fi dropped and she reloads before saving
-    expect(phone.get_by_text("2 of 10 marked")).to_be_visible()
+    expect(phone.locator(".pairs-register__tally")).to_have_text(
+        "0 of 10 marked · Not sent yet: 2")
     expect(rows.nth(0).get_by_role("radio", name="Apologies")).to_be_checked()
     tap(phone.get_by_role("button", name="Save register"))
     expect(phone.get_by_text("Register saved. Attended: 0. Apologies: 1.", exact=False)
            ).to_be_visible()
     assert statuses(live_app, session_id) == ["cancelled_by_parent", "did_not_attend"]
+
+
+def kept_on_phone(page):
+    """How many register pages the service worker keeps, once it has started."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    return page.evaluate(
+        "caches.open('pairs-register-pages').then(cache => cache.keys()).then(k => k.length)")
+
+
+def save_with_javascript_off(browser, base_url, email, register, row, mark):
+    other = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True, locale="en-GB", java_script_enabled=False)
+    try:
+        page = other.new_page()
+        sign_in(page, base_url, email, register)
+        page.locator(".pairs-register__row").nth(row).get_by_text(mark, exact=True).click()
+        page.get_by_role("button", name="Save register").click()
+        page.wait_for_url(f"**{register}")
+    finally:
+        other.close()
+
+
+def test_a_register_taken_with_no_connection_is_sent_when_it_comes_back(
+        live_server, live_app, browser, phone, screenshot):
+    session_id, ids = make_register_of_ten(live_app, "fran@example.nhs.uk", "dani@example.nhs.uk")
+    register = f"/staff/sessions/{session_id}/register"
+    sign_in(phone, live_server.url, "fran@example.nhs.uk", register)
+    deadline = time.monotonic() + 10
+    while not kept_on_phone(phone) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert kept_on_phone(phone) == 1
+    phone.context.set_offline(True)  # down the stairs to the basement
+    rows = phone.locator(".pairs-register__row")
+    expect(phone.get_by_text("No connection")).to_be_visible()
+    for n, mark in enumerate(["Attended", "Attended", "Apologies"]):
+        tap(rows.nth(n).get_by_text(mark, exact=True))
+    tally = phone.locator(".pairs-register__tally")
+    expect(tally).to_have_text("0 of 10 marked · Not sent yet: 3")
+    expect(rows.nth(0).locator(".pairs-register__pending")).to_have_text("Not sent yet")
+    expect(rows.nth(3).locator(".pairs-register__pending")).to_be_hidden()
+    tap(phone.get_by_role("button", name="Save register"))  # no 'No internet' page
+    expect(tally).to_have_text("0 of 10 marked · Not sent yet: 3")
+    screenshot(phone, "attendance-register-offline")
+    phone.reload()  # still no signal: the page comes from the phone, the marks with it
+    expect(phone.locator("h1")).to_have_text("Together Time Stockwell")
+    expect(tally).to_have_text("0 of 10 marked · Not sent yet: 3")
+    expect(rows.nth(2).get_by_role("radio", name="Apologies")).to_be_checked()
+    screenshot(phone, "attendance-register-offline-reloaded")
+    assert statuses(live_app, session_id) == []
+    # Upstairs, with a signal, Dani marks the first family first.
+    save_with_javascript_off(browser, live_server.url, "dani@example.nhs.uk", register, 0,
+                             "Did not attend")
+    phone.context.set_offline(False)  # back upstairs: the marks go by themselves
+    expect(phone.get_by_text("Someone else changed 1 mark while you were marking")
+           ).to_be_visible()
+    expect(rows.nth(0).get_by_text("Dani marked this as Did not attend", exact=False)
+           ).to_be_visible()
+    expect(rows.nth(0).get_by_role("radio", name="Attended")).to_be_checked()
+    screenshot(phone, "attendance-register-back-online-clash")
+    assert statuses(live_app, session_id) == ["attended", "cancelled_by_parent", "did_not_attend"]
+    tap(phone.get_by_role("button", name="Save register"))  # she checks, and keeps her choice
+    expect(phone.get_by_text("Register saved. Attended: 2. Apologies: 1.", exact=False)
+           ).to_be_visible()
+    expect(tally).to_have_text("3 of 10 marked")
+    with live_app.app_context():
+        mark = db.session.scalar(sa.select(Attendance).where(Attendance.enrolment_id == ids[0]))
+        assert mark.status == AttendanceStatus.ATTENDED and mark.version == 2
+    tap(phone.get_by_role("button", name="Sign out"))
+    phone.wait_for_url("**/staff/sign-in")
+    assert phone.evaluate("caches.keys().then(names => names.length)") == 0
+    assert phone.evaluate("localStorage.length") == 0
+    assert phone.evaluate(
+        "navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
