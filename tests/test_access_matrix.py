@@ -6,6 +6,7 @@ import pytest
 from pairs_group.access import ACCESS, LINK, PUBLIC, WEBHOOK
 from pairs_group.db import db
 from pairs_group.security import KEEPABLE_ENDPOINTS
+from tests.pages import get_page
 from tests.security_helpers import (
     ROLES,
     WEBHOOK_BLUEPRINTS,
@@ -107,4 +108,4 @@ def test_the_matrix_turns_people_away_even_without_the_views_own_check(app, clie
     world = make_world()
     log_in(client, world.facilitator)
     assert access.lets_in("audit.list_events", world.facilitator) is False
-    assert client.get("/staff/audit/").status_code == 403
+    get_page(client, "audit.list_events", 403)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from pairs_group.account import service
+from pairs_group.account.models import CalendarFeed
 from pairs_group.account.service import Task, enrolment_withdrawn
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db, utcnow
@@ -27,7 +28,9 @@ def home(client):
 
 
 def feed_path(client):
-    """The path of her calendar feed, read from the address the calendar page shows."""
+    """The path of her calendar feed, read from the address the calendar page shows once she
+    has pressed "Get my calendar address"."""
+    expect_redirect(post_form(client, "account.renew_calendar", {}), "account.calendar_page")
     return urlsplit(get_page(client, "account.calendar_page").text_of("code")).path
 
 
@@ -180,6 +183,20 @@ def test_the_feed_follows_moves_and_cancellations(app, client):
     assert str(after[uid_first]["status"]) == "CANCELLED"
     assert after[uid_second].decoded("dtstart").hour == 14
     assert int(after[uid_second]["sequence"]) >= int(before[uid_second]["sequence"])
+
+
+def test_the_calendar_page_offers_her_address_and_makes_it_on_her_press(app, client):
+    parent, _ = signed_in_family(client)
+    button = f'form[action="{url(client, "account.renew_calendar")}"] button'
+    page = get_page(client, "account.calendar_page")
+    assert page.text_of(button) == "Get my calendar address" and not page.select("code")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 0
+    feed = feed_path(client)
+    page = get_page(client, "account.calendar_page")
+    assert not page.select('[role="status"]')  # no "new address" news: her first one
+    assert page.text_of(button) == "Make a new address (the old one stops working)"
+    assert urlsplit(page.text_of("code")).path == feed
+    assert db.session.scalar(sa.select(CalendarFeed.parent_id)) == parent.id
 
 
 def test_a_new_feed_address_stops_the_old_one(app, client):

@@ -125,9 +125,9 @@ def test_an_offer_made_by_the_cron_is_audited_like_one_made_by_staff(client, sig
         WaitingListOffer.enrolment_id == queue[2].id))
     db.session.commit()
     sign_in("admin")
-    response = client.post(f"/staff/groups/{group.id}/waiting-list/offer",
-                           data={"enrolment_id": queue[2].id})
-    assert response.status_code == 302
+    offered = post_form(client, "waiting_list.offer_place", {"enrolment_id": queue[2].id},
+                        group_id=group.id)
+    expect_redirect(offered, "waiting_list.show_waiting_list", group_id=group.id)
     by_staff = offer_events()[-1]
     assert by_staff.actor.startswith("staff:") and by_staff.target_id == str(queue[2].id)
     assert (by_staff.target_type, by_staff.details) == (by_cron.target_type, by_cron.details)

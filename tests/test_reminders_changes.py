@@ -13,6 +13,7 @@ from pairs_group.parents.models import EnrolmentStatus
 from pairs_group.sms.models import InboundAction, InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.service import backend, dispatch_due
 from tests import factories
+from tests.pages import expect_redirect, post_form
 from tests.sms_factories import ACCOUNT_SID, AUTH_TOKEN, signed_post
 
 FIRST_DAY = date(2027, 1, 12)  # Tuesday, 10:00 GMT
@@ -42,9 +43,9 @@ def test_staff_cancelling_a_session_texts_every_enrolled_parent_at_once(app, cli
     db.session.commit()
     sign_in("admin")
     session = group.sessions[1]
-    response = client.post(f"/staff/groups/{group.id}/sessions/{session.id}/cancel",
-                           data={"note": "Room flooded"})
-    assert response.status_code == 302
+    expect_redirect(post_form(client, "groups.cancel_session", {"note": "Room flooded"},
+                              group_id=group.id, session_id=session.id),
+                    "groups.show_group", group_id=group.id)
     assert sorted((m["kind"], m["language"]) for m in backend().sent) == [
         ("session_cancelled", "pl"), ("session_cancelled", "so")]
 

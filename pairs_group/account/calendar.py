@@ -16,9 +16,14 @@ from pairs_group.times import LONDON, in_london
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
+def feed_of(parent):
+    """Her feed, if she has asked for one (reading only: the calendar page is a GET)."""
+    return db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.parent_id == parent.id))
+
+
 def feed_for(parent):
-    """Her feed's secret, made the first time she asks."""
-    feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.parent_id == parent.id))
+    """Her feed's secret, made the first time she asks (the page's "Get my calendar address")."""
+    feed = feed_of(parent)
     if feed is None:
         feed = CalendarFeed(parent_id=parent.id)
         db.session.add(feed)
@@ -27,10 +32,14 @@ def feed_for(parent):
 
 
 def renew_feed(parent):
-    """A new secret: the old feed address stops working (a lost or shared phone)."""
-    feed = feed_for(parent)
-    feed.token = new_feed_token()
-    return feed
+    """Her first address, or a new secret: the old feed address stops working (a lost or
+    shared phone). True when an old address was replaced."""
+    old = feed_of(parent)
+    if old is None:
+        feed_for(parent)
+        return False
+    old.token = new_feed_token()
+    return True
 
 
 def parent_for_feed(token):

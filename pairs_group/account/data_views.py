@@ -33,12 +33,11 @@ def ics_response(body, filename):
 
 @bp.get("/my-account/calendar")
 def calendar_page():
-    feed = calendar.feed_for(current_user)
-    db.session.commit()  # her calendar address, made the first time she opens this page
-    feed_url = url_for("account.calendar_feed", token=feed.token, _external=True)
+    feed = calendar.feed_of(current_user)  # made by her "Get my calendar address" (a POST)
+    feed_url = feed and url_for("account.calendar_feed", token=feed.token, _external=True)
+    webcal_url = feed_url and feed_url.replace("http", "webcal", 1).replace("webcals", "webcal")
     return render_template("account/calendar.html", enrolments=enrolments_of(current_user),
-                           feed_url=feed_url, webcal_url=feed_url.replace("http", "webcal", 1)
-                           .replace("webcals", "webcal"), form=ConfirmForm())
+                           feed_url=feed_url, webcal_url=webcal_url, form=ConfirmForm())
 
 
 @bp.get("/my-account/groups/<int:enrolment_id>/calendar.ics")
@@ -51,9 +50,9 @@ def download_calendar(enrolment_id):
 @bp.post("/my-account/calendar/new-address")
 def renew_calendar():
     if ConfirmForm().validate_on_submit():
-        calendar.renew_feed(current_user)
+        if calendar.renew_feed(current_user):
+            flash(_("Your calendar has a new address. The old one no longer works."), "info")
         db.session.commit()
-        flash(_("Your calendar has a new address. The old one no longer works."), "info")
     return redirect(url_for("account.calendar_page"))
 
 

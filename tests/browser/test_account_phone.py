@@ -1,4 +1,4 @@
-"""A parent on her phone, in English and in Portuguese: signs in with a texted code, adds her
+"""A parent on her phone, in English, Portuguese and Arabic: signs in with a texted code, adds her
 sessions to her calendar, says she can't come next week, downloads her data, deletes her account."""
 
 import json
@@ -18,7 +18,7 @@ from tests.browser.crawl import last_code_texted, sign_in_parent
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("language", ["en", "pt"])
+@pytest.mark.parametrize("language", ["en", "pt", "ar"])
 def test_a_parent_manages_her_sessions_and_data_on_a_phone(
         live_server, live_app, phone, screenshot, language):
     with live_app.app_context():
@@ -44,6 +44,15 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
     with page.expect_download() as download:
         page.locator("a[href$='/calendar.ics']").first.click()
     assert "BEGIN:VEVENT" in Path(download.value.path()).read_text(encoding="utf-8")
+
+    page.goto(f"{live_server.url}/my-account/calendar")  # no address until she asks for one
+    assert page.locator("code").count() == 0
+    shot("3a-calendar")
+    page.locator("form[action$='/calendar/new-address'] button").click()
+    page.wait_for_url("**/my-account/calendar")
+    expect(page.locator("code")).to_contain_text("/calendar/")
+    shot("3b-calendar-address")
+    page.goto(f"{live_server.url}/my-account")
 
     page.locator(f"a[href*='/sessions/{next_week}/cant-come']").first.click()
     page.locator("#reason").fill("Baby has a cold")
