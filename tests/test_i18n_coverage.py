@@ -108,7 +108,8 @@ class TextFinder(HTMLParser):
 def untranslated(html, data_values):
     """The pieces of visible text that did not come through a translation function."""
     finder = TextFinder()
-    finder.feed(html)
+    # <bdi> isolates a value inside a sentence (its direction), it does not end the sentence.
+    finder.feed(re.sub(r"</?bdi\b[^>]*>", "", html))
     return [text for text in finder.found if leftover(text, data_values)]
 
 

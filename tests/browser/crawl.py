@@ -87,12 +87,12 @@ def sign_in_parent(page, base_url, app, mobile, language="en", remember=False):
     """A parent signs in on her phone with the code texted to her, as she would."""
     page.goto(f"{base_url}/sign-in?lang={language}")
     page.locator("#mobile").fill("0" + mobile[3:])
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/sign-in/code")
     page.locator("#code").fill(last_code_texted(app, mobile))
     if remember:
         page.locator("input[name=remember]").check()
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/my-account")
 
 

@@ -15,7 +15,7 @@ def delete_account(page, base_url, app, mobile):
     sign_in_parent(page, base_url, app, mobile)
     page.goto(f"{base_url}/my-account/delete")
     page.locator("input[name=confirm]").check()
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(base_url + "/")
 
 

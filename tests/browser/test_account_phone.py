@@ -31,12 +31,12 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
     assert page.locator("html").get_attribute("lang") == language
     page.locator("#mobile").fill("0" + mobile[3:])
     shot("1-sign-in")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/sign-in/code")
     page.locator("#code").fill(last_code_texted(live_app, mobile))
     page.locator("input[name=remember]").check()
     shot("2-code")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/my-account")
     assert name in page.locator("h1").inner_text()
     shot("3-home")
@@ -57,7 +57,7 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
     page.locator(f"a[href*='/sessions/{next_week}/cant-come']").first.click()
     page.locator("#reason").fill("Baby has a cold")
     shot("4-cant-come")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/my-account")
     assert page.locator(".nhsuk-tag--grey").count() == 1
     shot("5-home-after-cant-come")
@@ -74,11 +74,11 @@ def test_a_parent_manages_her_sessions_and_data_on_a_phone(
 
     page.locator("a[href$='/my-account/delete']").click()
     page.wait_for_url("**/my-account/delete")
-    page.locator("form button[type=submit]").click()  # without ticking: asked to confirm
+    page.locator("main form button[type=submit]").click()  # without ticking: asked to confirm
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     shot("7-delete-confirm")
     page.locator("input[name=confirm]").check()
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(live_server.url + "/")
     shot("8-deleted")
     with live_app.app_context():

@@ -61,7 +61,7 @@ def test_a_polish_parent_sees_english_items_in_a_polish_page(live_server, live_a
     phone.goto(link)
     phone.goto(live_server.url + about)
     screenshot(phone, "questionnaires-polish-about")
-    phone.locator("form button[type=submit]").first.click()
+    phone.locator("main form button[type=submit]").first.click()
     phone.wait_for_url("**/section/1")
     assert phone.locator("html").get_attribute("lang") == "pl"
     assert phone.locator('div[lang="en"] legend').count() == 5
