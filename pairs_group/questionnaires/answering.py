@@ -44,12 +44,26 @@ def _new_response(dyad, instrument, timepoint, language, entered_by):
             "entered_by_id": entered_by.id if entered_by else None, "current_section": 0}
 
 
+def response_for(task, language):
+    """Her response to this task (plans.Task), started on her first Start, answer or Send."""
+    if task.response is None:
+        task.response = start_response(task.dyad, task.instrument, task.timepoint, language)
+    return task.response
+
+
+def save_page(task, language, answers, section=None):
+    """Her answers from one page or one tap, already read and checked by the form (or
+    instruments.read_answer), stored all or nothing in her response. The caller commits."""
+    save_answers(response_for(task, language), answers, section)
+
+
 def save_answers(response, answers, section=None):
-    """Store answers {item id: int, str or None (prefer not to answer)}; all or nothing."""
+    """Store answers {item id: int, str or None (prefer not to answer)}, read and checked by
+    instruments.read_answer on the way in (her pages, the autosave, the staff entry form) and
+    checked again, whole, when she sends them (scoring.submit); all or nothing."""
     if response.is_submitted:
         raise Locked(response.id)
     instrument = instruments.registry()[response.instrument_id]
-    instruments.check_answers(instrument, answers, none_is_declined=True)
     existing = {a.item_id: a for a in response.answers}
     db.session.flush()  # a new response gets its id before its answers point at it
     for item_id, value in answers.items():

@@ -1,6 +1,8 @@
 """Forms: a parent's page of answers, a practitioner's entry form, a group's plan."""
 
+from flask import request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField
@@ -14,7 +16,7 @@ from pairs_group.questionnaires import instruments
 
 class AnswersForm(Form):
     """Only the CSRF token is a WTForms field: the items come from the instrument file, and
-    their errors are added by the view (item field id, message)."""
+    their errors are (item field id, message) pairs in item_errors."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +30,53 @@ class AnswersForm(Form):
 
     def error_list(self):
         return super().error_list() + self.item_errors
+
+
+class SectionForm(AnswersForm):
+    """One page of her questionnaire. Validating reads each of the page's items through
+    instruments.read_answer (as the autosave and the staff entry form do) into `answers`
+    ({item id: value}, None where she prefers not to answer); what she picked stays in
+    `chosen`, to show again beside an error. With `require`, every choice item needs an answer
+    (her Next; Back and Save keep a page half done)."""
+
+    def __init__(self, *args, instrument, items, require=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument, self.items, self.require = instrument, items, require
+        self.answers, self.chosen = {}, {}
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        posted = request.form
+        allowed = {item.field_name for item in self.items}
+        if any(key.startswith(instruments.FIELD_PREFIX) and key not in allowed for key in posted):
+            self.item_errors.append((self.items[0].field_name, _(
+                "We did not recognise one of the answers. Nothing was saved. Please try again.")))
+            return False
+        for item in self.items:
+            self._read(item, posted.get(item.field_name))
+        return not self.item_errors
+
+    def _read(self, item, raw):
+        if raw is not None:
+            self.chosen[item.id] = (raw if item.type == "text" else None
+                                    if raw == instruments.DECLINED else instruments.to_int(raw))
+        try:
+            value = instruments.read_answer(item, raw, self.instrument.allow_missing)
+        except instruments.AnswerError as error:
+            self.item_errors.append((item.field_name, answer_message(item, error)))
+            return
+        if value is not instruments.MISSING:
+            self.answers[item.id] = value
+        elif self.require and item.type != "text":
+            self.item_errors.append((item.field_name, _(
+                "Choose an answer to question %(number)s", number=item.id)))
+
+
+def answer_message(item, error):
+    if error.reason == error.TOO_LONG:
+        return _("Please use %(count)d characters or fewer", count=item.max_length)
+    return _("Choose one of the answers shown for question %(number)s", number=item.id)
 
 
 class ActionForm(Form):

@@ -300,6 +300,18 @@ def read_answer(item, raw, allow_missing):
     return value
 
 
+def read_tapped_answer(item, raw, allow_missing):
+    """One tapped or typed answer, saved by itself (the autosave), read by read_answer: an
+    emptied text box is kept as empty text, so what she had written goes; an empty choice is not
+    an answer."""
+    value = read_answer(item, raw, allow_missing)
+    if value is MISSING and item.type == "text":
+        return ""
+    if value is MISSING:
+        raise AnswerError(f"item {item.id} needs an answer", item.id)
+    return value
+
+
 def to_int(raw):
     """The whole number typed, or what was typed when it is not one."""
     try:
@@ -308,16 +320,12 @@ def to_int(raw):
         return raw
 
 
-def check_answers(instrument, answers, none_is_declined=False):
-    """Raise AnswerError for an unknown item or a value it cannot take. None is no answer; when
-    none_is_declined, it is her "prefer not to answer", which only some instruments allow."""
+def check_answers(instrument, answers):
+    """Raise AnswerError for an unknown item or a value it cannot take (None is no answer)."""
     for item_id, value in answers.items():
         item = instrument.by_id.get(str(item_id))
         if item is None:
             raise AnswerError(f"unknown item {item_id}", item_id)
-        if value is None and none_is_declined and item.type != "text" and (
-                not instrument.allow_missing):
-            raise AnswerError(f"item {item_id} needs an answer", str(item_id))
         if value is not None and not item.accepts(value):
             raise AnswerError(f"item {item_id} cannot be {value!r}", item_id)
 

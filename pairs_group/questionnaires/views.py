@@ -27,7 +27,7 @@ from pairs_group.questionnaires import (
     texts,  # noqa: F401 - registers the SMS kinds
 )
 from pairs_group.questionnaires.blueprint import bp
-from pairs_group.questionnaires.forms import AnswersForm
+from pairs_group.questionnaires.forms import AnswersForm, SectionForm
 
 TIMEPOINTS = ("pre", "post")
 
@@ -51,14 +51,6 @@ def already_sent(parent, dyad_id, instrument_id, timepoint):
     response = answering.find_response(dyad_id, instrument_id, timepoint)
     return (response is not None and response.is_submitted
             and db.session.get(Dyad, dyad_id).parent_id == parent.id)
-
-
-def ensure_response(parent, task):
-    """Her response, started (flushed) on her first Start, answer or Send; the view commits."""
-    if task.response is None:
-        task.response = answering.start_response(task.dyad, task.instrument, task.timepoint,
-                                               parent.language)
-    return task.response
 
 
 def shown_response(parent, task):
@@ -89,7 +81,7 @@ def about(dyad_id, instrument_id, timepoint):
     parent, task = load_task(dyad_id, instrument_id, timepoint)
     form = AnswersForm()
     if form.validate_on_submit():
-        response = ensure_response(parent, task)
+        response = answering.response_for(task, parent.language)
         db.session.commit()
         number = min(response.current_section, len(task.instrument.sections()))
         return redirect(section_url(task, number))
@@ -109,78 +101,30 @@ def section(dyad_id, instrument_id, timepoint, number):
     sections = task.instrument.sections()
     if not 1 <= number <= len(sections):
         abort(404)
-    form, items = AnswersForm(), sections[number - 1]
-    response = (ensure_response if form.is_submitted() else shown_response)(parent, task)
-    chosen = answering.answers_of(response)
+    action = request.form.get("action", "next")
+    form = SectionForm(instrument=task.instrument, items=sections[number - 1],
+                       require=action == "next")
     if form.validate_on_submit():
-        action = request.form.get("action", "next")
-        answers = read_answers(form, task.instrument, items, require=action == "next")
-        if not form.item_errors:
-            target = {"back": number - 2, "save": number - 1}.get(action, number)
-            return save_and_go(task, response, answers, max(target, 0), form)
-        chosen = {**chosen, **raw_choices(items)}
-    return render_template("questionnaires/section.html", task=task, form=form, items=items,
-                           number=number, total=len(sections), chosen=chosen,
+        target = max({"back": number - 2, "save": number - 1}.get(action, number), 0)
+        return save_and_go(parent, task, form.answers, target)
+    response = shown_response(parent, task)
+    return render_template("questionnaires/section.html", task=task, form=form, items=form.items,
+                           number=number, total=len(sections),
+                           chosen={**answering.answers_of(response), **form.chosen},
                            response=response, declined=instruments.DECLINED)
 
 
-def save_and_go(task, response, answers, target, form):
+def save_and_go(parent, task, answers, target):
     try:
-        answering.save_answers(response, answers, section=target)
+        answering.save_page(task, parent.language, answers, section=target)
         db.session.commit()
-    except (answering.Locked, instruments.AnswerError):
+    except answering.Locked:
         db.session.rollback()
         abort(404)
     if request.form.get("action") == "save":
         flash(_("Your answers are saved. You can carry on any time from the link in your text."))
         return redirect(url_for("questionnaires.answer"))
     return redirect(section_url(task, target))
-
-
-def raw_choices(items):
-    """What she picked on this page, to show it again next to an error."""
-    found = {}
-    for item in items:
-        raw = request.form.get(item.field_name)
-        if raw is not None and item.type == "text":
-            found[item.id] = raw
-        elif raw is not None:
-            found[item.id] = None if raw == instruments.DECLINED else instruments.to_int(raw)
-    return found
-
-
-def read_answers(form, instrument, items, require):
-    """{item id: value} from the page; errors go on the form and nothing is kept."""
-    allowed = {item.field_name for item in items}
-    for key in request.form:
-        if key.startswith(instruments.FIELD_PREFIX) and key not in allowed:
-            form.item_errors.append((items[0].field_name, _(
-                "We did not recognise one of the answers. Nothing was saved. Please try again.")))
-            return {}
-    answers = {}
-    for item in items:
-        read_one(form, instrument, item, answers, require)
-    return answers
-
-
-def read_one(form, instrument, item, answers, require):
-    try:
-        value = instruments.read_answer(item, request.form.get(item.field_name),
-                                        instrument.allow_missing)
-    except instruments.AnswerError as error:
-        form.item_errors.append((item.field_name, page_message(item, error)))
-        return
-    if value is not instruments.MISSING:
-        answers[item.id] = value
-    elif require and item.type != "text":
-        form.item_errors.append((item.field_name, _("Choose an answer to question %(number)s",
-                                                    number=item.id)))
-
-
-def page_message(item, error):
-    if error.reason == error.TOO_LONG:
-        return _("Please use %(count)d characters or fewer", count=item.max_length)
-    return _("Choose one of the answers shown for question %(number)s", number=item.id)
 
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/answer")
@@ -197,31 +141,17 @@ def save_answer(dyad_id, instrument_id, timepoint):
     if item is None or item.practitioner_only:
         return jsonify(ok=False, error=_("We did not recognise this question.")), 400
     try:
-        value = tapped_answer(task.instrument, item, request.form.get("value", ""))
+        value = instruments.read_tapped_answer(item, request.form.get("value", ""),
+                                               task.instrument.allow_missing)
     except instruments.AnswerError:
         return jsonify(ok=False, error=_("That answer is not one of the choices.")), 400
     return store_one(parent, task, item, value)
 
 
-def tapped_answer(instrument, item, raw):
-    """The answer she tapped or typed. An emptied text box is kept as empty text, so what she
-    had written goes; an empty choice is not an answer."""
-    value = instruments.read_answer(item, raw, instrument.allow_missing)
-    if value is instruments.MISSING and item.type == "text":
-        return ""
-    if value is instruments.MISSING:
-        raise instruments.AnswerError(f"item {item.id} needs an answer", item.id)
-    return value
-
-
 def store_one(parent, task, item, value):
-    response = ensure_response(parent, task)
     try:
-        answering.save_answers(response, {item.id: value})
+        answering.save_page(task, parent.language, {item.id: value})
         db.session.commit()
-    except instruments.AnswerError:
-        db.session.rollback()
-        return jsonify(ok=False, error=_("That answer is not one of the choices.")), 400
     except answering.Locked:
         db.session.rollback()
         return jsonify(ok=False, error=_("This questionnaire has already been sent.")), 409
@@ -260,7 +190,7 @@ def submit(dyad_id, instrument_id, timepoint):
 
 def finish(parent, task, form):
     try:
-        scoring.submit(ensure_response(parent, task))
+        scoring.submit(answering.response_for(task, parent.language))
         db.session.commit()
     except instruments.AnswerError:
         db.session.rollback()  # a response started by this Send goes too
