@@ -11,6 +11,7 @@ from pairs_group.db import db, utcnow
 from pairs_group.parents.consents import record_consent
 from pairs_group.parents.models import ConsentKind, EnrolmentStatus
 from tests import factories
+from tests.pages import url
 
 _numbers = itertools.count(1000)
 
@@ -42,8 +43,8 @@ def last_code(mobile):
 
 
 def sign_in_parent(client, parent, remember=False):
-    client.post("/sign-in", data={"mobile": parent.mobile})
-    response = client.post("/sign-in/code", data={
+    client.post(url(client, "account.sign_in"), data={"mobile": parent.mobile})
+    response = client.post(url(client, "account.enter_code"), data={
         "code": last_code(parent.mobile), **({"remember": "y"} if remember else {})})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response

@@ -14,6 +14,7 @@ from pairs_group.auth.models import StaffUser
 from pairs_group.db import db
 from pairs_group.sms.service import wait_for_hand_offs
 from tests import factories
+from tests.pages import url
 from tests.resources import throwaway_postgres_database
 
 
@@ -135,7 +136,7 @@ def sign_in(client):
 
 def staff_sign_in(client, user, password=None):
     """Sign in with the password, then, when the user has an authenticator app, its code."""
-    response = client.post("/staff/sign-in", data={
+    response = client.post(url(client, "auth.sign_in"), data={
         "email": user.email, "password": password or factories.STAFF_PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     if response.headers["Location"].endswith("/staff/sign-in/code"):
@@ -144,7 +145,7 @@ def staff_sign_in(client, user, password=None):
                            .values(totp_last_step=None))
         db.session.commit()
         code = pyotp.TOTP(user.totp_secret).now()
-        response = client.post("/staff/sign-in/code", data={"code": code})
+        response = client.post(url(client, "auth.sign_in_code"), data={"code": code})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 

@@ -3,6 +3,7 @@ import uuid
 
 from pairs_group.db import db
 from tests.account_factories import make_parent
+from tests.pages import url
 from tests.resources import redis_url
 
 
@@ -12,7 +13,7 @@ def limited_app(make_app, **settings):
 
 
 def ask(client, mobile, ip="203.0.113.7"):
-    return client.post("/sign-in", data={"mobile": mobile},
+    return client.post(url(client, "account.sign_in"), data={"mobile": mobile},
                        environ_base={"REMOTE_ADDR": ip}).status_code
 
 
@@ -33,7 +34,7 @@ def test_codes_from_one_address_are_limited(make_app):
         results = [ask(client, f"07911 12345{n}") for n in range(4)]
     assert results == [302, 302, 302, 429]
     assert "Too many tries" in client.post(
-        "/sign-in", data={"mobile": "07911 123450"},
+        url(client, "account.sign_in"), data={"mobile": "07911 123450"},
         environ_base={"REMOTE_ADDR": "203.0.113.7"}).get_data(as_text=True)
 
 
@@ -43,7 +44,7 @@ def test_code_guesses_from_one_address_are_limited(make_app):
     with app.app_context():
         with client.session_transaction() as saved:
             saved["sign_in_flow"] = {"code": 1, "next": ""}
-        codes = [client.post("/sign-in/code", data={"code": "123456"}).status_code
+        codes = [client.post(url(client, "account.enter_code"), data={"code": "123456"}).status_code
                  for _ in range(3)]
     assert codes == [200, 200, 429]
 

@@ -12,6 +12,7 @@ from pairs_group.audit.models import AuditEvent
 from pairs_group.config import ConfigError, proxy_hops, read_environment
 from pairs_group.db import db
 from tests.account_factories import last_code, make_parent
+from tests.pages import url
 from tests.resources import redis_url
 
 BALANCER = "10.0.0.2"  # every request reaches the app from the balancer's address
@@ -24,7 +25,7 @@ def limited_app(make_app, **settings):
 
 def ask(client, mobile, forwarded_for=None):
     headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
-    return client.post("/sign-in", data={"mobile": mobile}, headers=headers,
+    return client.post(url(client, "account.sign_in"), data={"mobile": mobile}, headers=headers,
                        environ_base={"REMOTE_ADDR": BALANCER}).status_code
 
 
@@ -70,10 +71,11 @@ def test_the_audit_log_records_her_own_address(make_app):
         db.session.commit()
         mobile = parent.mobile
     forwarded = {"X-Forwarded-For": "198.51.100.23", "X-Forwarded-Proto": "https"}
-    client.post("/sign-in", data={"mobile": mobile}, headers=forwarded)
+    client.post(url(client, "account.sign_in"), data={"mobile": mobile}, headers=forwarded)
     with app.app_context():
         code = last_code(mobile)
-    response = client.post("/sign-in/code", data={"code": code}, headers=forwarded)
+    response = client.post(url(client, "account.enter_code"), data={"code": code},
+                           headers=forwarded)
     assert response.status_code == 302
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(
@@ -96,16 +98,16 @@ def test_a_malformed_trust_proxy_headers_names_the_setting():
 
 @pytest.mark.redis
 def test_no_redis_key_holds_a_mobile_number_or_email_address(make_app):
-    url, prefix = redis_url(), "pairs-test-keys-" + uuid.uuid4().hex
-    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url,
+    store_url, prefix = redis_url(), "pairs-test-keys-" + uuid.uuid4().hex
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=store_url,
                    RATELIMIT_KEY_PREFIX=prefix, ACCOUNT_CODES_PER_NUMBER="2 per hour")
     client = app.test_client()
     sent = [ask(client, written) for written in ("07911 123456", "+447911123456",
                                                  "07911123456")]
     assert sent == [302, 302, 429]
-    client.post("/staff/sign-in", data={"email": "someone.private@example.nhs.uk",
+    client.post(url(client, "auth.sign_in"), data={"email": "someone.private@example.nhs.uk",
                                         "password": "not her password"})
-    store = redis.Redis.from_url(url)
+    store = redis.Redis.from_url(store_url)
     try:
         keys = [key.decode() for key in store.scan_iter(f"*{prefix}*")]
         store.delete(*keys)

@@ -10,6 +10,7 @@ from pairs_group.auth.models import StaffUser
 from pairs_group.db import db
 from tests import factories
 from tests.concurrency import at_once, require_postgres, slow_down
+from tests.pages import url
 
 SIGN_INS = 6
 
@@ -45,10 +46,10 @@ def race(app, user, code):
     give the same code at the same moment."""
 
     def sign_in(client, start):
-        client.post("/staff/sign-in", data={
+        client.post(url(client, "auth.sign_in"), data={
             "email": user.email, "password": factories.STAFF_PASSWORD})
         start()
-        return client.post("/staff/sign-in/code", data={"code": code}).status_code
+        return client.post(url(client, "auth.sign_in_code"), data={"code": code}).status_code
 
     return at_once(app, sign_in, [app.test_client() for _ in range(SIGN_INS)])
 
