@@ -74,6 +74,7 @@ def cancel_session(session: GroupSession, note=""):
     """Call a session off (audited); parents are told through session_changed."""
     session.status = SessionStatus.CANCELLED
     session.note = note
+    session.change_number = (session.change_number or 0) + 1
     db.session.flush()
     record("session.cancel", session, note=session.note)
     session_changed.send(session, change="cancelled")
@@ -88,6 +89,7 @@ def move_session(session: GroupSession, day: date, at: time, venue: Venue | None
     session.status = SessionStatus.MOVED
     session.venue_override = venue
     session.note = note
+    session.change_number = (session.change_number or 0) + 1
     db.session.flush()
     record("session.move", session, before=before, after=session.starts_at.isoformat(),
            venue_id=venue.id if venue else None)

@@ -74,14 +74,17 @@ def _wanted(message, session, enrolment, not_coming, now):
 
 
 def change_still_wanted(message):
-    """A change text is stale once the session has started, or she has left the group."""
+    """A change text is stale once the session has started, she has left the group, or the
+    session has changed again (the newer text says what holds now)."""
     session = db.session.get(GroupSession, message.context.get("session_id"))
     enrolment = db.session.get(Enrolment, message.context.get("enrolment_id"))
     if session is None or enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
         return False
+    if message.context.get("change", session.change_number) != session.change_number:
+        return False
     if message.kind == "session_moved" and (
             session.starts_at.isoformat() != message.context.get("starts_at")):
-        return False  # moved again: the newer text says where
+        return False
     return session.starts_at > utcnow()
 
 
