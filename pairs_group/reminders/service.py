@@ -22,7 +22,12 @@ from pairs_group.sms.service import queue_many, queue_sms, send_soon
 from pairs_group.times import in_london, london_moment
 
 URGENT_WITHIN = timedelta(hours=12)  # a change this close to the session is sent even at night
-CANT_COME_REPLIES = {"2"}
+# "2", or two in words in each shipped language (as sms.inbound.normalise leaves them: upper
+# case, no accents or hamza marks; digits of any script are already "2").
+CANT_COME_REPLIES = {
+    "2", "TWO", "DOIS", "DUAS", "DOS", "DWA", "DWIE", "DWOJKA", "DEUX", "LABA",
+    "اثنان", "اثنين", "اتنين", "اثنتان", "اثنتين",
+}
 REPLY_WINDOW = timedelta(days=7)  # "2" counts as an answer to a text sent this recently
 
 
