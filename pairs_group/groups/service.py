@@ -22,6 +22,9 @@ from pairs_group.times import in_london, london_moment
 signals = Namespace()
 # Sent with (session, change) where change is "cancelled" or "moved"; the SMS feature listens.
 session_changed = signals.signal("session-changed")
+# Sent with (session, change, starts_at, venue, note) before a change is saved; a receiver
+# returns how many characters of the note would fit in the texts it sends (None: all of it).
+note_room_asked = signals.signal("session-change-note-room")
 
 MAX_WEEKS_SEARCHED = 104
 
@@ -94,6 +97,15 @@ def move_session(session: GroupSession, day: date, at: time, venue: Venue | None
     record("session.move", session, before=before, after=session.starts_at.isoformat(),
            venue_id=venue.id if venue else None)
     session_changed.send(session, change="moved")
+
+
+def room_for_note(session, change, note, starts_at=None, venue=None):
+    """None when staff's note to parents fits in every text about this change, else how many
+    of its characters would (the tightest answer of any listener)."""
+    answers = [room for _receiver, room in note_room_asked.send(
+        session, change=change, note=note, starts_at=starts_at or session.starts_at,
+        venue=venue or session.venue) if room is not None]
+    return min(answers, default=None)
 
 
 def restore_session(session: GroupSession):

@@ -23,18 +23,34 @@ def _reminder(context):
 
 def _cancelled(context):
     if context.get("discreet"):
-        return _("Sorry, the meeting on %(when)s is cancelled. We will text you about the next "
-                 "one.", when=when(context["starts_at"]))
-    return _("Sorry, Together Time on %(when)s is cancelled. We will text you about the next "
-             "one.", when=when(context["starts_at"]))
+        return with_note(_("Sorry, the meeting on %(when)s is cancelled. We will text you about "
+                           "the next one.", when=when(context["starts_at"])), context)
+    return with_note(_("Sorry, Together Time on %(when)s is cancelled. We will text you about "
+                       "the next one.", when=when(context["starts_at"])), context)
 
 
 def _moved(context):
     if context.get("discreet"):
-        return _("Change: the meeting is now %(when)s at %(venue)s. Reply 2 if you can't come.",
-                 when=when(context["starts_at"]), venue=context["venue"])
-    return _("Change: Together Time is now %(when)s at %(venue)s. Reply 2 if you can't come.",
-             when=when(context["starts_at"]), venue=context["venue"])
+        return with_note(_("Change: the meeting is now %(when)s at %(venue)s. Reply 2 if you "
+                           "can't come.", when=when(context["starts_at"]),
+                           venue=context["venue"]), context)
+    return with_note(_("Change: Together Time is now %(when)s at %(venue)s. Reply 2 if you "
+                       "can't come.", when=when(context["starts_at"]), venue=context["venue"]),
+                     context)
+
+
+def clean_note(note):
+    """A note as it goes in a text: one line, spaces squeezed."""
+    return " ".join((note or "").split())
+
+
+def with_note(text, context):
+    """The text, then the note staff wrote for parents, quoted as their own words (it is not
+    translated)."""
+    note = clean_note(context.get("note"))
+    if not note:
+        return text
+    return f"{text} " + _('From the team: "%(note)s"', note=note)
 
 
 def _cant_come_thanks(context):

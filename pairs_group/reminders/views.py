@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from pairs_group.db import db
 from pairs_group.groups.models import Group
-from pairs_group.groups.service import session_changed, visible_groups
+from pairs_group.groups.service import note_room_asked, session_changed, visible_groups
 from pairs_group.groups.views import group_for_staff
 from pairs_group.navigation import add_staff_link
-from pairs_group.reminders import service
+from pairs_group.reminders import notes, service
 from pairs_group.reminders.cli import reminder_commands
 from pairs_group.reminders.forms import ROWS, ReminderTimesForm
 from pairs_group.sms.inbound import reply_received
@@ -55,5 +55,6 @@ def init_app(app):
     app.register_blueprint(bp)
     app.cli.add_command(reminder_commands)
     session_changed.connect(service.on_session_changed)
+    note_room_asked.connect(notes.note_room)
     reply_received.connect(service.on_reply)
     add_staff_link("reminders.list_reminder_times", _l("Reminders"), order=62)
