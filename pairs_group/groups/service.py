@@ -6,6 +6,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from blinker import Namespace
 from govuk_bank_holidays.bank_holidays import BankHolidays
+from sqlalchemy.orm import joinedload
 
 from pairs_group.audit.service import record
 from pairs_group.auth.models import Role
@@ -36,6 +37,28 @@ def bank_holiday_dates():
     return frozenset(
         h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
     )
+
+
+def falls_on_bank_holiday(session):
+    """A session still on whose London date is a bank holiday: the venue may be shut, and
+    parents away, though reminders go as for any other day."""
+    return not session.is_cancelled and in_london(session.starts_at).date() in bank_holiday_dates()
+
+
+def bank_holiday_sessions(sessions, now):
+    """Those of the sessions still to come that fall on a bank holiday (staff should check
+    them before the reminders go)."""
+    return [s for s in sessions if s.starts_at > now and falls_on_bank_holiday(s)]
+
+
+def bank_holidays_ahead(staff, now, within):
+    """Sessions of this member of staff's groups, from now to `within` ahead, that fall on a
+    bank holiday."""
+    return bank_holiday_sessions(db.session.scalars(
+        sa.select(GroupSession).where(GroupSession.group_id.in_(visible_group_ids(staff)),
+                                      GroupSession.starts_at > now,
+                                      GroupSession.starts_at <= now + within)
+        .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at)), now)
 
 
 def weekly_dates(first: date, count: int, skip=None):

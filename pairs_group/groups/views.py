@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from pairs_group.auth.models import Role, StaffUser
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 from pairs_group.groups import service
 from pairs_group.groups.forms import (
     CancelSessionForm,
@@ -92,7 +92,8 @@ def new_venue():
 @bp.get("/<int:group_id>")
 def show_group(group_id):
     group = group_for_staff(group_id)
-    return render_template("groups/show.html", group=group)
+    return render_template("groups/show.html", group=group,
+                           bank_holidays=service.bank_holiday_sessions(group.sessions, utcnow()))
 
 
 @bp.route("/<int:group_id>/sessions/<int:session_id>/move", methods=["GET", "POST"])
