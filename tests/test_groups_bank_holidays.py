@@ -46,9 +46,9 @@ def test_the_group_page_warns_of_a_session_moved_onto_easter_monday(group, clien
 
 def test_the_warning_is_in_the_staffs_language(group, client, sign_in):
     staff = sign_in("admin")
-    move_to_easter_monday(client, group)
     staff.language = "pl"
     db.session.commit()
+    move_to_easter_monday(client, group)
     page = get_page(client, "groups.show_group", group_id=group.id)
     assert page.text_of(".pairs-bank-holidays .nhsuk-warning-callout__label").endswith("Święto")
 
