@@ -116,3 +116,74 @@ def test_2_without_a_recent_reminder_goes_to_the_staff_inbox(twilio_signed_app):
     assert db.session.scalar(sa.select(InboundMessage.action)) == InboundAction.INBOX
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
+
+
+def move_through_the_staff_page(client, session, day):
+    expect_redirect(post_form(client, "groups.move_session",
+                              {"day": day, "at": "10:00", "venue_id": "0", "note": ""},
+                              group_id=session.group_id, session_id=session.id),
+                    "groups.show_group", group_id=session.group_id)
+
+
+def test_a_session_moved_back_to_a_time_it_had_before_is_texted_each_time(app, client, sign_in,
+                                                                          time_machine):
+    time_machine.move_to("2027-01-02T11:00:00+00:00", tick=False)
+    group = a_group_with(["en", "pt"])
+    sign_in("admin")
+    session = group.sessions[0]
+    for day in ("2027-01-06", "2027-01-05", "2027-01-06"):
+        move_through_the_staff_page(client, session, day)
+    dispatch_due()
+    sent = [m for m in backend().sent if m["kind"] == "session_moved"]
+    assert sorted(m["language"] for m in sent) == ["en"] * 3 + ["pt"] * 3
+    english = [m["body"] for m in sent if m["language"] == "en"]
+    assert ["6 January" in body for body in english] == [True, False, True]
+    assert "5 January" in english[1]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 6
+
+
+def test_an_older_change_still_waiting_is_not_sent_after_a_newer_one(app, time_machine):
+    time_machine.move_to("2027-01-02T11:00:00+00:00", tick=False)
+    group = a_group_with(["en"])
+    session = group.sessions[0]
+    move_session(session, date(2027, 1, 6), time(10, 0))
+    move_session(session, date(2027, 1, 5), time(10, 0))
+    move_session(session, date(2027, 1, 6), time(10, 0))
+    db.session.commit()
+    dispatch_due()
+    assert len(backend().sent) == 1 and "6 January" in backend().sent[0]["body"]
+    statuses = db.session.scalars(sa.select(OutboxMessage.status).order_by(OutboxMessage.id))
+    assert list(statuses) == [MessageStatus.SKIPPED_NOT_NEEDED] * 2 + [MessageStatus.SENT]
+
+
+@pytest.mark.parametrize("reply", ["٢", "۲", "2️⃣", "two", "Two!", "dois", "Duas", "dos", "DWA",
+                                   "dwie", "deux", "Laba", "اثنان", "إثنان", "اثنين"])
+def test_two_in_any_script_or_in_words_after_a_reminder_means_she_cant_come(
+        twilio_signed_app, time_machine, reply):
+    runner = twilio_signed_app.test_cli_runner()
+    group = a_group_with(["ar"])
+    time_machine.move_to("2027-01-10T10:05:00+00:00", tick=False)
+    runner.invoke(args=["reminders", "send"])
+    parent = db.session.scalar(sa.select(OutboxMessage)).to
+    time_machine.move_to("2027-01-10T11:00:00+00:00", tick=False)
+    response = signed_post(twilio_signed_app.test_client(), "/sms/twilio/inbound",
+                           {"From": parent, "Body": reply, "MessageSid": "SMwords"})
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(InboundMessage.action)) == InboundAction.CANT_COME
+    mark = db.session.scalar(sa.select(Attendance))
+    assert (mark.session_id, mark.status) == (group.sessions[0].id,
+                                              AttendanceStatus.CANCELLED_BY_PARENT)
+
+
+@pytest.mark.parametrize("reply", ["22", "twenty", "two weeks", "12"])
+def test_other_numbers_and_sentences_still_go_to_the_staff_inbox(twilio_signed_app,
+                                                                 time_machine, reply):
+    runner = twilio_signed_app.test_cli_runner()
+    a_group_with(["en"])
+    time_machine.move_to("2027-01-10T10:05:00+00:00", tick=False)
+    runner.invoke(args=["reminders", "send"])
+    parent = db.session.scalar(sa.select(OutboxMessage)).to
+    signed_post(twilio_signed_app.test_client(), "/sms/twilio/inbound",
+                {"From": parent, "Body": reply, "MessageSid": "SMother"})
+    assert db.session.scalar(sa.select(InboundMessage.action)) == InboundAction.INBOX
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0

@@ -33,7 +33,7 @@ from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import GroupSession
-from pairs_group.groups.service import session_changed
+from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Enrolment
@@ -67,6 +67,7 @@ def show_today():
     registers = {s.id: service.register_for(s) for s in sessions}
     return render_template(
         "attendance/today.html", sessions=sessions,
+        bank_holidays=[s for s in sessions if falls_on_bank_holiday(s)],
         totals={key: len(rows) for key, rows in registers.items()},
         marked={key: sum(1 for r in rows if r.status) for key, rows in registers.items()},
     )

@@ -1,5 +1,6 @@
 """Staff forms for groups, venues and sessions."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -62,6 +63,9 @@ class GroupForm(Form):
             raise ValueError(_l("The oldest age must be the same as or more than the youngest"))
 
 
+NOTE_HINT = _l("Added to the text to parents in your words, not translated. Keep it short.")
+
+
 class VenueForm(Form):
     name = StringField(_l("Venue name"), validators=[
         DataRequired(_l("Enter the venue's name")), Length(max=200)])
@@ -71,11 +75,25 @@ class VenueForm(Form):
                                  description=_l("For example: step-free entrance, buggy park."))
 
 
+def note_fits(field, room):
+    """False, with an error on the note, when only `room` of its characters fit in the texts
+    to parents (room None: it all fits)."""
+    if room is None:
+        return True
+    field.errors = list(field.errors) + [
+        _("The text to parents has no room for a note. Leave it empty and tell them another "
+          "way.") if room == 0 else
+        _("With this note the text to parents would be too long. Make the note %(count)d "
+          "characters or fewer.", count=room)]
+    return False
+
+
 class MoveSessionForm(Form):
     day = DateField(_l("New date"), validators=[InputRequired(_l("Enter the new date"))])
     at = TimeField(_l("New start time"), validators=[InputRequired(_l("Enter the new start time"))])
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[Optional()])
-    note = TextAreaField(_l("Note for parents"), validators=[Optional(), Length(max=300)])
+    note = TextAreaField(_l("Note for parents"), validators=[Optional(), Length(max=300)],
+                         description=NOTE_HINT)
 
     def __init__(self, *args, venues=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,4 +101,5 @@ class MoveSessionForm(Form):
 
 
 class CancelSessionForm(Form):
-    note = TextAreaField(_l("Reason, for parents"), validators=[Optional(), Length(max=300)])
+    note = TextAreaField(_l("Reason, for parents"), validators=[Optional(), Length(max=300)],
+                         description=NOTE_HINT)

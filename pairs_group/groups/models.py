@@ -103,6 +103,9 @@ class GroupSession(db.Model):
     )
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venue.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Raised by every cancel or move: texts about a change are keyed by it, so each change is
+    # told once, even a move back to a time the session had before.
+    change_number: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     group: Mapped[Group] = relationship(back_populates="sessions")

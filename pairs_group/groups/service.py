@@ -6,6 +6,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from blinker import Namespace
 from govuk_bank_holidays.bank_holidays import BankHolidays
+from sqlalchemy.orm import joinedload
 
 from pairs_group.audit.service import record
 from pairs_group.auth.models import Role
@@ -22,6 +23,9 @@ from pairs_group.times import in_london, london_moment
 signals = Namespace()
 # Sent with (session, change) where change is "cancelled" or "moved"; the SMS feature listens.
 session_changed = signals.signal("session-changed")
+# Sent with (session, change, starts_at, venue, note) before a change is saved; a receiver
+# returns how many characters of the note would fit in the texts it sends (None: all of it).
+note_room_asked = signals.signal("session-change-note-room")
 
 MAX_WEEKS_SEARCHED = 104
 
@@ -33,6 +37,28 @@ def bank_holiday_dates():
     return frozenset(
         h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
     )
+
+
+def falls_on_bank_holiday(session):
+    """A session still on whose London date is a bank holiday: the venue may be shut, and
+    parents away, though reminders go as for any other day."""
+    return not session.is_cancelled and in_london(session.starts_at).date() in bank_holiday_dates()
+
+
+def bank_holiday_sessions(sessions, now):
+    """Those of the sessions still to come that fall on a bank holiday (staff should check
+    them before the reminders go)."""
+    return [s for s in sessions if s.starts_at > now and falls_on_bank_holiday(s)]
+
+
+def bank_holidays_ahead(staff, now, within):
+    """Sessions of this member of staff's groups, from now to `within` ahead, that fall on a
+    bank holiday."""
+    return bank_holiday_sessions(db.session.scalars(
+        sa.select(GroupSession).where(GroupSession.group_id.in_(visible_group_ids(staff)),
+                                      GroupSession.starts_at > now,
+                                      GroupSession.starts_at <= now + within)
+        .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at)), now)
 
 
 def weekly_dates(first: date, count: int, skip=None):
@@ -74,6 +100,7 @@ def cancel_session(session: GroupSession, note=""):
     """Call a session off (audited); parents are told through session_changed."""
     session.status = SessionStatus.CANCELLED
     session.note = note
+    session.change_number = (session.change_number or 0) + 1
     db.session.flush()
     record("session.cancel", session, note=session.note)
     session_changed.send(session, change="cancelled")
@@ -88,10 +115,20 @@ def move_session(session: GroupSession, day: date, at: time, venue: Venue | None
     session.status = SessionStatus.MOVED
     session.venue_override = venue
     session.note = note
+    session.change_number = (session.change_number or 0) + 1
     db.session.flush()
     record("session.move", session, before=before, after=session.starts_at.isoformat(),
            venue_id=venue.id if venue else None)
     session_changed.send(session, change="moved")
+
+
+def room_for_note(session, change, note, starts_at=None, venue=None):
+    """None when staff's note to parents fits in every text about this change, else how many
+    of its characters would (the tightest answer of any listener)."""
+    answers = [room for _receiver, room in note_room_asked.send(
+        session, change=change, note=note, starts_at=starts_at or session.starts_at,
+        venue=venue or session.venue) if room is not None]
+    return min(answers, default=None)
 
 
 def restore_session(session: GroupSession):

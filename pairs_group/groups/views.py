@@ -8,12 +8,18 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from pairs_group.auth.models import Role, StaffUser
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 from pairs_group.groups import service
-from pairs_group.groups.forms import CancelSessionForm, GroupForm, MoveSessionForm, VenueForm
+from pairs_group.groups.forms import (
+    CancelSessionForm,
+    GroupForm,
+    MoveSessionForm,
+    VenueForm,
+    note_fits,
+)
 from pairs_group.groups.models import Group, GroupSession, Venue
 from pairs_group.navigation import add_staff_link
-from pairs_group.times import in_london
+from pairs_group.times import in_london, london_moment
 
 bp = Blueprint("groups", __name__, url_prefix="/staff/groups")
 
@@ -86,7 +92,8 @@ def new_venue():
 @bp.get("/<int:group_id>")
 def show_group(group_id):
     group = group_for_staff(group_id)
-    return render_template("groups/show.html", group=group)
+    return render_template("groups/show.html", group=group,
+                           bank_holidays=service.bank_holiday_sessions(group.sessions, utcnow()))
 
 
 @bp.route("/<int:group_id>/sessions/<int:session_id>/move", methods=["GET", "POST"])
@@ -95,7 +102,7 @@ def move_session(group_id, session_id):
     local = in_london(session.starts_at)
     form = MoveSessionForm(venues=service.list_venues(), data={"day": local.date(),
                                                                "at": local.time()})
-    if form.validate_on_submit():
+    if form.validate_on_submit() and move_note_fits(form, session):
         venue = db.session.get(Venue, form.venue_id.data) if form.venue_id.data else None
         service.move_session(session, form.day.data, form.at.data, venue, form.note.data or "")
         db.session.commit()
@@ -104,11 +111,20 @@ def move_session(group_id, session_id):
     return render_template("groups/move_session.html", form=form, group=group, session=session)
 
 
+def move_note_fits(form, session):
+    """The note fits in the texts that will tell parents the new date, time and place."""
+    venue = db.session.get(Venue, form.venue_id.data) if form.venue_id.data else None
+    return note_fits(form.note, service.room_for_note(
+        session, "moved", form.note.data, starts_at=london_moment(form.day.data, form.at.data),
+        venue=venue or session.group.venue))
+
+
 @bp.route("/<int:group_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 def cancel_session(group_id, session_id):
     group, session = session_for_staff(group_id, session_id)
     form = CancelSessionForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and note_fits(
+            form.note, service.room_for_note(session, "cancelled", form.note.data)):
         service.cancel_session(session, form.note.data or "")
         db.session.commit()
         flash(_("Session cancelled. Parents will be told."), "success")

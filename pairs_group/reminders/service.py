@@ -22,7 +22,12 @@ from pairs_group.sms.service import queue_many, queue_sms, send_soon
 from pairs_group.times import in_london, london_moment
 
 URGENT_WITHIN = timedelta(hours=12)  # a change this close to the session is sent even at night
-CANT_COME_REPLIES = {"2"}
+# "2", or two in words in each shipped language (as sms.inbound.normalise leaves them: upper
+# case, no accents or hamza marks; digits of any script are already "2").
+CANT_COME_REPLIES = {
+    "2", "TWO", "DOIS", "DUAS", "DOS", "DWA", "DWIE", "DWOJKA", "DEUX", "LABA",
+    "اثنان", "اثنين", "اتنين", "اثنتان", "اثنتين",
+}
 REPLY_WINDOW = timedelta(days=7)  # "2" counts as an answer to a text sent this recently
 
 
@@ -194,11 +199,17 @@ def on_session_changed(session, change, **_extra):
     kind = f"session_{change}"
     urgent = session.starts_at - utcnow() <= URGENT_WITHIN
     for enrolment in enrolments_in([session.group_id]).get(session.group_id, []):
-        parent = enrolment.dyad.parent
-        key = f"{kind}:{session.id}:{enrolment.id}:{session.starts_at:%Y%m%d%H%M}"
-        message = queue_sms(kind, key, parent=parent, session=session, urgent=urgent,
-                            context=reminder_context(session, enrolment))
+        # Keyed by the change, not the new time: a move back to an earlier time is told too.
+        key = f"{kind}:{session.id}:{enrolment.id}:change-{session.change_number}"
+        message = queue_sms(kind, key, parent=enrolment.dyad.parent, session=session,
+                            urgent=urgent, context=change_context(session, enrolment))
         send_soon(message)
+
+
+def change_context(session, enrolment):
+    """A change text's context: which change it tells, and the note staff wrote for parents."""
+    return {**reminder_context(session, enrolment), "change": session.change_number,
+            "note": session.note or ""}
 
 
 # --- "2": she can't come -----------------------------------------------------------------------

@@ -23,18 +23,34 @@ def _reminder(context):
 
 def _cancelled(context):
     if context.get("discreet"):
-        return _("Sorry, the meeting on %(when)s is cancelled. We will text you about the next "
-                 "one.", when=when(context["starts_at"]))
-    return _("Sorry, Together Time on %(when)s is cancelled. We will text you about the next "
-             "one.", when=when(context["starts_at"]))
+        return with_note(_("Sorry, the meeting on %(when)s is cancelled. We will text you about "
+                           "the next one.", when=when(context["starts_at"])), context)
+    return with_note(_("Sorry, Together Time on %(when)s is cancelled. We will text you about "
+                       "the next one.", when=when(context["starts_at"])), context)
 
 
 def _moved(context):
     if context.get("discreet"):
-        return _("Change: the meeting is now %(when)s at %(venue)s. Reply 2 if you can't come.",
-                 when=when(context["starts_at"]), venue=context["venue"])
-    return _("Change: Together Time is now %(when)s at %(venue)s. Reply 2 if you can't come.",
-             when=when(context["starts_at"]), venue=context["venue"])
+        return with_note(_("Change: the meeting is now %(when)s at %(venue)s. Reply 2 if you "
+                           "can't come.", when=when(context["starts_at"]),
+                           venue=context["venue"]), context)
+    return with_note(_("Change: Together Time is now %(when)s at %(venue)s. Reply 2 if you "
+                       "can't come.", when=when(context["starts_at"]), venue=context["venue"]),
+                     context)
+
+
+def clean_note(note):
+    """A note as it goes in a text: one line, spaces squeezed."""
+    return " ".join((note or "").split())
+
+
+def with_note(text, context):
+    """The text, then the note staff wrote for parents, quoted as their own words (it is not
+    translated)."""
+    note = clean_note(context.get("note"))
+    if not note:
+        return text
+    return f"{text} " + _('From the team: "%(note)s"', note=note)
 
 
 def _cant_come_thanks(context):
@@ -74,14 +90,17 @@ def _wanted(message, session, enrolment, not_coming, now):
 
 
 def change_still_wanted(message):
-    """A change text is stale once the session has started, or she has left the group."""
+    """A change text is stale once the session has started, she has left the group, or the
+    session has changed again (the newer text says what holds now)."""
     session = db.session.get(GroupSession, message.context.get("session_id"))
     enrolment = db.session.get(Enrolment, message.context.get("enrolment_id"))
     if session is None or enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
         return False
+    if message.context.get("change", session.change_number) != session.change_number:
+        return False
     if message.kind == "session_moved" and (
             session.starts_at.isoformat() != message.context.get("starts_at")):
-        return False  # moved again: the newer text says where
+        return False
     return session.starts_at > utcnow()
 
 

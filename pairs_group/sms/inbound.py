@@ -44,10 +44,21 @@ POLITE_OPT_OUT = re.compile(
 
 
 def normalise(text):
-    """Upper case, accents and hamza marks gone, punctuation and spaces trimmed."""
+    """Upper case, accents and other marks gone, every script's digits as 0-9 ("٢" is "2"),
+    punctuation and spaces trimmed."""
     decomposed = unicodedata.normalize("NFKD", (text or "").strip())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = "".join(_ascii_digit(c) for c in decomposed if not _is_mark(c))
     return re.sub(r"[\s.!?,;:'\"()]+", " ", bare).strip().upper()
+
+
+def _is_mark(character):
+    """Accents, hamza marks, and the emoji keycap around a digit ("2️⃣")."""
+    return unicodedata.combining(character) or unicodedata.category(character) in ("Mn", "Me")
+
+
+def _ascii_digit(character):
+    value = unicodedata.decimal(character, None)
+    return str(value) if value is not None else character
 
 
 def parent_for_number(number):

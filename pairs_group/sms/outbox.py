@@ -97,5 +97,10 @@ def render(message, discreet=False):
 
 def render_example(kind, language, discreet=False):
     """A kind's example text in a language (the budget test and the staff templates page)."""
+    return render_with(kind, language, KINDS[kind].example, discreet)
+
+
+def render_with(kind, language, context, discreet=False):
+    """A kind's text in a language for a context not yet queued (to check a length first)."""
     with force_locale(babel_locale(language)):
-        return KINDS[kind].render({**KINDS[kind].example, "discreet": discreet})
+        return KINDS[kind].render({**context, "discreet": discreet})

@@ -34,6 +34,7 @@ from pairs_group.sms.outbox import (  # noqa: F401 - the feature's face for othe
     quiet_until,
     render,
     render_example,
+    render_with,
 )
 from pairs_group.sms.provider import (  # noqa: F401 - the feature's face
     backend,
