@@ -270,3 +270,31 @@ def test_checking_many_numbers_is_slowed_down(make_app):
              "parents.your_details")
         for status in (200, 200, 200, 429):
             post_page(client, "parents.your_details", pf.details_answers(mobile="1"), status)
+
+
+def hinted_date(page, field):
+    """The example date in a date field's hint ("For example, 15 9 2026")."""
+    day, month, year = page.text_of(f"#{field}-hint").split(",")[-1].split()
+    return date(int(year), int(month), int(day))
+
+
+def test_the_date_examples_are_a_birth_in_the_past_and_a_due_date_to_come(client):
+    page = get_page(client, "parents.check_eligibility")
+    assert hinted_date(page, "date_of_birth") < date.today() < hinted_date(page, "due_date")
+    assert page.text_of("#due_date-hint").startswith("For example,")
+
+
+def test_checking_her_answers_again_brings_back_what_she_typed(client):
+    pf.open_group()
+    born = date.today() - timedelta(weeks=10)
+    page = get_page(client, step(client, "parents.check_eligibility",
+                                 pf.eligibility_answers(postcode="n1 9gu"),
+                                 "parents.not_eligible"))
+    again = page.select_one("main a:-soup-contains('Check your answers again')")["href"]
+    page = get_page(client, again)
+    assert page.field_value("postcode") == "n1 9gu"
+    assert page.field_value("baby_status") == "born"
+    assert [page.field_value(f"date_of_birth[{part}]") for part in ("day", "month", "year")] \
+        == [str(born.day), str(born.month), str(born.year)]
+    assert count_rows(PendingSignUp) == 0 and stored_people()[0] == 0
+    assert get_page(client, "parents.check_eligibility").field_value("postcode") == ""

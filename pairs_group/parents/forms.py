@@ -37,6 +37,11 @@ def options(pairs):
             for value, label in pairs]
 
 
+def example_date(day):
+    """'For example, 15 9 2026': a date typed as the day, month and year boxes ask for it."""
+    return _l("For example, %(date)s", date=f"{day.day} {day.month} {day.year}")
+
+
 class Choice(RadioField):
     """Radios with a specific message when nothing is chosen, and no trust in posted values."""
 
@@ -68,9 +73,16 @@ class BabyDatesMixin:
         description=_l("For example, SW9 9AA"), render_kw={"autocomplete": "postal-code"})
     baby_status = Choice(_l("Is your baby born yet?"), choices=BABY_STATUS,
                          required_message=_l("Choose if your baby is born or you are pregnant"))
-    date_of_birth = DatePartsField(_l("Baby's date of birth"),
-                                   description=_l("For example, 27 3 2026"))
-    due_date = DatePartsField(_l("Due date"), description=_l("For example, 15 9 2026"))
+    date_of_birth = DatePartsField(_l("Baby's date of birth"))
+    due_date = DatePartsField(_l("Due date"))
+
+    def set_today(self, today):
+        """Today, for the checks and for examples she could really type: a birth two months
+        ago, a due date in four months
+        (a fixed year goes stale and reads as a mistake)."""
+        self.today = today
+        self.date_of_birth.description = example_date(today - timedelta(weeks=9))
+        self.due_date.description = example_date(today + timedelta(weeks=17))
 
     def ignore_the_other_date(self):
         """Only the date that matches her answer counts; typing in the other one is no error."""
@@ -107,7 +119,7 @@ class BabyDatesMixin:
 class EligibilityForm(BabyDatesMixin, Form):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.set_today(today)
         self.ignore_the_other_date()
 
 
@@ -205,7 +217,7 @@ class WalkInForm(BabyDatesMixin, Form):
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.set_today(today)
         self.ignore_the_other_date()
         self.language.choices = language_choices()
         # Staff fill this in for her: the labels speak about her, not to her.

@@ -1,6 +1,8 @@
 """The "Join Together Time" pages: eligibility, details, consent, about you, choose a group,
 done; and the page a waiting-list offer links to."""
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +32,7 @@ from pairs_group.tokens import BadToken, read_token
 bp = Blueprint("parents", __name__, url_prefix="/join")
 
 SESSION_KEY = "sign_up"
+TYPED_KEY = "eligibility_typed"  # her answers when she could not join (her session only)
 NOT_ELIGIBLE_REASONS = {
     "area": _l("Together Time groups are for families who live in our area, and your postcode "
                "is not in it."),
@@ -59,11 +62,12 @@ def pending_or_restart(needs):
 @bp.route("", methods=["GET", "POST"])
 def check_eligibility():
     today = london_today(utcnow())
-    form = EligibilityForm(today=today)
+    form = EligibilityForm(today=today, data=typed_before())
     if form.validate_on_submit():
         answers = eligibility_answers(form)
         reasons = service.why_not_eligible(answers["postcode"], service.baby_from(answers))
         if reasons:
+            session[TYPED_KEY] = what_she_typed(form)
             return redirect(url_for("parents.not_eligible", reason=reasons))
         pending = service.start_sign_up({**answers, "language": current_language().code})
         db.session.commit()
@@ -71,6 +75,29 @@ def check_eligibility():
         return redirect(url_for("parents.your_details"))
     return render_template("parents/eligibility.html", form=form,
                            expired=request.args.get("expired") == "1")
+
+
+def what_she_typed(form):
+    """Her answers, kept in her own browser's session only (never stored by us), so that
+    "Check your answers again" brings the form back as she filled it in."""
+    return {"postcode": clean_text(form.postcode.data, 20), "baby_status": form.baby_status.data,
+            **{name: form[name].data.isoformat() for name in ("date_of_birth", "due_date")
+               if form[name].data}}
+
+
+def typed_before():
+    """What she typed before being told she could not join, once (then forgotten)."""
+    if request.method != "GET" or not isinstance(session.get(TYPED_KEY), dict):
+        return None
+    typed = session.pop(TYPED_KEY)
+    dates = {}
+    for name in ("date_of_birth", "due_date"):
+        try:
+            dates[name] = date.fromisoformat(str(typed.get(name)))
+        except ValueError:
+            pass
+    return {"postcode": str(typed.get("postcode", ""))[:20],
+            "baby_status": str(typed.get("baby_status", ""))[:20], **dates}
 
 
 def eligibility_answers(form):
