@@ -103,8 +103,10 @@ def saved_language():
     return None
 
 
-# Babel locales for formatting: English dates and times as written in the UK, not the US.
-BABEL_LOCALES = {"en": "en_GB"}
+# Babel locales for formatting: English dates and times as written in the UK, not the US, and
+# Portuguese as written in Portugal and Madeira (most of Lambeth's Portuguese speakers), not
+# Brazil. The catalogue is still translations/pt: gettext looks for pt_PT, then pt.
+BABEL_LOCALES = {"en": "en_GB", "pt": "pt_PT"}
 
 
 def babel_locale(code):

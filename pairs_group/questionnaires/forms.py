@@ -1,6 +1,5 @@
 """Forms: a parent's page of answers, a practitioner's entry form, a group's plan."""
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pairs_group.forms import Form
+from pairs_group.i18n import current_language
 from pairs_group.questionnaires import instruments
 
 
@@ -42,7 +42,7 @@ def in_language(texts, language):
 
 def item_label(instrument, item):
     if item.label:
-        return in_language(item.label, str(get_locale() or "en"))
+        return in_language(item.label, current_language().code)
     return _l("Item %(number)s", number=item.id)
 
 
@@ -107,7 +107,7 @@ def entry_field(instrument, item):
 
 def label_for(item, value):
     """A choice's label from the file (e.g. LOAF levels), or just the number."""
-    language = str(get_locale() or "en")
+    language = current_language().code
     texts = {code: labels[str(value)] for code, labels in item.labels.items()
              if str(value) in labels}
     return in_language(texts, language) if texts else str(value)
