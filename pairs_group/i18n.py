@@ -1,5 +1,6 @@
 """Languages: which one a page is in, how it is chosen, and the switch that remembers it."""
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -103,12 +104,29 @@ def saved_language():
     return None
 
 
-# Babel locales for formatting: English dates and times as written in the UK, not the US.
-BABEL_LOCALES = {"en": "en_GB"}
+# Babel locales for formatting: English dates and times as written in the UK, not the US, and
+# Portuguese as written in Portugal and Madeira (most of Lambeth's Portuguese speakers), not
+# Brazil. The catalogue is still translations/pt: gettext looks for pt_PT, then pt.
+BABEL_LOCALES = {"en": "en_GB", "pt": "pt_PT"}
 
 
 def babel_locale(code):
     return BABEL_LOCALES.get(code, code)
+
+
+def clock_pattern(locale, style="short"):
+    """The language's time pattern on a 24-hour clock, as her texts write times: "18:30",
+    never Somali's "6:30 GD" or Arabic's "6:30 م" beside a text that said 18:30."""
+    pattern = locale.time_formats[style].pattern
+    pattern = re.sub(r"[\s\u202f]*\ba+\b", "", pattern).lstrip(" \u202f")
+    return re.sub(r"[hHkK]+", "HH", pattern)
+
+
+def datetime_pattern(locale, style="medium"):
+    """The language's date-and-time pattern with its time on a 24-hour clock."""
+    joined = str(locale.datetime_formats[style])
+    return joined.replace("{0}", clock_pattern(locale, style)).replace(
+        "{1}", locale.date_formats[style].pattern)
 
 
 def select_locale():

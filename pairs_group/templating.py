@@ -5,12 +5,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+)
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from pairs_group.i18n import LANGUAGES, describe
+from pairs_group.i18n import LANGUAGES, clock_pattern, datetime_pattern, describe
 
 
 @lru_cache(maxsize=256)
@@ -45,11 +52,12 @@ def london_date(value, style="full"):
 
 
 def london_time(value, style="short"):
-    return format_time(value, style) if value else ""
+    """A time on a 24-hour clock in every language, as in her texts."""
+    return format_time(value, clock_pattern(get_locale(), style)) if value else ""
 
 
 def london_datetime(value, style="full"):
-    return format_datetime(value, style) if value else ""
+    return format_datetime(value, datetime_pattern(get_locale(), style)) if value else ""
 
 
 def ltr(value):

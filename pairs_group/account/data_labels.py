@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pairs_group.attendance.forms import STATUS_LABELS as ATTENDANCE_LABELS
-from pairs_group.i18n import LANGUAGES
+from pairs_group.i18n import LANGUAGES, datetime_pattern
 from pairs_group.parents import choices
 from pairs_group.parents.forms import RELATIONSHIPS
 from pairs_group.sms.forms import STATUS_LABELS as TEXT_STATUS_LABELS
@@ -155,7 +155,7 @@ def _shown(table, column, value):
     if isinstance(value, bool):
         return (_("Yes") if value else _("No")), False
     if isinstance(value, datetime):
-        return format_datetime(value, "medium"), False
+        return format_datetime(value, datetime_pattern(get_locale(), "medium")), False
     if isinstance(value, date):
         return format_date(value, "long"), False
     if isinstance(value, float):

@@ -1,7 +1,6 @@
 """Forms: a parent's page of answers, a practitioner's entry form, a group's plan."""
 
 from flask import request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pairs_group.forms import Form
+from pairs_group.i18n import current_language
 from pairs_group.questionnaires import instruments
 
 
@@ -91,7 +91,7 @@ def in_language(texts, language):
 
 def item_label(instrument, item):
     if item.label:
-        return in_language(item.label, str(get_locale() or "en"))
+        return in_language(item.label, current_language().code)
     return _l("Item %(number)s", number=item.id)
 
 
@@ -156,7 +156,7 @@ def entry_field(instrument, item):
 
 def label_for(item, value):
     """A choice's label from the file (e.g. LOAF levels), or just the number."""
-    language = str(get_locale() or "en")
+    language = current_language().code
     texts = {code: labels[str(value)] for code, labels in item.labels.items()
              if str(value) in labels}
     return in_language(texts, language) if texts else str(value)

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import get_locale
 
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
+from pairs_group.i18n import current_language
 from pairs_group.parents.models import Dyad, EnrolmentStatus
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.answering import find_response
@@ -132,7 +132,7 @@ def task_for(parent, dyad_id, instrument_id, timepoint, now=None):
 def home_tasks(parent, now=None):
     """Her open questionnaires as (title, url, due) for her home page (the account feature,
     a higher layer, calls this: we cannot import it)."""
-    language = str(get_locale() or parent.language)
+    language = current_language().code
     return [(task.instrument.title_markup(language),
              url_for("questionnaires.about", dyad_id=task.dyad.id,
                      instrument_id=task.instrument.id, timepoint=str(task.timepoint)),
