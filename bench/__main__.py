@@ -1,6 +1,8 @@
 """`make bench` / `python -m bench`: seed at scale, load every page under gunicorn beside a
-bare Flask page (the floor), count SQL statements per page at two scales, time SMS dispatch and
-the reports, weigh a parent's visit. SQLite always; PostgreSQL too when 127.0.0.1:5432 answers.
+bare Flask page (the floor): p50/p95 at 20 and 4 connections, and CPU ms per request over exactly
+N requests; count SQL statements per page at two scales; time POST /sign-in with slow and hanging
+fake providers, SMS dispatch and the reports; weigh a parent's visit. SQLite always;
+PostgreSQL too when 127.0.0.1:5432 answers.
 Writes bench/results.json and bench/results.md. 127.0.0.1 only; every loop bounded."""
 
 import argparse
@@ -13,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import load, machine, pages, report, server, weight
+from bench import cpu, load, machine, pages, report, server, sign_in, weight
 
 HERE = Path(__file__).resolve().parent
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -53,21 +55,32 @@ def seeded(url, parents):
 
 
 def load_pages(url, made, cookies, options):
-    """Every page under gunicorn with load from wrk; the first answer of each must be 200."""
+    """Every page under gunicorn: load from wrk at `clients` and `low_clients` connections, then
+    CPU per request over exactly `cpu_requests` requests; the first answer of each must be 200."""
     env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET_KEY": pages.SECRET_KEY}
     results, weights = {}, {}
-    with server.gunicorn("bench.served:app", env) as port:
+    with server.gunicorn_process("bench.served:app", env) as (port, master):
         for name, path, who in pages.pages(made["sample"]):
             cookie = f"session={cookies[who]}" if who else None
             status = weight.fetch(port, path, cookie)[1]
             if status != 200:
                 raise SystemExit(f"{name} ({path}) answered {status}, not 200")
-            results[name] = load.run(port, path, cookie, options.clients, options.seconds)
+            results[name] = measured(master, port, path, cookie, options)
             results[name]["path"] = path
         for name, who in (("landing", None), ("parent_home", "parent")):
             path = dict((n, p) for n, p, _w in pages.pages(made["sample"]))[name]
             weights[name] = weigh(port, path, f"session={cookies[who]}" if who else None)
     return results, weights
+
+
+def measured(master, port, path, cookie, options, cpu_requests=None):
+    """p50/p95 at `clients` connections (the top-level fields), at `low_clients` ("at_low"), and
+    CPU ms per request."""
+    found = load.run(port, path, cookie, options.clients, options.seconds)
+    found["at_low"] = load.run(port, path, cookie, options.low_clients, options.seconds)
+    found.update(cpu.measure(master, port, path, cookie, cpu_requests or options.cpu_requests,
+                             options.low_clients))
+    return found
 
 
 def weigh(port, path, cookie):
@@ -97,15 +110,36 @@ def run_database(kind, urls, options):
 
                 db.engine.dispose()
         loaded, weights = load_pages(large_url, large, cookies, options)
+        signing_in = sign_in.run(large_url, large_app, mobiles(large_app, options.sign_ins))
+        with large_app.app_context():
+            from pairs_group.db import db
+
+            db.engine.dispose()
     return {"database": kind, "seeded": {k: v for k, v in large.items() if k != "sample"},
             "seeded_small": {k: v for k, v in small.items() if k != "sample"},
             "statements": {str(options.small): small_counts, str(options.parents): large_counts},
-            "pages": loaded, "weight": weights}
+            "pages": loaded, "weight": weights, "sign_in": signing_in}
+
+
+def mobiles(app, count):
+    """Seeded parents' numbers, one per POST /sign-in (three providers' worth)."""
+    import sqlalchemy as sa
+
+    from pairs_group.db import db
+    from pairs_group.parents.models import Parent
+
+    with app.app_context():
+        found = db.session.scalars(sa.select(Parent.mobile).order_by(Parent.id)
+                                   .limit(3 * count)).all()
+        db.session.remove()
+    return list(found)
 
 
 def floor(options):
-    with server.gunicorn("bench.floor:app") as port:
-        return load.run(port, "/", None, options.clients, options.seconds)
+    """The floor, measured as the pages are; 3 x the requests for CPU (it costs well under 1 ms,
+    and /proc counts in ticks of 10 ms)."""
+    with server.gunicorn_process("bench.floor:app") as (port, master):
+        return measured(master, port, "/", None, options, 3 * options.cpu_requests)
 
 
 def dispatch(options):
@@ -128,13 +162,20 @@ def parse():
     parser.add_argument("--parents", type=int, default=5000)
     parser.add_argument("--small", type=int, default=500)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--low-clients", type=int, default=4, help="the second load level")
+    parser.add_argument("--cpu-requests", type=int, default=1000,
+                        help="requests per page counted for CPU ms/request (>= 300)")
+    parser.add_argument("--sign-ins", type=int, default=200, help="POST /sign-in per provider")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--messages", type=int, default=2000, help="reminders to dispatch")
     parser.add_argument("--dyads", type=int, default=10_000, help="dyads in the reports bench")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--skip", action="append", default=[],
                         choices=["pages", "dispatch", "reports"])
-    return parser.parse_args()
+    options = parser.parse_args()
+    if options.cpu_requests < 300:
+        parser.error("--cpu-requests must be at least 300 for a stable figure")
+    return options
 
 
 def main():

@@ -1,4 +1,4 @@
-"""The five pages the benchmark loads, the people signed in to see them, and how many SQL
+"""The six pages the benchmark loads, the people signed in to see them, and how many SQL
 statements each one runs."""
 
 import sqlalchemy as sa
@@ -35,6 +35,7 @@ def pages(sample):
     """(name, path, who is signed in) for each page measured."""
     return [
         ("landing", "/", None),
+        ("sign_up", "/join", None),
         ("parent_home", "/my-account", "parent"),
         ("questionnaire", f"/questionnaires/{sample['dyad_id']}/prfq/pre/", "parent"),
         ("register", f"/staff/sessions/{sample['session_id']}/register", "facilitator"),

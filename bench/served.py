@@ -16,8 +16,15 @@ def settings(environ):
         "RATELIMIT_ENABLED": environ.get("BENCH_RATELIMIT", "") == "1",
     }
     optional = {"BENCH_OUTBOX": "SMS_OUTBOX_FILE", "BENCH_RATELIMIT_PREFIX": "RATELIMIT_KEY_PREFIX",
-                "BENCH_SIGN_IN_LIMIT": "STAFF_SIGN_IN_LIMIT_PER_ADDRESS"}
+                "BENCH_SIGN_IN_LIMIT": "STAFF_SIGN_IN_LIMIT_PER_ADDRESS",
+                "BENCH_TWILIO_API_BASE_URL": "TWILIO_API_BASE_URL"}
     found.update({key: environ[name] for name, key in optional.items() if name in environ})
+    if "BENCH_TWILIO_API_BASE_URL" in environ:  # a fake Twilio on 127.0.0.1 (bench/sign_in.py)
+        found.update(TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_FROM_NUMBER="+447700900000",
+                     TWILIO_AUTH_TOKEN="fake",  # noqa: S106 - the fake asks for nothing
+                     PUBLIC_BASE_URL="http://127.0.0.1")
+    if "BENCH_SIGN_IN_SECONDS" in environ:
+        found["ACCOUNT_SIGN_IN_SECONDS"] = float(environ["BENCH_SIGN_IN_SECONDS"])
     return found
 
 

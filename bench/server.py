@@ -37,6 +37,13 @@ def wait_for(port, seconds=120):
 @contextmanager
 def gunicorn(target, env=None, workers=None, port=None):
     """Serve `target` (module:app); yields the port."""
+    with gunicorn_process(target, env, workers, port) as (port, _pid):
+        yield port
+
+
+@contextmanager
+def gunicorn_process(target, env=None, workers=None, port=None):
+    """Serve `target` (module:app); yields (port, the master's pid)."""
     port = port or free_port()
     workers = workers or 2 * (os.cpu_count() or 1)
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
@@ -45,7 +52,7 @@ def gunicorn(target, env=None, workers=None, port=None):
         command, cwd=ROOT, env={**os.environ, **(env or {})})
     try:
         wait_for(port)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:

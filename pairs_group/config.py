@@ -91,6 +91,8 @@ ENVIRONMENT_SETTINGS = {
     "SMS_QUIET_HOURS": str,
     "SMS_SEND_CONCURRENCY": whole_number,
     "SMS_BATCH_SIZE": whole_number,
+    "SMS_HAND_OFF_THREADS": whole_number,
+    "SMS_HAND_OFF_QUEUE": whole_number,
     "SMS_MAX_ATTEMPTS": whole_number,
     "SMS_RETRY_BASE_SECONDS": whole_number,
     "SMS_CLAIM_TIMEOUT_SECONDS": whole_number,
@@ -203,6 +205,8 @@ def defaults(instance_path, project_root):
         "SMS_QUIET_HOURS": "21:00-08:00",  # Europe/London; "" for none
         "SMS_SEND_CONCURRENCY": 8,  # texts in flight at once
         "SMS_BATCH_SIZE": 200,  # rows claimed per step
+        "SMS_HAND_OFF_THREADS": 2,  # per process: threads sending texts "now" (a sign-in code)
+        "SMS_HAND_OFF_QUEUE": 100,  # per process: waiting beyond this, the dispatcher sends them
         "SMS_MAX_ATTEMPTS": 4,  # tries for a transient error before it is marked failed
         "SMS_RETRY_BASE_SECONDS": 60,  # then 2, 4, 8 minutes ...
         "SMS_CLAIM_TIMEOUT_SECONDS": 600,  # "sending" for longer than this: unknown, for review

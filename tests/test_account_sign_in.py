@@ -12,6 +12,7 @@ from pairs_group.db import db, utcnow
 from pairs_group.sms import service as sms_service
 from pairs_group.sms.models import MessageStatus, OutboxMessage
 from pairs_group.sms.provider import backend
+from pairs_group.sms.service import dispatch_due
 from tests.account_factories import last_code, make_parent, sign_in_parent
 from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
@@ -40,27 +41,68 @@ def test_a_parent_signs_in_with_the_code_texted_to_her(app, client):
     assert "account.sign_in" in actions
 
 
+def held_provider(monkeypatch):
+    """The app's provider, made to hang inside send until the test releases it; `entered` is
+    set each time a send begins."""
+    provider, release, entered = backend(), threading.Event(), threading.Event()
+    real_send = provider.send
+
+    def held_send(*args, **kwargs):
+        entered.set()
+        release.wait(timeout=10)  # a provider that hangs until the test lets it answer
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(provider, "send", held_send)
+    return provider, release, entered
+
+
+def outbox_statuses():
+    db.session.expire_all()
+    return {m.to: m.status for m in db.session.scalars(sa.select(OutboxMessage))}
+
+
 def test_the_code_is_texted_beside_the_response_so_a_slow_provider_cannot_hold_the_page(
         app, monkeypatch):
     parent = make_parent()
     db.session.commit()
-    provider = backend()
-    release = threading.Event()
-    real_send = provider.send
-
-    def slow_send(*args, **kwargs):
-        release.wait(timeout=10)  # a provider that hangs until the test lets it answer
-        return real_send(*args, **kwargs)
-
-    monkeypatch.setattr(provider, "send", slow_send)
+    provider, release, entered = held_provider(monkeypatch)
     server = FlaskClient(app, app.response_class)  # does not wait for the hand-off
-    response = server.post(url(server, "account.sign_in"), data={"mobile": parent.mobile})
-    assert response.status_code == 302 and provider.sent == []  # the page did not wait
-    queued = db.session.scalar(sa.select(OutboxMessage))
-    assert queued.status in (MessageStatus.PENDING, MessageStatus.SENDING)  # the outbox has it
+    response = post_form(server, "account.sign_in", {"mobile": parent.mobile})
+    expect_redirect(response, "account.enter_code")
+    assert provider.sent == []  # the page came back while the provider had not answered
+    assert entered.wait(timeout=10)  # the send had begun beside it, and is held
+    assert outbox_statuses() == {parent.mobile: MessageStatus.SENDING}  # the outbox has it
     release.set()
-    sms_service.wait_for_hand_offs(app)
+    assert sms_service.wait_for_hand_offs(app)
     assert [text["to"] for text in texts(app)] == [parent.mobile]
+    assert outbox_statuses() == {parent.mobile: MessageStatus.SENT}  # and what it said is kept
+
+
+def test_when_the_provider_hangs_more_codes_than_the_queue_holds_wait_for_the_dispatcher(
+        make_app, monkeypatch):
+    app = make_app(SMS_HAND_OFF_THREADS=1, SMS_HAND_OFF_QUEUE=1)
+    with app.app_context():
+        first, second, third = (make_parent() for _ in range(3))
+        db.session.commit()
+        provider, release, entered = held_provider(monkeypatch)
+        server = FlaskClient(app, app.response_class)
+        expect_redirect(post_form(server, "account.sign_in", {"mobile": first.mobile}),
+                        "account.enter_code")
+        assert entered.wait(timeout=10)  # the one thread is held by the provider
+        for parent in (second, third):  # one waits in the queue; the queue is then full
+            expect_redirect(post_form(FlaskClient(app, app.response_class), "account.sign_in",
+                                      {"mobile": parent.mobile}), "account.enter_code")
+        assert provider.sent == []
+        assert not sms_service.wait_for_hand_offs(app, seconds=0.2)  # still held
+        release.set()
+        assert sms_service.wait_for_hand_offs(app)
+        assert outbox_statuses() == {first.mobile: MessageStatus.SENT,
+                                     second.mobile: MessageStatus.SENT,
+                                     third.mobile: MessageStatus.PENDING}
+        dispatch_due()  # the dispatcher sends what the full queue left
+        assert outbox_statuses()[third.mobile] == MessageStatus.SENT
+        assert sorted(t["to"] for t in provider.sent) == sorted(
+            p.mobile for p in (first, second, third))
 
 
 def test_a_hand_off_that_breaks_cannot_fail_the_page_and_leaves_the_text_queued(

@@ -4,17 +4,15 @@ is due. The work is done by job: sms/outbox.py (queue, quiet hours, render), sms
 are the parents feature's (parents/consents.py). Other features import from here.
 
 "Soon" means beside the response, not inside it: a text handed off during a request (a sign-in
-code, a welcome) is sent by a worker thread of the app's (two at most), in its own app context
-and database session, once the view has committed the row; the provider can neither slow nor
-fail the page. The outbox is the record either way: what the worker does not send, the
-dispatcher sends. (Not response.call_on_close: Werkzeug's development server, `make run`, closes
-a response only when the browser drops the connection, so a code could wait minutes.) Outside a
-request (cron, the shell) a handed-off text waits for the dispatcher.
+code, a welcome) goes, once the view has committed the row, to a bounded queue that a few threads
+of the app's send from (sms/hand_off.py); the provider can neither slow nor fail the page. The
+outbox is the record either way: what the hand-off does not send, the dispatcher sends. (Not
+response.call_on_close: Werkzeug's development server, `make run`, closes a response only when the
+browser drops the connection, so a code could wait minutes.) Outside a request (cron, the shell) a
+handed-off text waits for the dispatcher.
 """
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import wait as wait_for_futures
 
 from flask import current_app, g, has_request_context
 
@@ -27,6 +25,7 @@ from pairs_group.sms.dispatch import (  # noqa: F401 - the feature's face for ot
     send_now,
     set_opted_out,
 )
+from pairs_group.sms.hand_off import HandOff
 from pairs_group.sms.outbox import (  # noqa: F401 - the feature's face for other features
     queue_many,
     queue_sms,
@@ -56,24 +55,22 @@ def send_soon(message):
 
 
 def _hand_off_after_response(response):
-    """Give the texts handed off during this request to the app's worker (the view has
-    committed them by now); never when the request failed."""
+    """Give the texts handed off during this request to the app's sending threads (the view has
+    committed them by now); never when the request failed. Never waits: a full queue leaves
+    them to the dispatcher."""
     ids = g.pop("sms_send_soon", [])
     if ids and response.status_code < 400:
-        app = current_app._get_current_object()
-        hand_off = app.extensions[HAND_OFF]
-        hand_off["pending"] = [f for f in hand_off["pending"] if not f.done()]
-        hand_off["pending"].append(hand_off["worker"].submit(send_handed_off, app, ids))
+        current_app.extensions[HAND_OFF].submit(ids)
     return response
 
 
 def wait_for_hand_offs(app, seconds=10):
-    """Wait until the texts handed off so far have been tried (tests, and a clean shutdown)."""
-    wait_for_futures(app.extensions[HAND_OFF]["pending"], timeout=seconds)
+    """Wait until the texts handed off so far have been tried (tests)."""
+    return app.extensions[HAND_OFF].wait(seconds)
 
 
 def send_handed_off(app, ids):
-    """Send handed-off texts in the worker's own app context and session; an error is logged,
+    """Send handed-off texts in the thread's own app context and session; an error is logged,
     never raised: the text stays in the outbox for the dispatcher."""
     with app.app_context():
         try:
@@ -85,7 +82,7 @@ def send_handed_off(app, ids):
 def init_app(app):
     """The SMS settings and their defaults are in pairs_group/config.py."""
     require_a_provider_in_production(app.config)
-    app.extensions[HAND_OFF] = {
-        "worker": ThreadPoolExecutor(max_workers=2, thread_name_prefix="sms-hand-off"),
-        "pending": []}
+    app.extensions[HAND_OFF] = HandOff(lambda ids: send_handed_off(app, ids),
+                                       threads=app.config["SMS_HAND_OFF_THREADS"],
+                                       size=app.config["SMS_HAND_OFF_QUEUE"])
     app.after_request(_hand_off_after_response)
