@@ -24,7 +24,7 @@ def first_name(parent):
 
 
 def queue_link(parent, kind, key):
-    url = links.link_url(parent, "questionnaire")
+    url = links.short_link_url(parent, "questionnaire")
     return queue_sms(kind, key, parent=parent, context={"name": first_name(parent), "url": url})
 
 

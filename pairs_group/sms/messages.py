@@ -5,6 +5,7 @@ render(context) runs inside force_locale(her language); the context holds JSON v
 `discreet` (she asked for texts that name no service) added when the text is sent.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,9 +51,14 @@ def when(iso_moment):
 @lru_cache(maxsize=64)
 def day_pattern(locale_name):
     """The locale's own pattern for a weekday, day and month (a skeleton, not a fixed pattern:
-    each language orders and words the day its own way). Matching is slow, so it is cached."""
+    each language orders and words the day its own way), with the weekday written in full:
+    most locales only have an abbreviated one ("sex.", "wt.", "Tldo"), which a mother may not
+    read as a day. Matching is slow, so it is cached."""
     locale = Locale.parse(locale_name)
-    return locale.datetime_skeletons[match_skeleton("MMMMEEEEd", locale.datetime_skeletons)]
+    pattern = locale.datetime_skeletons[match_skeleton("MMMMEEEEd", locale.datetime_skeletons)]
+    # Quoted literals ('de') sit at odd places once split on quotes: only the rest is fields.
+    parts = str(pattern.pattern).split("'")
+    return "'".join(part if i % 2 else re.sub("E+", "EEEE", part) for i, part in enumerate(parts))
 
 
 def _welcome(context):
