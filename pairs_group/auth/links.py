@@ -14,6 +14,7 @@ import secrets
 import string
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app, session
 
 from pairs_group.auth.login import USER_KINDS, still_signed_in
@@ -67,7 +68,7 @@ def shorten(parent_id, path, max_age):
 
 def short_link_target(code):
     """Where a short address leads (a path on this site), or None if unknown or expired."""
-    row = db.session.get(ShortLink, code[:16])
+    row = db.session.scalar(sa.select(ShortLink).where(ShortLink.code == code[:16]))
     if row is None or row.expires_at <= utcnow():
         return None
     return row.path

@@ -65,7 +65,8 @@ class ShortLink(db.Model):
 
     __tablename__ = "short_link"
 
-    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)  # erasure deletes rows by id
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     parent_id: Mapped[int] = mapped_column(
         sa.ForeignKey("parent.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(sa.String(2000))

@@ -18,6 +18,10 @@ from flask_babel import gettext as _
 
 from pairs_group.times import in_london
 
+# Realistic long details for the examples (the segment tests and the staff templates page):
+# the demo's longest venue name, and a texted link (a short address on a long host).
+EXAMPLE_VENUE = "Tulse Hill Children's Centre"
+EXAMPLE_LINK = "https://together.pairs.example.nhs.uk/t/Ab3dE6gH9jK2"
 HIDDEN = "[code hidden]"  # what the outbox keeps of a secret kind's words once it has gone
 
 
@@ -99,8 +103,8 @@ def _opted_in(context):
 
 KINDS = {kind.name: kind for kind in (
     MessageKind("welcome", _welcome, example={
-        "name": "Maria", "starts_at": "2027-09-14T09:00:00+00:00",
-        "venue": "Stockwell Children's Centre"}, description="When she joins a group"),
+        "name": "Katarzyna", "starts_at": "2027-09-27T12:30:00+00:00",
+        "venue": EXAMPLE_VENUE}, description="When she joins a group"),
     # She asked for it just now: a parent who turned texts off must still be able to sign in.
     MessageKind("sign_in_code", _sign_in_code, example={"code": "123456"}, urgent=True,
                 needs_consent=False, ignores_opt_out=True, secret=True,

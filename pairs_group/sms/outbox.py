@@ -95,7 +95,8 @@ def render(message, discreet=False):
         return KINDS[message.kind].render({**message.context, "discreet": discreet})
 
 
-def render_example(kind, language, discreet=False):
-    """A kind's example text in a language (the budget test and the staff templates page)."""
+def render_example(kind, language, discreet=False, **details):
+    """A kind's example text in a language (the budget test and the staff templates page);
+    details replace some of the example's (a longer date, say)."""
     with force_locale(babel_locale(language)):
-        return KINDS[kind].render({**KINDS[kind].example, "discreet": discreet})
+        return KINDS[kind].render({**KINDS[kind].example, **details, "discreet": discreet})
