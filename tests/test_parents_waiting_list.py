@@ -44,8 +44,10 @@ def offer_texts():
         OutboxMessage.kind == "waiting_list_offer").order_by(OutboxMessage.id)).all()
 
 
-def link_path(message):
-    return message.context["link"].removeprefix("http://localhost")
+def link_path(client, message):
+    """Where the texted short address leads: the offer's own page."""
+    short = message.context["link"].removeprefix("http://localhost")
+    return expect_redirect(client.get(short), "parents.answer_offer")
 
 
 def test_a_freed_place_is_offered_to_the_first_parent_waiting_by_text(app):
@@ -56,7 +58,7 @@ def test_a_freed_place_is_offered_to_the_first_parent_waiting_by_text(app):
     assert offer.enrolment_id == queue[0].id and offer.status == OfferStatus.OPEN
     assert offer.expires_at - offer.offered_at == timedelta(hours=48)
     [text] = offer_texts()
-    assert text.language == "pt" and "/join/offer/" in text.context["link"]
+    assert text.language == "pt" and "/t/" in text.context["link"]
     assert places.places_left(group) == 0  # the offer holds the place
 
 
@@ -64,7 +66,7 @@ def test_she_takes_the_place_from_the_link_and_gets_her_welcome(client, app):
     group, enrolled, queue = full_group_with_waiting()
     places.withdraw_enrolment(enrolled[0])
     db.session.commit()
-    path = link_path(offer_texts()[0])
+    path = link_path(client, offer_texts()[0])
     page = get_page(client, path)
     assert page.text_of("h1") == "A place is free for you"
     page = post_page(client, path, {"answer": "accept"})
@@ -80,7 +82,7 @@ def test_saying_no_offers_the_place_to_the_next_parent(client, app):
     group, enrolled, queue = full_group_with_waiting()
     places.withdraw_enrolment(enrolled[0])
     db.session.commit()
-    post_page(client, link_path(offer_texts()[0]), {"answer": "decline"})
+    post_page(client, link_path(client, offer_texts()[0]), {"answer": "decline"})
     assert db.session.get(Enrolment, queue[0].id).status == EnrolmentStatus.WITHDRAWN
     second = offer_texts()[1]
     assert second.parent_id == queue[1].dyad.parent_id
@@ -93,7 +95,7 @@ def test_an_expired_offer_moves_on_to_the_next_parent(client, app, runner):
     first = db.session.scalar(sa.select(WaitingListOffer))
     first.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    page = get_page(client, link_path(offer_texts()[0]))
+    page = get_page(client, link_path(client, offer_texts()[0]))
     assert page.text_of("h1") == "This offer has closed"
     result = runner.invoke(args=["waiting-list", "expire-offers"])
     assert "1 offers expired, 1 new offers made" in result.output

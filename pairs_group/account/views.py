@@ -112,6 +112,16 @@ def follow_link(purpose, token):
     return redirect(url_for(endpoint))
 
 
+@bp.get("/t/<code>")
+@limiter.limit(limit_setting("ACCOUNT_CODE_CHECKS_PER_ADDRESS"))
+def follow_short_link(code):
+    """The short address in a text leads on to the link it stands for."""
+    target = links.short_link_target(code)
+    if target is None:
+        return render_template("account/link_problem.html"), 400
+    return redirect(target)
+
+
 @bp.get("/my-account")
 def home():
     parent = current_parent("welcome")

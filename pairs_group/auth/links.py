@@ -11,13 +11,16 @@ links already sent (8 hex digits from the account feature, 4 from questionnaires
 
 import hashlib
 import secrets
+import string
+from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app, session
 
 from pairs_group.auth.login import USER_KINDS, still_signed_in
-from pairs_group.auth.models import UsedLink
+from pairs_group.auth.models import ShortLink, UsedLink
 from pairs_group.config import public_base_url
-from pairs_group.db import db, insert_if_new
+from pairs_group.db import db, insert_if_new, utcnow
 from pairs_group.tokens import BadToken, make_token, read_token
 
 GRANT = "link_grant"
@@ -39,6 +42,36 @@ def link_url(parent, purpose, **claims):
     token = make_token(parent.id, purpose, n=secrets.token_hex(8), **claims)
     path = current_app.url_map.bind("").build(LANDING, {"purpose": purpose, "token": token})
     return public_base_url() + path
+
+
+def short_link_url(parent, purpose, **claims):
+    """link_url() behind a short address, for a text: the whole text must fit in 2 segments."""
+    max_age = purposes()[purpose][1]
+    url = link_url(parent, purpose, **claims)
+    return shorten(parent.id, url.removeprefix(public_base_url()), max_age)
+
+
+SHORT_CODE_LETTERS = string.ascii_letters + string.digits
+SHORT_CODE_LENGTH = 12  # 71 bits: not to be guessed, with the limit on link checks
+
+
+def shorten(parent_id, path, max_age):
+    """A short address (on this site) that leads to path for max_age seconds. The caller
+    commits."""
+    code = "".join(secrets.choice(SHORT_CODE_LETTERS) for _ in range(SHORT_CODE_LENGTH))
+    db.session.add(ShortLink(code=code, parent_id=parent_id, path=path,
+                             expires_at=utcnow() + timedelta(seconds=max_age)))
+    db.session.flush()
+    path = current_app.url_map.bind("").build("account.follow_short_link", {"code": code})
+    return public_base_url() + path
+
+
+def short_link_target(code):
+    """Where a short address leads (a path on this site), or None if unknown or expired."""
+    row = db.session.scalar(sa.select(ShortLink).where(ShortLink.code == code[:16]))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    return row.path
 
 
 def _spend(token):

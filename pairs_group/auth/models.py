@@ -56,3 +56,18 @@ class UsedLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShortLink(db.Model):
+    """A short address for a link in a text: a texted link of 120 characters or more would take
+    a third segment in Arabic or Polish. It only points at the signed link, which still expires
+    and is spent on first use as before."""
+
+    __tablename__ = "short_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # erasure deletes rows by id
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    parent_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("parent.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(sa.String(2000))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -54,6 +54,11 @@ class Parent(SessionVersioned, db.Model):
 
     kind = "parent"
 
+    @property
+    def first_name(self):
+        """How a text greets her: her first name, so a long full name cannot cost a segment."""
+        return (self.name or "").split(" ")[0]
+
 
 class Baby(db.Model):
     __tablename__ = "baby"

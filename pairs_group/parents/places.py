@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from pairs_group.audit.service import record
-from pairs_group.config import public_base_url
+from pairs_group.auth.links import shorten
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus
 from pairs_group.parents.models import (
@@ -253,7 +253,9 @@ def first_session(group, now=None):
 
 
 def offer_link(offer):
-    """The link texted with an offer (built without a request: the cron sends offers too)."""
-    token = make_token(offer.enrolment.dyad.parent_id, "offer", offer=offer.id)
+    """The link texted with an offer (built without a request: the cron sends offers too),
+    behind a short address so the whole offer fits in 2 segments in every language."""
+    parent_id = offer.enrolment.dyad.parent_id
+    token = make_token(parent_id, "offer", offer=offer.id)
     path = current_app.url_map.bind("").build("parents.answer_offer", {"token": token})
-    return public_base_url() + path
+    return shorten(parent_id, path, offer_hours() * 3600 + 3600)

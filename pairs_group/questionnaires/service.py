@@ -19,13 +19,9 @@ LINK_MAX_AGE = 60 * 60 * 24 * 21
 # ---------------------------------------------------------------- texts with links
 
 
-def first_name(parent):
-    return (parent.name or "").split(" ")[0]
-
-
 def queue_link(parent, kind, key):
-    url = links.link_url(parent, "questionnaire")
-    return queue_sms(kind, key, parent=parent, context={"name": first_name(parent), "url": url})
+    url = links.short_link_url(parent, "questionnaire")
+    return queue_sms(kind, key, parent=parent, context={"name": parent.first_name, "url": url})
 
 
 def parent_tasks_due(enrolment, timepoint, now):

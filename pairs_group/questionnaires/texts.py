@@ -2,21 +2,28 @@
 
 from flask_babel import gettext as _
 
-from pairs_group.sms.messages import MessageKind, register
+from pairs_group.sms.messages import EXAMPLE_LINK, MessageKind, register
 
-EXAMPLE = {"name": "Maria",
-           "url": "https://pairs.example.nhs.uk/q/eyJwYXJlbnQiOjEyMzR9.Z0xYzA.abcdefghijklmnopqrstuvwxyz1"}
+EXAMPLE = {"name": "Katarzyna", "url": EXAMPLE_LINK}  # the demo's longest first name
 
 
 def _link(context):
-    return _("Hello %(name)s. Please answer a few short questions for Together Time. "
-             "It helps us help you and your baby: %(url)s", **context)
+    if context.get("discreet"):
+        return _("Hello %(name)s. Please answer a few short questions: %(url)s",
+                 name=context["name"], url=context["url"])
+    return _("Hello %(name)s. Please answer a few short questions for Together Time: %(url)s",
+             name=context["name"], url=context["url"])
 
 
 def _reminder(context):
+    if context.get("discreet"):
+        return _("Hello %(name)s. Your questions are still waiting. We save every answer: "
+                 "%(url)s", name=context["name"], url=context["url"])
     return _("Hello %(name)s. Your Together Time questions are still waiting. "
-             "We save every answer: %(url)s", **context)
+             "We save every answer: %(url)s", name=context["name"], url=context["url"])
 
 
-register(MessageKind("questionnaire_link", _link, example=EXAMPLE))
-register(MessageKind("questionnaire_reminder", _reminder, example=EXAMPLE))
+register(MessageKind("questionnaire_link", _link, example=EXAMPLE,
+                     description="At the start and end of the group, when her questions open"))
+register(MessageKind("questionnaire_reminder", _reminder, example=EXAMPLE,
+                     description="A few days later, if she has not answered"))

@@ -7,9 +7,9 @@ from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import GroupSession, SessionStatus
 from pairs_group.parents.models import Enrolment, EnrolmentStatus
-from pairs_group.sms.messages import MessageKind, register, when
+from pairs_group.sms.messages import EXAMPLE_VENUE, MessageKind, register, when
 
-EXAMPLE = {"starts_at": "2027-09-14T09:00:00+00:00", "venue": "Stockwell Children's Centre",
+EXAMPLE = {"starts_at": "2027-09-27T12:30:00+00:00", "venue": EXAMPLE_VENUE,
            "session_id": 1, "enrolment_id": 1}
 
 

@@ -5,6 +5,7 @@ render(context) runs inside force_locale(her language); the context holds JSON v
 `discreet` (she asked for texts that name no service) added when the text is sent.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,10 @@ from flask_babel import gettext as _
 
 from pairs_group.times import in_london
 
+# Realistic long details for the examples (the segment tests and the staff templates page):
+# the demo's longest venue name, and a texted link (a short address on a long host).
+EXAMPLE_VENUE = "Tulse Hill Children's Centre"
+EXAMPLE_LINK = "https://together.pairs.example.nhs.uk/t/Ab3dE6gH9jK2"
 HIDDEN = "[code hidden]"  # what the outbox keeps of a secret kind's words once it has gone
 
 
@@ -50,9 +55,14 @@ def when(iso_moment):
 @lru_cache(maxsize=64)
 def day_pattern(locale_name):
     """The locale's own pattern for a weekday, day and month (a skeleton, not a fixed pattern:
-    each language orders and words the day its own way). Matching is slow, so it is cached."""
+    each language orders and words the day its own way), with the weekday written in full:
+    most locales only have an abbreviated one ("sex.", "wt.", "Tldo"), which a mother may not
+    read as a day. Matching is slow, so it is cached."""
     locale = Locale.parse(locale_name)
-    return locale.datetime_skeletons[match_skeleton("MMMMEEEEd", locale.datetime_skeletons)]
+    pattern = locale.datetime_skeletons[match_skeleton("MMMMEEEEd", locale.datetime_skeletons)]
+    # Quoted literals ('de') sit at odd places once split on quotes: only the rest is fields.
+    parts = str(pattern.pattern).split("'")
+    return "'".join(part if i % 2 else re.sub("E+", "EEEE", part) for i, part in enumerate(parts))
 
 
 def _welcome(context):
@@ -93,8 +103,8 @@ def _opted_in(context):
 
 KINDS = {kind.name: kind for kind in (
     MessageKind("welcome", _welcome, example={
-        "name": "Maria", "starts_at": "2027-09-14T09:00:00+00:00",
-        "venue": "Stockwell Children's Centre"}, description="When she joins a group"),
+        "name": "Katarzyna", "starts_at": "2027-09-27T12:30:00+00:00",
+        "venue": EXAMPLE_VENUE}, description="When she joins a group"),
     # She asked for it just now: a parent who turned texts off must still be able to sign in.
     MessageKind("sign_in_code", _sign_in_code, example={"code": "123456"}, urgent=True,
                 needs_consent=False, ignores_opt_out=True, secret=True,

@@ -95,9 +95,10 @@ def render(message, discreet=False):
         return KINDS[message.kind].render({**message.context, "discreet": discreet})
 
 
-def render_example(kind, language, discreet=False):
-    """A kind's example text in a language (the budget test and the staff templates page)."""
-    return render_with(kind, language, KINDS[kind].example, discreet)
+def render_example(kind, language, discreet=False, **details):
+    """A kind's example text in a language (the budget test and the staff templates page);
+    details replace some of the example's (a longer date, say)."""
+    return render_with(kind, language, {**KINDS[kind].example, **details}, discreet)
 
 
 def render_with(kind, language, context, discreet=False):

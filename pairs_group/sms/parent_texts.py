@@ -10,7 +10,7 @@ from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
-from pairs_group.sms.messages import MessageKind, register
+from pairs_group.sms.messages import EXAMPLE_LINK, EXAMPLE_VENUE, MessageKind, register
 from pairs_group.sms.service import queue_sms, send_soon
 from pairs_group.times import london_today
 
@@ -31,10 +31,8 @@ def _offer_still_open(message):
 
 register(MessageKind(
     "waiting_list_offer", _waiting_list_offer, example={
-        "name": "Maria", "venue": "Stockwell Children's Centre", "hours": 48, "offer_id": 1,
-        "link": "https://together.pairs.example.nhs.uk/join/offer/" + "x" * 80},
-    # The link alone is about 120 characters: 3 segments once accents force UCS-2.
-    budget=3, still_wanted=_offer_still_open, description="When a place frees up for her"))
+        "venue": EXAMPLE_VENUE, "hours": 48, "offer_id": 1, "link": EXAMPLE_LINK},
+    still_wanted=_offer_still_open, description="When a place frees up for her"))
 
 
 def _already_signed_up(context):
@@ -49,7 +47,7 @@ register(MessageKind(
     "already_signed_up", _already_signed_up,
     example={"link": "https://together.pairs.example.nhs.uk/sign-in?lang=pt"},
     # Not her choice of texts but news about her account (as a code is); STOP still stops it.
-    budget=3, needs_consent=False,
+    needs_consent=False,
     description="When someone signs up again with her number (at most once a day)"))
 
 
@@ -71,7 +69,7 @@ def send_welcome(enrolment, **_extra):
     if first is None:
         return None
     message = queue_sms("welcome", f"welcome:{enrolment.id}", parent=parent, context={
-        "name": parent.name, "starts_at": first.starts_at.isoformat(),
+        "name": parent.first_name, "starts_at": first.starts_at.isoformat(),
         "venue": first.venue.name})
     send_soon(message)
     return message
@@ -81,7 +79,7 @@ def queue_offer(offer, **_extra):
     """Store the offer's text with the offer; send it once the request has committed."""
     parent = offer.enrolment.dyad.parent
     message = queue_sms("waiting_list_offer", f"offer:{offer.id}", parent=parent, context={
-        "name": parent.name, "venue": offer.enrolment.group.venue.name,
+        "venue": offer.enrolment.group.venue.name,
         "hours": places.offer_hours(), "offer_id": offer.id, "link": places.offer_link(offer)})
     send_soon(message)
     return message
