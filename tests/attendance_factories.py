@@ -8,7 +8,8 @@ from tests import factories
 
 
 def make_group_meeting_today(facilitators=(), dyads=3, **details):
-    """A group whose third weekly session is today (London) and has started, with `dyads` parents enrolled."""
+    """A group whose third weekly session is today (London) and has started, with `dyads`
+    parents enrolled."""
     today = london_today(utcnow())
     group = factories.make_group(first_day=today - timedelta(weeks=2), facilitators=facilitators,
                                  session_count=6, **details)
