@@ -331,3 +331,40 @@ def test_signing_out_clears_what_the_phone_kept_of_the_register(client, sign_in)
     response = post_form(client, "auth.sign_out", {})
     expect_redirect(response, "auth.sign_in")
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_register_ahead_takes_apologies_but_not_attended_until_the_session_starts(
+        client, sign_in):
+    me = sign_in("facilitator")
+    group, _today, (a, b, _c) = make_group_meeting_today(facilitators=[me])
+    next_week = group.sessions[3]
+    db.session.commit()
+    page = open_register(client, next_week)
+    assert "has not started yet. You can record apologies now" in page.text_of(
+        ".pairs-register__ahead")
+    page = post_page(client, "attendance.save_register", register_data(
+        [a, b], {a.id: "attended", b.id: "cancelled_by_parent"}), status=400,
+        session_id=next_week.id)
+    assert "The session has not started yet: Parent A can be marked attended" in row(
+        page, a, ".nhsuk-error-message")
+    assert page.field_value(f"status-{a.id}") is None  # the refused mark is not kept
+    assert page.field_value(f"status-{b.id}") == "cancelled_by_parent"
+    assert marks(next_week) == {}
+    save_register(client, next_week, register_data([a, b], {b.id: "cancelled_by_parent"}))
+    assert marks(next_week) == {b.id: "cancelled_by_parent"}
+
+
+def test_a_correction_ahead_of_the_session_refuses_attended(client, sign_in):
+    me = sign_in("facilitator")
+    group, _today, (a, *_rest) = make_group_meeting_today(facilitators=[me])
+    next_week = group.sessions[3]
+    db.session.commit()
+    where = {"session_id": next_week.id, "enrolment_id": a.id}
+    page = post_page(client, "attendance.change_attendance",
+                     {"status": "did_not_attend", "version": "0"}, status=400, **where)
+    assert "has not started yet" in page.text_of(".nhsuk-error-summary")
+    assert marks(next_week) == {}
+    response = post_form(client, "attendance.change_attendance",
+                         {"status": "cancelled_by_parent", "version": "0"}, **where)
+    expect_redirect(response, "attendance.show_register", session_id=next_week.id)
+    assert marks(next_week) == {a.id: "cancelled_by_parent"}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.attendance.service import (
+    NotStartedYet,
     StaleAttendance,
     mark_attendance,
     mark_service_cancellation,
@@ -203,3 +204,14 @@ def test_no_session_today_gives_an_empty_today(app):
     factories.make_group(first_day=date(2030, 1, 7), facilitators=[me])
     db.session.commit()
     assert todays_sessions(me, utcnow()) == []
+
+
+def test_whether_she_came_is_recorded_only_once_the_session_has_started(app):
+    group, _today, (a, b, c) = make_group_meeting_today(dyads=3)
+    next_week = group.sessions[3]
+    for enrolment, status in ((a, ATTENDED), (b, DNA)):
+        with pytest.raises(NotStartedYet):
+            mark_attendance(next_week, enrolment, status, None, 0)
+    mark_attendance(next_week, c, AttendanceStatus.CANCELLED_BY_PARENT, None, 0)
+    assert mark_service_cancellation(next_week) == 3  # c's apology becomes our cancellation
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 3

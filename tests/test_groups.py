@@ -151,3 +151,17 @@ def cancel_and_move(client, group, first, second):
                               {"day": "2027-01-20", "at": "11:15", "venue_id": "0"},
                               group_id=group.id, session_id=second.id),
                     "groups.show_group", group_id=group.id)
+
+
+def test_moving_a_session_to_a_time_already_started_is_refused(client, sign_in):
+    me = sign_in("facilitator")
+    group = factories.make_group(facilitators=[me])
+    db.session.commit()
+    session = group.sessions[1]
+    before = session.starts_at
+    page = post_page(client, "groups.move_session",
+                     {"day": date.today().isoformat(), "at": "00:00", "venue_id": "0"},
+                     status=200, group_id=group.id, session_id=session.id)
+    assert "This time has already started" in page.text_of(".nhsuk-error-summary")
+    db.session.expire_all()
+    assert session.starts_at == before and session.status != SessionStatus.MOVED

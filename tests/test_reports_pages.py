@@ -2,14 +2,16 @@
 
 import csv
 import io
+import json
 
 import pytest
 import sqlalchemy as sa
 
+from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
 from pairs_group.reports.tables import TABLES
-from tests import reports_factories
+from tests import factories, reports_factories
 from tests.conftest import staff_sign_in
 from tests.pages import expect_redirect, get_page, url
 
@@ -188,3 +190,27 @@ def test_report_numbers_are_written_exactly_as_babel_writes_them(app, code):
             assert number(value, 0) == format_decimal(value)
             assert p_value(abs(value)) == ("< 0.001" if abs(value) < 0.001 else
                                            format_decimal(abs(value), format="0.000"))
+
+
+def test_marks_for_sessions_still_to_come_are_counted_nowhere(client, sign_in, runner, data):
+    def figures():
+        report = json.loads(runner.invoke(args=["report", "--format", "json"]).output)
+        return (report["attendance"]["counts"], table_rows(client, "attendance", "overall"),
+                table_rows(client, "attendance", "sessions"),
+                rows_of(client.get(url(client, "reports.download_export",
+                                       name="attendance.csv"))))
+
+    sign_in("evaluator")
+    before = figures()
+    coming = factories.make_group(name="Starts next week")
+    enrolment = factories.enrol(factories.make_dyad(), coming)
+    db.session.flush()
+    # As a phone could record before the register refused it, and an apology given ahead.
+    db.session.add_all([
+        Attendance(enrolment=enrolment, session=coming.sessions[0],
+                   status=AttendanceStatus.ATTENDED),
+        Attendance(enrolment=enrolment, session=coming.sessions[1],
+                   status=AttendanceStatus.CANCELLED_BY_PARENT)])
+    db.session.commit()
+    assert figures() == before
+    assert not get_page(client, "reports.show_attendance").shows("table tr", "Starts next week")

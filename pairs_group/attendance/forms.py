@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from pairs_group.attendance.models import AttendanceStatus
-from pairs_group.attendance.service import MAX_REASON_LENGTH, REGISTER_CHOICES
+from pairs_group.attendance.service import MAX_REASON_LENGTH, REGISTER_CHOICES, may_mark
 from pairs_group.forms import Form
+from pairs_group.templating import london_date, london_time
 
 STATUS_LABELS = {
     AttendanceStatus.ATTENDED: _l("Attended"),
@@ -69,21 +70,39 @@ def named_enrolment_ids(formdata):
     return {int(n) for n in named if n.isdigit() and len(n) < 12}
 
 
-def read_lines(form, formdata, rows):
-    """Each row as she left it; unknown statuses become errors next to that row."""
+def read_lines(form, formdata, session, rows):
+    """Each row as she left it; unknown statuses, and attended or did not attend before the
+    session has started, become errors next to that row (the refused choice is not kept)."""
     lines = []
     for row in rows:
         key = row.enrolment.id
-        chosen = formdata.get(f"status-{key}", "")
         was = formdata.get(f"was-{key}", "")
-        line = RegisterLine(row, chosen, parse_version(formdata.get(f"version-{key}")), was)
-        if chosen and chosen not in {s.value for s in REGISTER_CHOICES} and chosen != was:
-            line.error = _("Choose attended, apologies or did not attend for %(name)s.",
-                           name=row.enrolment.dyad.parent.name)
-            line.chosen = ""
+        line = RegisterLine(row, formdata.get(f"status-{key}", ""),
+                            parse_version(formdata.get(f"version-{key}")), was)
+        line.error = row_error(session, line)
+        if line.error:
+            line.chosen = "" if line.chosen not in {s.value for s in AttendanceStatus} else was
             form.row_errors.append((f"status-{key}-attended", line.error))
         lines.append(line)
     return lines
+
+
+def row_error(session, line):
+    """What is wrong with the choice on one row, or ""."""
+    name = line.row.enrolment.dyad.parent.name
+    if not line.chosen or line.chosen == line.was:
+        return ""
+    if line.chosen not in {s.value for s in REGISTER_CHOICES}:
+        return _("Choose attended, apologies or did not attend for %(name)s.", name=name)
+    if not may_mark(session, line.chosen):
+        return too_early(session, name)
+    return ""
+
+
+def too_early(session, name):
+    return _("The session has not started yet: %(name)s can be marked attended or did not "
+             "attend from %(time)s on %(date)s. Apologies can be given now.",
+             name=name, time=london_time(session.starts_at), date=london_date(session.starts_at))
 
 
 def changed_lines(lines):
@@ -103,3 +122,11 @@ class ChangeAttendanceForm(Form):
             "Write %(max)d characters or fewer.", max=MAX_REASON_LENGTH))],
     )
     version = HiddenField()
+
+    def __init__(self, *args, session=None, name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session, self.name = session, name
+
+    def validate_status(self, field):
+        if field.data and not may_mark(self.session, field.data):
+            raise ValidationError(too_early(self.session, self.name))

@@ -22,6 +22,8 @@ MAX_REASON_LENGTH = 500
 # The marks a facilitator gives with one tap; the service's own cancellation comes from a cancel.
 REGISTER_CHOICES = (AttendanceStatus.ATTENDED, AttendanceStatus.CANCELLED_BY_PARENT,
                     AttendanceStatus.DID_NOT_ATTEND)
+# What can be known before a session starts; whether she came is known only once it has.
+KNOWN_AHEAD = (AttendanceStatus.CANCELLED_BY_PARENT, AttendanceStatus.CANCELLED_BY_SERVICE)
 
 
 class StaleAttendance(Exception):
@@ -30,6 +32,21 @@ class StaleAttendance(Exception):
     def __init__(self, enrolment, current):
         super().__init__(f"attendance for enrolment {enrolment.id} changed")
         self.enrolment, self.current = enrolment, current
+
+
+class NotStartedYet(ValueError):
+    """Attended or did not attend, for a session that has not started: refused, the reports
+    would otherwise count a session that has not taken place."""
+
+
+def has_started(session: GroupSession, now: datetime | None = None):
+    return session.starts_at <= (now or utcnow())
+
+
+def may_mark(session: GroupSession, status, now: datetime | None = None):
+    """Whether this mark may be recorded now: apologies and our cancellations at any time,
+    attended and did not attend once the session has started."""
+    return status in KNOWN_AHEAD or has_started(session, now)
 
 
 @dataclass
@@ -146,7 +163,10 @@ def check_mark(session, enrolment, status, reason):
         raise ValueError("the enrolment is not in this session's group")
     if len(reason) > MAX_REASON_LENGTH:
         raise ValueError("the reason is too long")
-    return AttendanceStatus(status)  # ValueError for an unknown status
+    status = AttendanceStatus(status)  # ValueError for an unknown status
+    if not may_mark(session, status):
+        raise NotStartedYet(f"session {session.id} has not started: {status.value} refused")
+    return status
 
 
 def mark_attendance(session, enrolment, status, by=None, expected_version=0, reason=""):

@@ -95,7 +95,7 @@ def save_register(session_id):
         abort(403)  # another group's families: tampering, never a slip
     rows = service.register_for(session)
     form = RegisterForm()
-    lines = read_lines(form, request.form, rows)
+    lines = read_lines(form, request.form, session, rows)
     if not form.validate_on_submit() or form.row_errors:
         return render_register(session, form, lines, status=400)
     conflicts = save_lines(session, changed_lines(lines))
@@ -143,6 +143,7 @@ def render_register(session, form, lines, conflicts=None, status=200):
         "attendance/register.html", session=session, group=session.group, form=form,
         lines=lines, conflicts=conflicts or {}, labels=translated(STATUS_LABELS),
         choices=service.REGISTER_CHOICES, loaf_endpoint=LOAF_ENTRY, offline=bool(offline_day),
+        started=service.has_started(session),
     )
     return page, status, {OFFLINE_DAY_HEADER: offline_day} if offline_day else {}
 
@@ -168,7 +169,8 @@ def change_attendance(session_id, enrolment_id):
     enrolment = enrolment_for_register(session, enrolment_id)
     mark = service.current_mark(session, enrolment)
     form = ChangeAttendanceForm(data={"status": mark.status.value if mark else None,
-                                      "version": mark.version if mark else 0})
+                                      "version": mark.version if mark else 0},
+                                session=session, name=enrolment.dyad.parent.name)
     conflict = False
     if form.validate_on_submit():
         try:

@@ -12,10 +12,19 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from pairs_group.db import utcnow
 from pairs_group.forms import Form
 from pairs_group.i18n import LANGUAGES
+from pairs_group.times import london_moment
 
 
 class GroupForm(Form):
@@ -98,6 +107,12 @@ class MoveSessionForm(Form):
     def __init__(self, *args, venues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.venue_id.choices = [(0, _l("Same venue as usual"))] + [(v.id, v.name) for v in venues]
+
+    def validate_at(self, field):
+        """A time already begun is refused: parents could not be told before it."""
+        if self.day.data and field.data and london_moment(self.day.data, field.data) <= utcnow():
+            raise ValidationError(_l("This time has already started. Choose a date and time "
+                                     "still to come, so parents can be told."))
 
 
 class CancelSessionForm(Form):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from pairs_group.audit.service import record
 from pairs_group.auth.models import Role
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 from pairs_group.groups.models import (
     Group,
     GroupSession,
@@ -110,6 +110,8 @@ def move_session(session: GroupSession, day: date, at: time, venue: Venue | None
                  note=""):
     """A new date, time or place for one session (audited); parents are told through
     session_changed."""
+    if london_moment(day, at) <= utcnow():
+        raise ValueError("a session cannot be moved to a time that has already started")
     before = session.starts_at.isoformat()
     session.starts_at = london_moment(day, at)
     session.status = SessionStatus.MOVED

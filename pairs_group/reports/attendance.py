@@ -15,6 +15,7 @@ from pairs_group.reports.filters import (
     language_conditions,
     scoped_enrolments,
     session_conditions,
+    taken_place,
 )
 
 STATUSES = [AttendanceStatus.ATTENDED, AttendanceStatus.CANCELLED_BY_PARENT,
@@ -64,9 +65,9 @@ ATTENDED = COUNTS + STATUS_KEYS.index(AttendanceStatus.ATTENDED.value)
 
 
 def session_counts(report_filter):
-    """Status counts per session, newest first, read by position: the one pass over attendance
-    every figure of the section is summed from (grouped by the session id alone, then the
-    session's details joined)."""
+    """Status counts per session that has taken place, newest first, read by position: the one
+    pass over attendance every figure of the section is summed from (grouped by the session id
+    alone, then the session's details joined)."""
     sums = (_attendance_rows(report_filter, Attendance.session_id, *_status_sums())
             .group_by(Attendance.session_id).subquery())
     query = (sa.select(GroupSession.id, GroupSession.number, GroupSession.starts_at,
@@ -74,7 +75,7 @@ def session_counts(report_filter):
                        *[sums.c[key] for key in STATUS_KEYS])
              .select_from(sums).join(GroupSession, GroupSession.id == sums.c.session_id)
              .join(Group, Group.id == GroupSession.group_id)
-             .join(Venue, Venue.id == Group.venue_id)
+             .join(Venue, Venue.id == Group.venue_id).where(taken_place())
              .order_by(GroupSession.starts_at.desc(), GroupSession.id))
     return db.session.connection().execute(query).all()
 

@@ -15,9 +15,9 @@ wrong). A page reads the number (one primary-key SELECT) before working anything
 figures cached under that number. SQL written as text, or run on a bare connection around the
 session, is not seen: write through the ORM session.
 
-"Registers not taken" depends on the clock, so cached figures also end with each WINDOW_SECONDS
-window. `flask report`, the CSV downloads and the exports never use this: always worked out
-afresh.
+"Registers not taken" and which sessions have taken place depend on the clock, so cached figures
+also end with each WINDOW_SECONDS window. `flask report`, the CSV downloads and the exports never
+use this: always worked out afresh.
 """
 
 import threading

@@ -20,7 +20,12 @@ from pairs_group.questionnaires.models import (
 )
 from pairs_group.reports import codebook
 from pairs_group.reports.csvfiles import csv_lines
-from pairs_group.reports.filters import scoped_dyad_ids, scoped_enrolments, session_conditions
+from pairs_group.reports.filters import (
+    scoped_dyad_ids,
+    scoped_enrolments,
+    session_conditions,
+    taken_place,
+)
 from pairs_group.times import in_london
 
 BATCH = 1000
@@ -75,7 +80,7 @@ def attendance(report_filter):
              .join(Dyad, Dyad.id == Enrolment.dyad_id).join(Parent, Parent.id == Dyad.parent_id)
              .join(GroupSession, GroupSession.id == Attendance.session_id)
              .join(Group, Group.id == GroupSession.group_id)
-             .where(*session_conditions(report_filter))
+             .where(*session_conditions(report_filter), taken_place())
              .order_by(GroupSession.group_id, GroupSession.number, Dyad.pseudonym))
     for row in _stream(query):
         yield (row.pseudonym, row.group_id, row.number, _day(row.starts_at), row.status)

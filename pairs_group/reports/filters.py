@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
+from pairs_group.db import utcnow
 from pairs_group.groups.models import Group, GroupSession
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus, Parent
 from pairs_group.times import london_moment
@@ -87,6 +88,12 @@ def scoped_dyad_ids(report_filter):
     """The dyads in the report (a subquery of ids)."""
     enrolments = scoped_enrolments(report_filter).subquery()
     return sa.select(enrolments.c.dyad_id).distinct()
+
+
+def taken_place():
+    """Sessions that have started: a register made ahead (apologies, our cancellations) is not
+    counted until its session's time has come."""
+    return GroupSession.starts_at <= utcnow()
 
 
 def session_conditions(report_filter):
