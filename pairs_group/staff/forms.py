@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from pairs_group.auth.emails import StaffEmail
 from pairs_group.auth.models import Role
@@ -30,7 +31,8 @@ EMAIL = EmailField(
                 StaffEmail(_l("Enter an email address like name@nhs.net")), Length(max=254)],
     render_kw={"autocomplete": "off", "spellcheck": "false"})
 ROLE = RadioField(_l("Role"), validators=[InputRequired(_l("Choose a role"))],
-                  choices=[(role.value, ROLE_NAMES[role], {"hint": ROLE_HINTS[role]})
+                  choices=[SelectChoice(role.value, ROLE_NAMES[role],
+                                        render_kw={"hint": ROLE_HINTS[role]})
                            for role in Role])
 GROUPS = SelectMultipleField(
     _l("Groups they run"), coerce=int,
@@ -43,11 +45,11 @@ class RoleAndGroupsForm(Form):
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.group_ids.choices = [(group.id, group.name) for group in groups]
+        self.group_ids.choices = [SelectChoice(group.id, group.name) for group in groups]
 
     def validate_group_ids(self, field):
         if field.data and self.role.data == Role.EVALUATOR:
-            raise ValueError(_l("Evaluators do not run groups: untick the groups or choose "
+            raise ValidationError(_l("Evaluators do not run groups: untick the groups or choose "
                                 "another role"))
 
 
