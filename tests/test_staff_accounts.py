@@ -77,7 +77,7 @@ def test_an_admin_adds_a_facilitator_who_sets_her_password_and_sees_her_group(ap
     mine, other = factories.make_group(name="Stockwell"), factories.make_group(name="Brixton")
     client = admin_client(app)
     page = get_page(client, "staff.new_staff")
-    assert page.select_one("input[name=group_ids][value='%d']" % mine.id)
+    assert page.select_one(f"input[name=group_ids][value='{mine.id}']")
     link = add_person(client, group_ids=[mine.id])
     her_client, response = set_password(app, link)
     page = get_page(her_client, expect_redirect(response, "groups.list_groups"))
