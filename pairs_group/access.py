@@ -52,7 +52,16 @@ ACCESS = {
     "auth.set_up_two_factor": ALL_STAFF,
     "auth.account": ALL_STAFF,
     "auth.sign_out_everywhere": ALL_STAFF,
+    "auth.set_up_account": ANYONE,  # a one-time token in the address (checked in the view)
     "audit.list_events": ONLY_ADMIN,
+    # Staff accounts: only admins add people, change roles and groups, disable and enable
+    "staff.list_staff": ONLY_ADMIN,
+    "staff.new_staff": ONLY_ADMIN,
+    "staff.show_staff": ONLY_ADMIN,
+    "staff.disable_staff": ONLY_ADMIN,
+    "staff.enable_staff": ONLY_ADMIN,
+    "staff.reset_two_factor": ONLY_ADMIN,
+    "staff.new_set_up_link": ONLY_ADMIN,
     # Groups, venues and sessions (facilitators: only their own groups, checked in the view)
     "groups.list_groups": STAFF,
     "groups.show_group": STAFF,

@@ -86,6 +86,7 @@ ENVIRONMENT_SETTINGS = {
     "STAFF_IDLE_MINUTES": whole_number,
     "STAFF_SESSION_HOURS": whole_number,
     "STAFF_TOTP_REQUIRED_FOR_ADMINS": flag,
+    "STAFF_SET_UP_LINK_HOURS": whole_number,
     "RETENTION_MONTHS": whole_number,
     "SMS_OUTBOX_FILE": str,
     "SMS_QUIET_HOURS": str,
@@ -172,6 +173,8 @@ def defaults(instance_path, project_root):
         "STAFF_SIGN_IN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         "STAFF_SIGN_IN_LIMIT_PER_ADDRESS": "30 per 15 minutes",
         "STAFF_CODE_LIMIT": "5 per 15 minutes",
+        # How long the one-time link an admin gives a new member of staff works.
+        "STAFF_SET_UP_LINK_HOURS": 72,
         # Parents' sign-in by texted code (pairs_group/account); ACCOUNT_SIGN_IN_SECONDS, the
         # time every sign-in answer takes, follows from TESTING (DERIVED).
         "ACCOUNT_CODES_PER_NUMBER": "3 per 10 minutes;10 per day",

@@ -16,6 +16,7 @@ from pairs_group.reminders import views as reminder_views
 from pairs_group.reports import views as report_views
 from pairs_group.sms import parent_texts
 from pairs_group.sms import views as sms_views
+from pairs_group.staff import views as staff_views
 
 
 class _Commands:
@@ -34,6 +35,7 @@ ALL = [
     audit_views,
     auth_views,
     group_views,
+    staff_views,
     parent_views,
     sms_views,
     parent_texts,

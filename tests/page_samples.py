@@ -15,9 +15,11 @@ How a new page gets covered:
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from flask import url_for
 
+from pairs_group.auth.accounts import add_staff
 from pairs_group.auth.login import start_session
 from pairs_group.db import db
 from tests import factories
@@ -66,7 +68,13 @@ def build_world():
     return world
 
 
-WORLD_BUILDERS = []  # functions(world) adding rows for your own pages
+def add_person_to_set_up(world):
+    """A new member of staff added by an admin, with the set-up link she has not used yet."""
+    _user, link = add_staff("nia.new@example.nhs.uk", "Nia New", "facilitator")
+    world.extra["set_up_path"] = urlsplit(link).path
+
+
+WORLD_BUILDERS = [add_person_to_set_up]  # functions(world) adding rows for your own pages
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {
@@ -86,6 +94,7 @@ ARGUMENTS = {
 SAMPLES = {  # endpoint -> function(world) -> [url, ...]
     "account.follow_link": lambda w: ["/link/welcome/not-a-real-token"],
     "parents.answer_offer": lambda w: ["/join/offer/not-a-real-token"],
+    "auth.set_up_account": lambda w: [w.extra["set_up_path"], "/staff/set-up/not-a-real-token"],
 }
 
 

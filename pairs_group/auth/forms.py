@@ -1,8 +1,9 @@
-"""Staff sign-in forms: password, then a code from an authenticator app."""
+"""Staff sign-in forms: password, then a code from an authenticator app; a new password from
+a set-up link."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from pairs_group.auth.emails import StaffEmail
 from pairs_group.forms import Form
@@ -37,3 +38,21 @@ class CodeForm(Form):
 
 class ConfirmForm(Form):
     """A form with nothing to fill in but its CSRF token: a button that changes something."""
+
+
+class SetUpForm(Form):
+    """A new member of staff chooses a password on their set-up link."""
+
+    password = PasswordField(
+        _l("Choose a password"),
+        description=_l("At least 12 characters. A few words you will remember is a good "
+                       "password."),
+        validators=[DataRequired(_l("Choose a password")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[DataRequired(_l("Type the password again")),
+                    EqualTo("password", _l("The two passwords are not the same"))],
+        render_kw={"autocomplete": "new-password"},
+    )

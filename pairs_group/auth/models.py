@@ -27,6 +27,11 @@ class StaffUser(SessionVersioned, db.Model):
     # Base32 TOTP secret once a second factor is set up; the last time step used stops replays.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A one-time set-up link an admin passes on (auth/accounts.py): only its SHA-256 is kept,
+    # and it stops working once used, when it expires, or when a newer one is made.
+    set_up_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    set_up_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     kind = "staff"
 
@@ -39,6 +44,11 @@ class StaffUser(SessionVersioned, db.Model):
 
     def check_password(self, password):
         return passwords.check_password(self.password_hash, password)
+
+    @property
+    def has_password(self):
+        """False for someone added by an admin who has not used their set-up link yet."""
+        return bool(self.password_hash)
 
     @property
     def has_two_factor(self):

@@ -1,13 +1,14 @@
 """Staff account operations, as plain functions."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from pairs_group.audit.service import record
 from pairs_group.auth import passwords, totp
 from pairs_group.auth.emails import staff_email_problem
 from pairs_group.auth.login import end_every_session
 from pairs_group.auth.models import Role, StaffUser
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
@@ -37,20 +38,34 @@ def authenticate_staff(email, password):
 
 
 def create_staff_user(email, password, role, name=""):
-    """A new staff account; the caller commits."""
+    """A new staff account with a password (`flask users create`); the caller commits."""
+    user = new_staff_user(email, role, name, password=password)
+    user.set_password(password)
+    return user
+
+
+def new_staff_user(email, role, name="", password=None):
+    """A new staff account, added to the session with no password yet (the caller sets the
+    one given, or makes a set-up link). AccountError for an address the sign-in page would
+    refuse, a password that may not be used, or an address that already has an account."""
     email = email.strip().lower()
     problem = staff_email_problem(email)
     if problem:
         raise AccountError(f"{email!r} is not an email address the sign-in page accepts: {problem}")
-    problem = passwords.password_problem(password, email)
+    problem = passwords.password_problem(password, email) if password is not None else None
     if problem:
         raise AccountError(problem)
     if find_staff_by_email(email):
-        raise AccountError(f"There is already a staff account for {email}.")
-    user = StaffUser(email=email, name=name or email.split("@")[0], role=Role(role))
-    user.set_password(password)
+        raise AccountError(_("There is already a staff account for %(email)s.", email=email))
+    user = StaffUser(email=email, name=name or email.split("@")[0], role=Role(role),
+                     password_hash="")
     db.session.add(user)
     return user
+
+
+def note_sign_in(user):
+    """Remember when the person last signed in (shown to admins and by `users list`)."""
+    user.last_signed_in_at = utcnow()
 
 
 def sign_out_everywhere(user):

@@ -1,5 +1,6 @@
 """Staff sign-in (password, then a code when a second factor is set up), two-factor set-up,
-the staff member's own account page, and sign-out."""
+the one-time set-up link an admin gives a new member of staff, the staff member's own account
+page, and sign-out."""
 
 import time
 
@@ -17,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pairs_group.audit.service import record, register_actor_finder, register_actor_namer
-from pairs_group.auth import cli, service, totp
-from pairs_group.auth.forms import CodeForm, ConfirmForm, StaffSignInForm
+from pairs_group.auth import accounts, cli, service, totp
+from pairs_group.auth.forms import CodeForm, ConfirmForm, SetUpForm, StaffSignInForm
 from pairs_group.auth.login import (
     end_session,
     is_safe_next,
@@ -93,6 +94,7 @@ def home_for(user):
 
 def _finish_sign_in(user, target, **details):
     start_session(user)
+    service.note_sign_in(user)
     record("staff.sign_in", user, **details)
     db.session.commit()
     return redirect(target)
@@ -144,6 +146,27 @@ def set_up_two_factor():
         form.code.errors.append(_("That code is not right. Check your app and try again"))
     return render_template("auth/two_factor.html", form=form, secret=secret,
                            uri=totp.provisioning_uri(secret, current_user.email))
+
+
+@bp.route("/set-up/<token>", methods=["GET", "POST"])
+def set_up_account(token):
+    """A new member of staff (or one who forgot their password) chooses a password on the
+    link an admin gave them, and is signed in; an admin then sets up an authenticator app
+    (check_staff_session sends them there)."""
+    user = accounts.user_for_set_up(token)
+    if user is None:
+        return render_template("auth/set_up_gone.html"), 404
+    form = SetUpForm()
+    if form.validate_on_submit():
+        try:
+            accounts.finish_set_up(user, token, form.password.data)
+        except service.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            flash(_("Your password is set. Use it with your email address to sign in."),
+                  "success")
+            return _finish_sign_in(user, home_for(user), set_up_link=True)
+    return render_template("auth/set_up.html", form=form, user=user)
 
 
 @bp.get("/account")
