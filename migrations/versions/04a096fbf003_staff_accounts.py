@@ -2,7 +2,7 @@
 gives a new member of staff (only its SHA-256 is stored)
 
 Revision ID: 04a096fbf003
-Revises: 7a788aa03b77
+Revises: d820bd667a05
 Create Date: 2026-12-05 03:21:31.725070
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '04a096fbf003'
-down_revision = '7a788aa03b77'
+down_revision = 'd820bd667a05'
 branch_labels = None
 depends_on = None
 
