@@ -109,6 +109,7 @@ ACCESS = {
     "account.enter_code": ANYONE,
     "account.sign_out": ANYONE,
     "account.follow_link": ANYONE,  # a signed, single-use token in the address
+    "account.follow_short_link": ANYONE,  # leads on to a signed link, itself checked
     "account.calendar_feed": ANYONE,  # a long secret token in the address
     "account.home": PARENT_OR_LINK,
     "account.calendar_page": ONLY_PARENT,

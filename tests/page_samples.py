@@ -93,6 +93,7 @@ ARGUMENTS = {
 
 SAMPLES = {  # endpoint -> function(world) -> [url, ...]
     "account.follow_link": lambda w: ["/link/welcome/not-a-real-token"],
+    "account.follow_short_link": lambda w: ["/t/notarealcode"],
     "parents.answer_offer": lambda w: ["/join/offer/not-a-real-token"],
     "auth.set_up_account": lambda w: [w.extra["set_up_path"], "/staff/set-up/not-a-real-token"],
 }

@@ -105,7 +105,7 @@ def last_sign_in(user):
 def disable(email):
     """Stop a person signing in (a leaver) and end every session of theirs now."""
     if commit_or_refuse(accounts.disable, staff_named(email)):
-        click.echo(f"Disabled {email}: they cannot sign in, and their sessions have ended.")
+        click.echo(f"Disabled {email}: they cannot sign in, and have been signed out everywhere.")
     else:
         click.echo(f"{email} was already disabled.")
 

@@ -86,7 +86,7 @@ def act(staff_id, change, message):
 @bp.post("/<int:staff_id>/disable")
 def disable_staff(staff_id):
     return act(staff_id, accounts.disable,
-               _("%(name)s cannot sign in any more, and their sessions have ended."))
+               _("%(name)s cannot sign in any more, and has been signed out everywhere."))
 
 
 @bp.post("/<int:staff_id>/enable")
