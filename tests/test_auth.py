@@ -102,3 +102,11 @@ def test_users_create_refuses_a_short_password_and_stores_nothing(runner):
                                  "--role", "admin", "--password-stdin"], input="short\n")
     assert result.exit_code != 0
     assert count_rows(StaffUser) == 0
+
+
+@pytest.mark.parametrize("role", ["admin", "facilitator", "evaluator"])
+def test_the_headers_together_time_link_opens_a_page_she_may_see(client, sign_in, role):
+    sign_in(role)
+    page = get_page(client, "auth.account")
+    home = page.select_one("a.nhsuk-header__service-logo")["href"]
+    get_page(client, home)  # 200, not the 403 the groups list gives an evaluator

@@ -198,6 +198,9 @@ def init_app(app):
     add_staff_link("auth.account", _l("Your account"), order=90)
     register_actor_namer("staff", _staff_name)
     register_actor_finder(_staff_actor)
+    # The header's "Together Time" link on staff pages: her own landing page (an evaluator's is
+    # the reports; the groups list would be a 403 for her).
+    app.jinja_env.globals["staff_home"] = home_for
 
 
 def _staff_name(user_id):
