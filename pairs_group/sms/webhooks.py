@@ -29,6 +29,14 @@ NOTIFY_STATUSES = {
     "permanent-failure": MessageStatus.FAILED, "temporary-failure": MessageStatus.UNDELIVERED,
     "technical-failure": MessageStatus.FAILED,
 }
+
+
+def notify_error(status):
+    """Notify gives no error code: its failure status says what went wrong (staff read it in
+    words, sms/explain.py)."""
+    return status if status.endswith("-failure") else None
+
+
 # How far along each status is: a callback never moves a message backwards.
 PROGRESS = {MessageStatus.SENDING: 1, MessageStatus.UNKNOWN: 1, MessageStatus.SENT: 2}
 
@@ -94,10 +102,11 @@ def notify_status():
     if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         abort(403)
     data = request.get_json(silent=True) or {}
-    status = NOTIFY_STATUSES.get(str(data.get("status", "")))
+    raw = str(data.get("status", ""))
+    status = NOTIFY_STATUSES.get(raw)
     message = data.get("id") and db.session.scalar(
         sa.select(OutboxMessage).where(OutboxMessage.provider_id == str(data["id"])[:64]))
-    if message and status and update_status(message, status):
+    if message and status and update_status(message, status, notify_error(raw)):
         db.session.commit()
     return "", 200
 
