@@ -80,6 +80,8 @@ ACCESS = {
     "sms.parent_history": STAFF,
     "sms.inbox": STAFF,
     "sms.review_reply": STAFF,
+    "sms.resend_message": STAFF,  # facilitators: only their groups' parents' texts (the view)
+    "sms.mark_checked": STAFF,
     "sms.opt_outs": STAFF,
     "sms.message_templates": STAFF,
     "sms_webhooks.twilio_inbound": SIGNED_WEBHOOK,
