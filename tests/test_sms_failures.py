@@ -185,3 +185,38 @@ def test_sending_again_needs_the_forms_csrf_token(make_app, failures):
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).where(
         OutboxMessage.resent_from_id.is_not(None))) == 0
+
+
+def test_a_text_blocked_at_the_carrier_is_not_offered_again(client, sign_in, failures):
+    """21610: she replied STOP at her phone company; only her START opens texts again."""
+    old = failures["failed"]
+    old.error_code = "21610"
+    db.session.commit()
+    sign_in()
+    page = get_page(client, "sms.list_messages")
+    assert "replied STOP" in words(page, old) and not row(page, old).select("form")
+    response = post_form(client, "sms.resend_message", {}, message_id=old.id)
+    page = get_page(client, expect_redirect(response, "sms.list_messages"))
+    assert page.shows("[role=status] p", "she can text START to our number")
+
+
+def test_an_undelivered_text_without_a_code_gets_the_general_line(app):
+    undelivered = OutboxMessage(status=MessageStatus.UNDELIVERED, error_code=None)
+    assert explain(undelivered) is GENERAL
+    assert explain(OutboxMessage(status=MessageStatus.FAILED)).meaning == (
+        "We could not reach the text service.")
+
+
+def test_a_notify_failure_is_kept_as_its_code_and_explained(make_app, failures):
+    app = make_app(NOTIFY_CALLBACK_TOKEN="notify-secret")
+    message = failures["failed"]
+    message.status, message.error_code, message.provider_id = (
+        MessageStatus.SENT, None, "5d8a6e1c-0000-4000-8000-000000000001")
+    db.session.commit()
+    response = app.test_client().post(
+        "/sms/notify/status", headers={"Authorization": "Bearer notify-secret"},
+        json={"id": message.provider_id, "status": "permanent-failure"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert (message.status, message.error_code) == (MessageStatus.FAILED, "permanent-failure")
+    assert explain(message) is EXPLANATIONS["permanent-failure"]

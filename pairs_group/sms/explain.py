@@ -85,4 +85,6 @@ def explain(message):
         return UNKNOWN
     if message.error_code in EXPLANATIONS:
         return EXPLANATIONS[message.error_code]
-    return GENERAL if message.error_code else NO_ANSWER
+    if message.status == MessageStatus.FAILED and not message.error_code:
+        return NO_ANSWER  # tries used up without reaching the provider
+    return GENERAL

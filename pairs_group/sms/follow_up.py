@@ -8,6 +8,8 @@ from sqlalchemy.orm import aliased
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
+from pairs_group.sms.backends import UNSUBSCRIBED_CODE
+from pairs_group.sms.explain import EXPLANATIONS
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import NEEDS_ATTENTION, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import new_message
@@ -32,9 +34,10 @@ def may_resend(message, resent):
     """Whether the page offers to send this text again (`resent`: it already was). An unknown
     text only once someone has checked it: it may have gone, and is never sent again blind."""
     kind = KINDS.get(message.kind)
-    return bool(kind and not kind.secret and not resent and (
-        message.status in RESENDABLE or (
-            message.status == MessageStatus.UNKNOWN and message.checked_at)))
+    return bool(kind and not kind.secret and not resent
+                and message.error_code != UNSUBSCRIBED_CODE and (
+                    message.status in RESENDABLE or (
+                        message.status == MessageStatus.UNKNOWN and message.checked_at)))
 
 
 def why_not_resend(message):
@@ -47,6 +50,8 @@ def why_not_resend(message):
         return _("A text with a sign-in code is never sent again: she can ask for a new code.")
     if resent:
         return _("This text has already been sent again.")
+    if message.error_code == UNSUBSCRIBED_CODE:
+        return str(EXPLANATIONS[UNSUBSCRIBED_CODE].to_do)
     return _("Only a text that failed or was not delivered can be sent again.")
 
 
