@@ -14,6 +14,7 @@ from pairs_group.db import db, utcnow
 from pairs_group.parents.consents import current_consent, record_consent
 from pairs_group.parents.models import Baby, ConsentKind, Dyad, Enrolment, Parent
 from pairs_group.sms.models import OutboxMessage
+from pairs_group.sms.service import render_example
 from tests.account_factories import family_in_group, last_code, make_parent, sign_in_parent
 from tests.pages import expect_redirect, get_page, post_form, post_page, url
 
@@ -58,6 +59,15 @@ def test_settings_change_language_texts_and_discreet_wording(app, client):
     refresh()  # the test's app context would otherwise keep the first request's locale
     page = get_page(client, "account.edit_settings")
     assert page.lang == "pt"  # her saved language drives the pages
+
+
+def test_the_discreet_hint_shows_the_discreet_reminder_itself(app, client):
+    """The settings page's example is the text she would get, so it cannot promise otherwise."""
+    signed_in_family(client)
+    hint = get_page(client, "account.edit_settings").text_of("#discreet-hint")
+    example = render_example("reminder", "en", discreet=True)
+    assert example.startswith("See you") and f"“{example}”" in hint
+    assert "Together Time" not in example
 
 
 def test_hostile_settings_are_refused_with_messages(app, client):

@@ -21,6 +21,7 @@ from pairs_group.auth.login import end_every_session, end_session, sign_out
 from pairs_group.db import db
 from pairs_group.i18n import babel_locale
 from pairs_group.limits import limit_setting, limiter
+from pairs_group.sms.service import render_example
 
 NEW_MOBILE = "new_mobile_flow"  # {"code": id, "mobile": E.164} while she checks a new number
 
@@ -72,7 +73,9 @@ def edit_settings():
         db.session.commit()
         flash(_("Your settings are saved."), "info")
         return redirect(url_for("account.edit_settings"))
-    return render_template("account/settings.html", form=form)
+    # The hint shows the discreet reminder itself, in her texts' language.
+    discreet_example = render_example("reminder", current_user.language, discreet=True)
+    return render_template("account/settings.html", form=form, discreet_example=discreet_example)
 
 
 @bp.post("/my-account/settings/sign-out-everywhere")
