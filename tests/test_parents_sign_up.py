@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_datetime
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
@@ -18,6 +19,7 @@ from pairs_group.parents.models import (
     PendingSignUp,
 )
 from pairs_group.sms.models import OutboxMessage
+from pairs_group.times import in_london
 from tests import parents_factories as pf
 from tests.conftest import count_rows
 from tests.pages import expect_redirect, get_page, post_form, post_page, url
@@ -239,6 +241,21 @@ def test_the_last_place_taken_meanwhile_offers_the_waiting_list(client):
     assert len(waiting) == 1
     done = get_page(second, "parents.signed_up_page")
     assert done.text_of("h1") == "You are on the waiting list"
+
+
+def test_the_waiting_list_says_which_group_and_a_text_confirms_it(client, app):
+    """A venue may have a Tuesday group with places and a full Thursday one: the done page and
+    her text name the day of the group she waits for, in her language."""
+    group = pf.open_group(capacity=0)
+    pf.sign_up_until_group_choice(client, lang="pt")
+    expect_redirect(pf.choose(client, group, waiting="yes"), "parents.signed_up_page")
+    done = get_page(client, "parents.signed_up_page")
+    day = format_datetime(in_london(group.first_session_at), "EEEE", locale="pt_PT")
+    assert done.lang == "pt" and day in done.text_of("main") and group.venue.name in done.text
+    [text] = [m for m in app.extensions["sms_backend"].sent if m["kind"] == "waiting_list_joined"]
+    assert text["language"] == "pt"
+    assert text["body"] == (f"Together Time: está na lista de espera de {group.venue.name}, "
+                            f"{day}. Avisamos quando houver vaga.")
 
 
 def test_consent_can_be_withdrawn_and_the_history_is_kept(client):

@@ -10,7 +10,13 @@ from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
-from pairs_group.sms.messages import EXAMPLE_LINK, EXAMPLE_VENUE, MessageKind, register
+from pairs_group.sms.messages import (
+    EXAMPLE_LINK,
+    EXAMPLE_VENUE,
+    MessageKind,
+    register,
+    weekday,
+)
 from pairs_group.sms.service import queue_sms, send_soon
 from pairs_group.times import london_today
 
@@ -22,6 +28,21 @@ def _waiting_list_offer(context):
     return _("A place is free for you at Together Time, %(venue)s. Take it or say no within "
              "%(hours)d hours: %(link)s", venue=context["venue"], hours=context["hours"],
              link=context["link"])
+
+
+def _on_the_waiting_list(context):
+    day = weekday(context["starts_at"])
+    if context.get("discreet"):
+        return _("You are on the waiting list for %(venue)s, %(day)s. We will text you when a "
+                 "place is free.", venue=context["venue"], day=day)
+    return _("Together Time: you are on the waiting list for %(venue)s, %(day)s. We will text "
+             "you when a place is free.", venue=context["venue"], day=day)
+
+
+register(MessageKind(
+    "waiting_list_joined", _on_the_waiting_list, example={
+        "venue": EXAMPLE_VENUE, "starts_at": "2027-09-28T09:00:00+00:00"},
+    description="When she joins a full group's waiting list"))
 
 
 def _offer_still_open(message):
@@ -75,6 +96,17 @@ def send_welcome(enrolment, **_extra):
     return message
 
 
+def text_waiting_list(enrolment, **_extra):
+    """She is on a full group's waiting list: say so, and what happens next."""
+    group = enrolment.group
+    message = queue_sms("waiting_list_joined", f"waiting:{enrolment.id}",
+                        parent=enrolment.dyad.parent, context={
+                            "venue": group.venue.name,
+                            "starts_at": group.first_session_at.isoformat()})
+    send_soon(message)
+    return message
+
+
 def queue_offer(offer, **_extra):
     """Store the offer's text with the offer; send it once the request has committed."""
     parent = offer.enrolment.dyad.parent
@@ -88,4 +120,5 @@ def queue_offer(offer, **_extra):
 def init_app(app):
     places.place_taken.connect(send_welcome, weak=False)
     places.place_offered.connect(queue_offer, weak=False)
+    places.joined_waiting_list.connect(text_waiting_list, weak=False)
     service.number_signed_up_again.connect(text_already_signed_up, weak=False)
