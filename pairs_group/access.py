@@ -122,6 +122,7 @@ ACCESS = {
     "account.my_data": ONLY_PARENT,
     "account.download_data": ONLY_PARENT,
     "account.withdraw_consent": ONLY_PARENT,
+    "account.give_consent": ONLY_PARENT,
     "account.delete_account": ONLY_PARENT,
     "account.leave_group": ONLY_PARENT,
     "account.cant_come": ONLY_PARENT,

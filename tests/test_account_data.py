@@ -135,14 +135,33 @@ def test_a_formula_in_her_data_stays_text_in_the_csv(app, client):
     assert "'=HYPERLINK" in text
 
 
-def test_she_withdraws_evaluation_consent(app, client):
+def test_she_withdraws_evaluation_consent_after_confirming_and_can_undo_it(app, client):
     parent, _ = signed_in_family(client, evaluation=True)
     page = get_page(client, "account.my_data")
     withdraw = url(client, "account.withdraw_consent")
-    assert page.text_of(f'form[action="{withdraw}"] button') == "Take back my yes"
+    assert page.text_of(f'a[href="{withdraw}"]') == "Take back my yes"
+    confirm = get_page(client, "account.withdraw_consent")
+    assert confirm.text_of("h1") == "Take back your yes?"
+    assert confirm.shows("main p", "you can say yes again on the My data page")
+    assert current_consent(parent, ConsentKind.EVALUATION) is True  # asking changed nothing
     expect_redirect(post_form(client, "account.withdraw_consent", {}), "account.my_data")
     assert current_consent(parent, ConsentKind.EVALUATION) is False
     assert audited("consent.withdraw")
+    page = get_page(client, "account.my_data")
+    assert page.shows("[role=status]", "You can say yes again on this page")
+    give = url(client, "account.give_consent")
+    assert page.text_of(f'form[action="{give}"] button') == "Say yes"
+    expect_redirect(post_form(client, "account.give_consent", {}), "account.my_data")
+    assert current_consent(parent, ConsentKind.EVALUATION) is True
+    assert audited("consent.give")
+
+
+def test_there_is_nothing_to_take_back_without_a_yes(app, client):
+    parent, _ = signed_in_family(client, evaluation=False)
+    expect_redirect(client.get(url(client, "account.withdraw_consent")), "account.my_data")
+    expect_redirect(post_form(client, "account.withdraw_consent", {}), "account.my_data")
+    assert current_consent(parent, ConsentKind.EVALUATION) is False
+    assert not audited("consent.withdraw")
 
 
 def test_deleting_asks_for_confirmation_first(app, client):

@@ -141,12 +141,27 @@ def download_data(kind):
         "Cache-Control": "private, no-store"})
 
 
-@bp.post("/my-account/my-data/withdraw-consent")
+@bp.route("/my-account/my-data/withdraw-consent", methods=["GET", "POST"])
 def withdraw_consent():
-    if ConfirmForm().validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
+    """Taking back her yes is asked twice (what it means, and how to undo it) before it is done."""
+    if not settings.agreed_to_evaluation(current_user):
+        return redirect(url_for("account.my_data"))
+    form = ConfirmForm()
+    if form.validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
         db.session.commit()
         flash(_("You have taken back your permission. We will not use your answers to "
-                "check how the service is doing."), "info")
+                "check how the service is doing. You can say yes again on this page."), "info")
+        return redirect(url_for("account.my_data"))
+    return render_template("account/withdraw_consent.html", form=form)
+
+
+@bp.post("/my-account/my-data/give-consent")
+def give_consent():
+    """Her yes again (the undo of taking it back, or a change of mind after a no)."""
+    if ConfirmForm().validate_on_submit() and settings.give_evaluation_consent(current_user):
+        db.session.commit()
+        flash(_("Thank you. We will use your answers to check how the service is doing."),
+              "info")
     return redirect(url_for("account.my_data"))
 
 
