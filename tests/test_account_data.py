@@ -16,7 +16,7 @@ from pairs_group.parents.models import Baby, ConsentKind, Dyad, Enrolment, Paren
 from pairs_group.sms.models import OutboxMessage
 from pairs_group.sms.service import render_example
 from tests.account_factories import family_in_group, last_code, make_parent, sign_in_parent
-from tests.pages import expect_redirect, get_page, post_form, post_page, url
+from tests.pages import Page, expect_redirect, get_page, post_form, post_page, url
 
 
 def count(model):
@@ -122,9 +122,29 @@ def test_my_data_shows_everything_and_downloads_as_json_and_csv(app, client):
     assert {"baby", "dyad", "enrolment", "consent"} <= set(found)
     rows = list(csv.reader(io.StringIO(get(client, "account.download_data", kind="csv")
                                        .get_data(as_text=True))))
-    assert rows[0] == ["table", "row", "field", "value"]
-    assert ["parent", "1", "name", parent.name] in rows
+    assert rows[0] == ["Section", "Number", "Detail", "Value", "Stored as", "Stored value"]
+    assert ["About you", "1", "Name", parent.name, "parent.name", parent.name] in rows
     assert audited("account.export")
+
+
+def test_her_data_downloads_read_in_her_language(app, client):
+    """The spreadsheet and the readable file use her language's words for labels and values,
+    and keep the stored codes beside them for machines."""
+    parent, _ = signed_in_family(client, evaluation=True)
+    parent.language = "pt"
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(get(client, "account.download_data", kind="csv")
+                                       .get_data(as_text=True))))
+    assert rows[0] == ["Secção", "Número", "Dado", "Valor", "Guardado como", "Valor guardado"]
+    [language] = [row for row in rows if row[4] == "parent.language"]
+    assert language[:4] == ["Sobre si", "1", "Língua", "Português"] and language[5] == "pt"
+    response = get(client, "account.download_data", kind="html")
+    assert response.mimetype == "text/html" and "attachment" in response.headers[
+        "Content-Disposition"]
+    page = Page(response).check(200)
+    assert page.lang == "pt" and page.text_of("h1") == "Os meus dados"
+    assert "Sobre si" in page.texts("h2") and "<script" not in page.html
+    assert "code_hash" not in page.html
 
 
 def test_a_formula_in_her_data_stays_text_in_the_csv(app, client):

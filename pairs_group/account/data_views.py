@@ -1,11 +1,11 @@
 """Her calendar, settings (with a new number checked by code) and her data, to see or delete."""
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pairs_group.account import calendar, codes, data, erasure, settings
+from pairs_group.account import calendar, codes, data, data_labels, erasure, settings
 from pairs_group.account.forms import (
     ConfirmForm,
     DeleteAccountForm,
@@ -18,10 +18,11 @@ from pairs_group.account.service import enrolment_of, enrolments_of
 from pairs_group.account.web import bp
 from pairs_group.audit.service import record
 from pairs_group.auth.login import end_every_session, end_session, sign_out
-from pairs_group.db import db
+from pairs_group.db import db, utcnow
 from pairs_group.i18n import babel_locale
 from pairs_group.limits import limit_setting, limiter
 from pairs_group.sms.service import render_example
+from pairs_group.times import london_today
 
 NEW_MOBILE = "new_mobile_flow"  # {"code": id, "mobile": E.164} while she checks a new number
 
@@ -126,17 +127,24 @@ def my_data():
     record("account.view_data", current_user)
     db.session.commit()
     return render_template("account/my_data.html", found=found, form=ConfirmForm(),
-                           consents=settings.consents_of(current_user))
+                           consents=settings.consents_of(current_user), **data_labels.SECTIONS)
 
 
-@bp.get("/my-account/my-data.<any(json, csv):kind>")
+DOWNLOADS = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+
+
+@bp.get("/my-account/my-data.<any(json, csv, html):kind>")
 def download_data(kind):
     found = data.collect(current_user)
     record("account.export", current_user, format=kind)
     db.session.commit()
-    body = data.as_json(found) if kind == "json" else data.as_csv(found)
-    mimetype = "application/json" if kind == "json" else "text/csv"
-    return Response(body, mimetype=mimetype, headers={
+    if kind == "html":
+        body = render_template("account/my_data_file.html", found=data.for_reading(found),
+                               made_on=format_date(london_today(utcnow()), "long"),
+                               **data_labels.SECTIONS)
+    else:
+        body = data.as_json(found) if kind == "json" else data.as_csv(found)
+    return Response(body, mimetype=DOWNLOADS[kind], headers={
         "Content-Disposition": f'attachment; filename="my-together-time-data.{kind}"',
         "Cache-Control": "private, no-store"})
 
