@@ -112,8 +112,8 @@ ACCESS = {
     "account.follow_short_link": ANYONE,  # leads on to a signed link, itself checked
     "account.calendar_feed": ANYONE,  # a long secret token in the address
     "account.home": PARENT_OR_LINK,
-    "account.calendar_page": ONLY_PARENT,
-    "account.download_calendar": ONLY_PARENT,
+    "account.calendar_page": PARENT_OR_LINK,  # her welcome text's link: the downloads only
+    "account.download_calendar": PARENT_OR_LINK,
     "account.renew_calendar": ONLY_PARENT,
     "account.edit_settings": ONLY_PARENT,
     "account.sign_out_everywhere": ONLY_PARENT,

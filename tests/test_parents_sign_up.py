@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_datetime
+from icalendar import Calendar
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
@@ -22,7 +23,7 @@ from pairs_group.sms.models import OutboxMessage
 from pairs_group.times import in_london
 from tests import parents_factories as pf
 from tests.conftest import count_rows
-from tests.pages import expect_redirect, get_page, post_form, post_page, url
+from tests.pages import Page, expect_redirect, get_page, post_form, post_page, url
 
 
 def stored_people():
@@ -82,6 +83,30 @@ def test_the_welcome_text_is_sent_in_her_language(client, app):
     assert message.language == "pt" and message.context["venue"] == group.venue.name
     assert message.context["starts_at"] == group.sessions[0].starts_at.isoformat()
     assert message.status in ("sent", "deferred_quiet_hours")
+
+
+def test_after_the_welcome_a_text_link_puts_her_sessions_in_her_calendar(client, app):
+    """Followed on her phone, not signed in: her calendar downloads, in her language; the
+    feed (a lasting secret address) still needs her to sign in."""
+    group = pf.open_group()
+    pf.sign_up_until_group_choice(client, lang="pt")
+    pf.choose(client, group)
+    sent = app.extensions["sms_backend"].sent
+    assert [m["kind"] for m in sent][-2:] == ["welcome", "calendar_link"]
+    text = sent[-1]
+    assert text["language"] == "pt" and text["body"].startswith("Para pôr as sessões")
+    phone = app.test_client()
+    landing = phone.get(text["body"].split("http://localhost")[1])
+    while landing.status_code == 302:
+        landing = phone.get(landing.headers["Location"])
+    page = Page(landing).check(200)
+    assert page.lang == "pt" and page.text_of("h1") == "Adicionar ao meu calendário"
+    assert not page.select("form")  # no feed address without signing in
+    [download] = page.select("main a[download]")
+    response = phone.get(download["href"])
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert len(Calendar.from_ical(response.data).walk("VEVENT")) == len(group.sessions)
+    expect_redirect(phone.get(url(phone, "account.my_data")), "account.sign_in")
 
 
 def test_no_welcome_text_is_sent_without_her_yes(client, app):

@@ -18,12 +18,14 @@ from pairs_group.account.service import enrolment_of, enrolments_of
 from pairs_group.account.web import bp
 from pairs_group.audit.service import record
 from pairs_group.auth.login import end_every_session, end_session, sign_out
+from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db, utcnow
 from pairs_group.i18n import babel_locale
 from pairs_group.limits import limit_setting, limiter
 from pairs_group.sms.service import render_example
 from pairs_group.times import london_today
 
+CALENDAR_LINK = "calendar"  # the link in her welcome text: her calendar downloads, no sign-in
 NEW_MOBILE = "new_mobile_flow"  # {"code": id, "mobile": E.164} while she checks a new number
 
 
@@ -35,16 +37,26 @@ def ics_response(body, filename):
 
 @bp.get("/my-account/calendar")
 def calendar_page():
-    feed = calendar.feed_of(current_user)  # made by her "Get my calendar address" (a POST)
+    """Her calendar downloads; signed in, also the feed her calendar app follows. The link in
+    her welcome text lands here too (the downloads only: a feed is made signed in)."""
+    parent = current_parent(CALENDAR_LINK)
+    if parent is None:
+        return turn_away()
+    full = is_parent()
+    feed = calendar.feed_of(parent) if full else None  # made by "Get my calendar address"
     feed_url = feed and url_for("account.calendar_feed", token=feed.token, _external=True)
     webcal_url = feed_url and feed_url.replace("http", "webcal", 1).replace("webcals", "webcal")
-    return render_template("account/calendar.html", enrolments=enrolments_of(current_user),
-                           feed_url=feed_url, webcal_url=webcal_url, form=ConfirmForm())
+    return render_template("account/calendar.html", enrolments=enrolments_of(parent),
+                           feed_url=feed_url, webcal_url=webcal_url, form=ConfirmForm(),
+                           full=full)
 
 
 @bp.get("/my-account/groups/<int:enrolment_id>/calendar.ics")
 def download_calendar(enrolment_id):
-    enrolment = enrolment_of(current_user, enrolment_id) or abort(404)
+    parent = current_parent(CALENDAR_LINK)
+    if parent is None:
+        return turn_away()
+    enrolment = enrolment_of(parent, enrolment_id) or abort(404)
     body = calendar.calendar_of([enrolment], enrolment.group.name)
     return ics_response(body, f"together-time-{enrolment.id}.ics")
 

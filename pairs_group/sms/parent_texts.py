@@ -6,6 +6,7 @@ below SMS and cannot call it); this module turns them into texts."""
 from flask import url_for
 from flask_babel import gettext as _
 
+from pairs_group.auth.links import short_link_url
 from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
@@ -82,9 +83,24 @@ def text_already_signed_up(parent, **_extra):
     return message
 
 
+def _calendar_link(context):
+    if context.get("discreet"):
+        return _("To add the meetings to your phone's calendar, open: %(link)s",
+                 link=context["link"])
+    return _("To add your Together Time sessions to your phone's calendar, open: %(link)s",
+             link=context["link"])
+
+
+register(MessageKind(
+    "calendar_link", _calendar_link, example={"link": EXAMPLE_LINK},
+    description="Just after the welcome: a link to add her sessions to her calendar"))
+
+
 def send_welcome(enrolment, **_extra):
     """Her welcome text, in her language, sent as soon as the request is over (the caller
-    commits it; outside a request the dispatcher sends it)."""
+    commits it; outside a request the dispatcher sends it), then a link to put the sessions in
+    her phone's calendar (a text of its own: with the link the welcome would not fit in 2
+    segments in every language)."""
     parent, group = enrolment.dyad.parent, enrolment.group
     first = places.first_session(group)
     if first is None:
@@ -93,6 +109,9 @@ def send_welcome(enrolment, **_extra):
         "name": parent.first_name, "starts_at": first.starts_at.isoformat(),
         "venue": first.venue.name})
     send_soon(message)
+    link = short_link_url(parent, "calendar")
+    send_soon(queue_sms("calendar_link", f"calendar:{enrolment.id}", parent=parent,
+                        context={"link": link}))
     return message
 
 
