@@ -1,6 +1,7 @@
 """Replies through GOV.UK Notify: its received-text callback (bearer token) is acted on like
 Twilio's inbound texts (STOP, START, HELP and "2" in every language, the rest to the staff
-inbox), and our answers go back through Notify's API with the real client."""
+inbox), and our answers go back through Notify's API with the real client. Neither Notify
+callback lets a body that is not its JSON reach the database."""
 
 import json
 import os
@@ -319,6 +320,21 @@ def test_the_good_body_those_are_made_from_is_taken(notify):
     assert response.status_code == 200
     db.session.refresh(parent)
     assert parent.sms_opted_out_at is not None
+
+
+@pytest.mark.parametrize("body", [b"[1]", b"[" * 100_000, b'"delivered"', b"\xff", b"{"])
+def test_a_delivery_receipt_that_is_not_a_json_object_is_400(notify, body):
+    response = notify.client.post("/sms/notify/status", data=body,
+                                  content_type="application/json",
+                                  headers={"Authorization": f"Bearer {RECEIPTS_TOKEN}"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("given", ["a\x00b", ["x"], {"a": 1}, 7, None, "x" * 65, "\ud800"])
+def test_a_delivery_receipt_for_an_id_that_cannot_be_ours_is_ignored(notify, given):
+    response = notify.client.post("/sms/notify/status", json={"id": given, "status": "delivered"},
+                                  headers={"Authorization": f"Bearer {RECEIPTS_TOKEN}"})
+    assert response.status_code == 200
 
 
 def test_nul_and_lone_surrogates_in_her_text_are_stored_safely(notify):

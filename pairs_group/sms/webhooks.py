@@ -12,7 +12,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from pairs_group.config import public_base_url
 from pairs_group.db import db
 from pairs_group.forms import csrf
-from pairs_group.sms import inbound, notify_inbound
+from pairs_group.sms import inbound, notify_callbacks
 from pairs_group.sms.models import FINAL, MessageStatus, OutboxMessage
 
 bp = Blueprint("sms_webhooks", __name__, url_prefix="/sms")
@@ -98,10 +98,13 @@ def require_bearer_token(token):
 @bp.post("/notify/status")
 def notify_status():
     require_bearer_token(current_app.config["NOTIFY_CALLBACK_TOKEN"])
-    data = request.get_json(silent=True) or {}
+    data = notify_callbacks.json_object(request.get_data(cache=False))
+    if data is None:
+        abort(400)
     status = NOTIFY_STATUSES.get(str(data.get("status", "")))
-    message = data.get("id") and db.session.scalar(
-        sa.select(OutboxMessage).where(OutboxMessage.provider_id == str(data["id"])[:64]))
+    provider_id = notify_callbacks.provider_id(data)
+    message = provider_id and db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
     if message and status and update_status(message, status):
         db.session.commit()
     return "", 200
@@ -112,7 +115,7 @@ def notify_inbound_text():
     """A text a parent sent to the service's Notify number: acted on like one through Twilio,
     except that Notify answers no keyword, so we confirm every one."""
     require_bearer_token(current_app.config["NOTIFY_INBOUND_CALLBACK_TOKEN"])
-    text = notify_inbound.read(request.get_data(cache=False))
+    text = notify_callbacks.received_text(request.get_data(cache=False))
     if text is None:
         abort(400)
     inbound.receive(text.source_number, text.message, text.id, received_at=text.received_at)

@@ -1,6 +1,7 @@
-"""GOV.UK Notify's callback for received text messages, read and checked: a JSON object with
-id, source_number, destination_number, message and date_received (Notify may add fields; they
-are ignored). Anything else is refused whole, so nothing of it is stored."""
+"""GOV.UK Notify's callbacks, read and checked before anything is stored: each is a JSON
+object (Notify may add fields; they are ignored). A received text message has id,
+source_number, destination_number, message and date_received; a body that is not one is
+refused whole, so nothing of it is stored."""
 
 import json
 import re
@@ -23,17 +24,29 @@ class NotifyText:
     received_at: datetime
 
 
-def read(raw):
-    """The text in a callback's body (bytes), or None if the body is not one."""
+def json_object(raw):
+    """A callback's body (bytes) as a dict, or None if it is not a JSON object."""
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
         return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(f), str) for f in FIELDS):
+    return data if isinstance(data, dict) else None
+
+
+def provider_id(data):
+    """The callback's id if it is a plain one (a NUL in a query is an error on PostgreSQL)."""
+    found = data.get("id")
+    return found if isinstance(found, str) and PROVIDER_ID.fullmatch(found) else None
+
+
+def received_text(raw):
+    """The text in a received-text callback's body (bytes), or None if the body is not one."""
+    data = json_object(raw) or {}
+    if not all(isinstance(data.get(field), str) for field in FIELDS):
         return None
     received_at = when(data["date_received"])
     number = data["source_number"].strip()
-    if not PROVIDER_ID.fullmatch(data["id"]) or not number or len(number) > LONGEST_NUMBER \
+    if not provider_id(data) or not number or len(number) > LONGEST_NUMBER \
             or received_at is None:
         return None
     return NotifyText(data["id"], number, data["message"], received_at)
