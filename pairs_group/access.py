@@ -85,6 +85,7 @@ ACCESS = {
     "sms_webhooks.twilio_inbound": SIGNED_WEBHOOK,
     "sms_webhooks.twilio_status": SIGNED_WEBHOOK,
     "sms_webhooks.notify_status": SIGNED_WEBHOOK,
+    "sms_webhooks.notify_inbound_text": SIGNED_WEBHOOK,
     # Reminder times (facilitators: only their own groups, checked in the view)
     "reminders.list_reminder_times": STAFF,
     "reminders.edit_reminder_times": STAFF,
