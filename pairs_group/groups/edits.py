@@ -216,6 +216,7 @@ def edit_group(group, change, seen_version, now=None):
     claim_version(group, seen_version)
     before = GroupChange.of(group)
     plan = plan_sessions(group, change, now)
+    keep_past_venue(group, change, now or utcnow())
     apply_fields(group, change)
     apply_sessions(group, change, plan)
     db.session.flush()
@@ -226,6 +227,15 @@ def edit_group(group, change, seen_version, now=None):
         sessions_added=len(plan.adds))
     group_edited.send(group, before=before)
     return plan
+
+
+def keep_past_venue(group, change, now):
+    """Sessions that have started stay where they were held when the group's venue changes."""
+    if change.venue.id == group.venue_id:
+        return
+    for session in group.sessions:
+        if session.starts_at <= now and session.venue_override is None:
+            session.venue_override = group.venue
 
 
 def apply_fields(group, change):
