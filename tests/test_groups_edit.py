@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 import sqlalchemy as sa
 from flask import g
+from flask_babel import refresh
 
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.attendance.service import mark_attendance
@@ -379,3 +380,20 @@ def test_a_new_venue_moves_the_sessions_to_come_and_keeps_where_the_past_ones_we
     db.session.expire_all()
     assert [s.venue.name for s in group.sessions] == [old.name, "Brixton Hall", "Brixton Hall"]
     assert [(m["kind"], m["language"]) for m in backend().sent] == [("session_moved", "ar")] * 2
+
+
+def test_the_check_page_speaks_the_admins_language(client, sign_in, before_it_starts):
+    """A page only a POST shows is not reached by the crawlers that check every language."""
+    admin = sign_in("admin")
+    admin.language = "pl"
+    group = a_group(capacity=12)
+    enrol_parents(group, 5)
+    refresh()  # requests share the test's app context, where flask-babel keeps its choice
+    page = post_page(client, "groups.edit_group", as_typed(group, capacity="3"),
+                     group_id=group.id)
+    assert page.lang == "pl"
+    assert page.text_of("h1") == f"Sprawdź zmiany: {group.name}"
+    assert page.texts("#group-effects li") == [
+        "Zapisanych rodziców: 5; nowa liczba miejsc: 3. Nikt nie zostaje usunięty, grupa jest "
+        "pokazywana jako pełna i nie są wysyłane propozycje miejsc z listy oczekujących."]
+    assert page.shows("#group-changes", "Teraz: 12")

@@ -187,7 +187,7 @@ def facilitator_effects(group, change, now):
         "%(name)s is taken off this group and no longer sees its registers: %(num)d sessions "
         "are still to come.", ahead, name=user.name or user.email)
         for user in group.facilitators if user.id not in kept and ahead]
-    if ahead and not kept:
+    if ahead and group.facilitators and not kept:
         said.append(_("Nobody is named to run this group: only admins will see its registers."))
     return said
 
