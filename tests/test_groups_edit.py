@@ -397,3 +397,16 @@ def test_the_check_page_speaks_the_admins_language(client, sign_in, before_it_st
         "Zapisanych rodziców: 5; nowa liczba miejsc: 3. Nikt nie zostaje usunięty, grupa jest "
         "pokazywana jako pełna i nie są wysyłane propozycje miejsc z listy oczekujących."]
     assert page.shows("#group-changes", "Teraz: 12")
+
+
+@pytest.mark.parametrize("endpoint", ["groups.new_group", "groups.edit_group"])
+def test_a_first_day_at_the_end_of_the_calendar_is_refused_not_a_500(client, sign_in, endpoint,
+                                                                      before_it_starts):
+    """Weekly dates from 31 December 9999 ran past the last date Python has."""
+    sign_in("admin")
+    group = a_group()
+    page = post_page(client, endpoint, as_typed(group, first_day="9999-12-31", name="Far"),
+                     group_id=group.id)
+    assert page.texts(".nhsuk-error-summary li") == [
+        "Enter a date from 1 January 2000 to 31 December 2100."]
+    assert count_rows(Group) == 1 and group.version == 1

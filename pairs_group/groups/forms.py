@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 
 from pairs_group.db import utcnow
-from pairs_group.forms import Form
+from pairs_group.forms import DayInRange, Form
 from pairs_group.geo.service import normalise_postcode, postcode_district
 from pairs_group.i18n import LANGUAGES
 from pairs_group.times import london_moment
@@ -35,7 +35,8 @@ class GroupForm(Form):
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[
         InputRequired(_l("Choose a venue"))])
     first_day = DateField(_l("Date of the first session"), validators=[
-        InputRequired(_l("Enter the date of the first session, like 13/01/2027"))])
+        InputRequired(_l("Enter the date of the first session, like 13/01/2027")),
+        DayInRange()])
     start_time = TimeField(_l("Start time"), validators=[
         InputRequired(_l("Enter the start time, like 10:00"))])
     session_count = IntegerField(_l("Number of weekly sessions"), default=8, validators=[
