@@ -12,6 +12,8 @@ from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.attendance.service import mark_attendance
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
+from pairs_group.groups import edits
+from pairs_group.groups.edits import GroupChange
 from pairs_group.groups.models import Group, GroupSession, SessionStatus, Venue
 from pairs_group.parents.models import (
     Enrolment,
@@ -22,6 +24,7 @@ from pairs_group.parents.models import (
 from pairs_group.sms.service import backend
 from pairs_group.times import in_london
 from tests import factories
+from tests.concurrency import at_once, require_postgres
 from tests.conftest import count_rows, staff_sign_in
 from tests.pages import expect_redirect, get_page, post_form, post_page
 
@@ -410,3 +413,33 @@ def test_a_first_day_at_the_end_of_the_calendar_is_refused_not_a_500(client, sig
     assert page.texts(".nhsuk-error-summary li") == [
         "Enter a date from 1 January 2000 to 31 December 2100."]
     assert count_rows(Group) == 1 and group.version == 1
+
+
+def test_two_admins_pressing_save_at_the_same_moment_save_one_change(app, before_it_starts):
+    """Both saw version 1 and passed the early check; the UPDATE that raises the version lets
+    exactly one through, and the other changes nothing."""
+    require_postgres(app, "two saves at once")
+    group = a_group(capacity=10)
+    group_id = group.id
+
+    def save(capacity, start):
+        mine = db.session.get(Group, group_id)
+        change = GroupChange.of(mine)
+        change.capacity = capacity
+        edits.check_version(mine, 1)
+        start()
+        try:
+            edits.edit_group(mine, change, 1)
+        except edits.EditClash:
+            db.session.rollback()
+            return "refused"
+        db.session.commit()
+        return capacity
+
+    outcomes = at_once(app, save, [7, 14])
+    assert len(outcomes) == 2 and outcomes.count("refused") == 1
+    db.session.expire_all()
+    saved = db.session.get(Group, group_id)
+    assert saved.version == 2 and saved.capacity in outcomes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "group.edit")) == 1
