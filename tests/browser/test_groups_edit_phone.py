@@ -57,3 +57,12 @@ def test_an_admin_changes_a_group_on_a_phone_after_reading_what_it_will_do(
     with live_app.app_context():
         saved = db.session.get(Group, group_id)
         assert saved.capacity == 2 and saved.facilitators == []
+    page.get_by_role("link", name="Change the venue's details").click()
+    fits_the_phone(page)
+    page.get_by_label("Access notes").fill("Step-free entrance at the side; buggy park inside")
+    page.get_by_role("button", name="Save venue").click()
+    expect(page.get_by_text("Venue saved.")).to_be_visible()
+    fits_the_phone(page)
+    screenshot(page, "staff-venue-edit")
+    with live_app.app_context():
+        assert db.session.get(Group, group_id).venue.access_notes.startswith("Step-free")
