@@ -4,13 +4,13 @@ says what saving will do, fits the 390 px screen, and nothing is saved until she
 import re
 from datetime import date, timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from pairs_group.db import db
 from pairs_group.groups.models import Group
 from tests import factories
+from tests.browser.test_sms_staff_phone import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,18 +31,15 @@ def test_an_admin_changes_a_group_on_a_phone_after_reading_what_it_will_do(
         db.session.commit()
         group_id = group.id
     page = phone
-    page.goto(live_server.url + "/staff/sign-in")
-    page.get_by_label("Email address").fill("lead@example.nhs.uk")
-    page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
+    sign_in(page, live_server.url, "lead@example.nhs.uk", secret)
     page.goto(f"{live_server.url}/staff/groups/{group_id}")
     page.get_by_role("link", name="Change this group").click()
+    page.wait_for_url(re.compile(r".*/edit$"))
     fits_the_phone(page)
     page.get_by_label("Places").fill("2")
     page.get_by_label("Fiona Facilitator").uncheck()
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your changes to Spring group")).to_be_visible()
     effects = page.locator("#group-effects")
     expect(effects).to_contain_text("3 parents are enrolled; the new capacity is 2: nobody is "
                                     "removed")
@@ -58,6 +55,7 @@ def test_an_admin_changes_a_group_on_a_phone_after_reading_what_it_will_do(
         saved = db.session.get(Group, group_id)
         assert saved.capacity == 2 and saved.facilitators == []
     page.get_by_role("link", name="Change the venue's details").click()
+    page.wait_for_url(re.compile(r".*/venues/\d+/edit$"))
     fits_the_phone(page)
     page.get_by_label("Access notes").fill("Step-free entrance at the side; buggy park inside")
     page.get_by_role("button", name="Save venue").click()
