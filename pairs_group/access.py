@@ -67,6 +67,8 @@ ACCESS = {
     "groups.show_group": STAFF,
     "groups.new_group": ONLY_ADMIN,
     "groups.new_venue": ONLY_ADMIN,
+    "groups.edit_group": ONLY_ADMIN,
+    "groups.edit_venue": ONLY_ADMIN,
     "groups.cancel_session": STAFF,
     "groups.move_session": STAFF,
     # The register
