@@ -57,6 +57,8 @@ class Referral(db.Model):
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     interpreter_language: Mapped[str] = mapped_column(sa.String(60), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Her texts name no service (someone else may read her phone); kept when she joins.
+    discreet_sms: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     # What happened.
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
