@@ -294,3 +294,21 @@ def test_the_outcome_text_says_no_clinical_detail(app):
     text = render_example("referral_outcome", "en")
     assert text == ("Together Time: about the family you referred on 30 Sept 2027 "
                     "(ref R12345): she has decided not to join for now.")
+
+
+# ---- the demo ----
+
+def test_the_demo_has_referrals_from_every_source_in_every_state(app):
+    from pairs_group.demo import create_demo_data
+    from pairs_group.parents.choices import REFERRER_ROLES
+
+    create_demo_data()
+    create_demo_data()  # twice: nothing doubles
+    referrals = db.session.scalars(sa.select(Referral)).all()
+    assert {r.referrer_role for r in referrals} == {code for code, _label in REFERRER_ROLES}
+    assert {r.status for r in referrals} == set(ReferralStatus)
+    joined = [r for r in referrals if r.status == ReferralStatus.JOINED]
+    assert all(r.parent_id and r.joined_at > r.created_at for r in joined)
+    assert len({r.id for r in referrals}) == len(referrals) == count_rows(Referral)
+    assert any(r.pregnant_when_referred for r in joined)
+    assert any(not r.pregnant_when_referred for r in joined)
