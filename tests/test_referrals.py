@@ -312,3 +312,27 @@ def test_the_demo_has_referrals_from_every_source_in_every_state(app):
     assert len({r.id for r in referrals}) == len(referrals) == count_rows(Referral)
     assert any(r.pregnant_when_referred for r in joined)
     assert any(not r.pregnant_when_referred for r in joined)
+
+
+# ---- her data ----
+
+@pytest.mark.parametrize("agreed", [True, False])
+def test_deleting_her_account_keeps_only_a_nameless_referral_and_only_if_she_agreed(
+        app, agreed):
+    from pairs_group.account import erasure
+
+    parent = factories.make_dyad(mobile="+447911160009").parent
+    referral = rf.make_referral(parent=parent, mobile=parent.mobile, notes="Lives with her mum",
+                                status=ReferralStatus.JOINED, interpreter_language="Somali")
+    db.session.commit()
+    referral_id = referral.id
+    erasure.erase_parent(parent, keep_anonymised=agreed)
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Referral, referral_id)
+    if not agreed:
+        assert kept is None
+        return
+    assert (kept.first_name, kept.mobile, kept.postcode, kept.notes) == ("", "", "", "")
+    assert kept.interpreter_language == "" and kept.baby_due_date is None
+    assert (kept.referrer_role, kept.status) == ("midwife", ReferralStatus.JOINED)
