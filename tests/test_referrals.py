@@ -336,3 +336,18 @@ def test_deleting_her_account_keeps_only_a_nameless_referral_and_only_if_she_agr
     assert (kept.first_name, kept.mobile, kept.postcode, kept.notes) == ("", "", "", "")
     assert kept.interpreter_language == "" and kept.baby_due_date is None
     assert (kept.referrer_role, kept.status) == ("midwife", ReferralStatus.JOINED)
+
+
+def test_her_referral_is_in_her_data_in_her_language(app, client):
+    from tests.account_factories import family_in_group, sign_in_parent
+
+    parent, _enrolment = family_in_group()
+    parent.language = "pt"
+    rf.make_referral(parent=parent, mobile=parent.mobile, status=ReferralStatus.JOINED)
+    db.session.commit()
+    sign_in_parent(client, parent)
+    page = get_page(client, "account.my_data")
+    assert "O seu encaminhamento" in page.texts("h2")
+    values = page.texts(".nhsuk-summary-list__value")
+    assert "Parteira" in values and "King's community midwives" in values
+    assert "Inscreveu-se" in values  # the status, in her words
