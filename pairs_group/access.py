@@ -109,6 +109,13 @@ ACCESS = {
     "waiting_list.enrol_now": STAFF,
     "waiting_list.move_parent": STAFF,
     "waiting_list.add_parent": STAFF,
+    # Referrals: professionals refer without an account (rate-limited; nothing shown back
+    # about any family); her invitation's link is signed; staff see and close referrals
+    "referrals.refer": ANYONE,
+    "referrals.referral_sent": ANYONE,
+    "referrals.follow_invitation": ANYONE,  # a signed, expiring token in the address
+    "referral_staff.list_referrals": STAFF,
+    "referral_staff.show_referral": STAFF,
     # A parent's own account
     "account.sign_in": ANYONE,
     "account.enter_code": ANYONE,

@@ -192,6 +192,10 @@ def defaults(instance_path, project_root):
         "SIGN_UP_MINUTES": 60,
         "SIGN_UP_COUNTRY_CODES": (44,),
         "SIGN_UP_DETAILS_LIMIT": "30 per hour",
+        # Referrals (pairs_group/referrals): the professionals' form and invitations.
+        "REFERRAL_LIMIT": "20 per hour",  # referrals sent from one address
+        "REFERRAL_REMINDER_DAYS": 7,  # one reminder this long after an unanswered invitation
+        "REFERRAL_LAPSE_DAYS": 21,  # then the invitation lapses
         # Texts (pairs_group/sms): the provider and its credentials ...
         "SMS_BACKEND": "",  # console, twilio or notify; blank: Twilio when configured
         "SMS_OUTBOX_FILE": str(instance / "sms-outbox.jsonl"),  # the console backend's file

@@ -21,6 +21,7 @@ from pairs_group.groups.service import create_group
 from pairs_group.parents.demo import create_sign_up_demo
 from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
 from pairs_group.questionnaires.demo import create_questionnaire_demo
+from pairs_group.referrals.demo import create_referral_demo
 from pairs_group.times import london_today
 
 DEMO_STAFF = [
@@ -115,6 +116,7 @@ def create_demo_data():
     create_register_demo(centre, staff[Role.FACILITATOR], today)
     create_sign_up_demo(centre, staff[Role.FACILITATOR], next_weekday(today, 4, 2))
     create_questionnaire_demo(ensure_parent(*DEMO_PARENTS[0], today=today))
+    create_referral_demo()
     return staff
 
 

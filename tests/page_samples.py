@@ -23,6 +23,7 @@ from pairs_group.auth.accounts import add_staff
 from pairs_group.auth.login import start_session
 from pairs_group.db import db
 from tests import factories
+from tests import referrals_factories as referral_factories
 
 ROLES = ("anonymous", "parent", "facilitator", "admin", "evaluator")
 # Not pages for people: files, downloads and machine-to-machine addresses.
@@ -74,6 +75,11 @@ def add_person_to_set_up(world):
     world.extra["set_up_path"] = urlsplit(link).path
 
 
+def add_referral(world):
+    """A midwife's referral of a mother who reads Arabic, invited and not yet answered."""
+    world.extra["referral"] = referral_factories.make_referral(notes="Prefers calls after 2pm")
+
+
 def add_texts_to_act_on(world):
     """Texts that did not go, for the staff texts pages: one failed (its error in words and
     "Send again"), one unknown ("Mark as checked"), one failed and already sent again."""
@@ -94,7 +100,7 @@ def add_texts_to_act_on(world):
 
 
 # functions(world) adding rows for your own pages
-WORLD_BUILDERS = [add_person_to_set_up, add_texts_to_act_on]
+WORLD_BUILDERS = [add_person_to_set_up, add_texts_to_act_on, add_referral]
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {
@@ -110,12 +116,14 @@ ARGUMENTS = {
     "timepoint": lambda w: "pre",
     "number": lambda w: 1,
     "message_id": lambda w: w.extra["failed_text"].id,
+    "referral_id": lambda w: w.extra["referral"].id,
 }
 
 SAMPLES = {  # endpoint -> function(world) -> [url, ...]
     "account.follow_link": lambda w: ["/link/welcome/not-a-real-token"],
     "account.follow_short_link": lambda w: ["/t/notarealcode"],
     "parents.answer_offer": lambda w: ["/join/offer/not-a-real-token"],
+    "referrals.follow_invitation": lambda w: ["/invited/not-a-real-token"],
     "auth.set_up_account": lambda w: [w.extra["set_up_path"], "/staff/set-up/not-a-real-token"],
 }
 
