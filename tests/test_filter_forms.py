@@ -44,7 +44,7 @@ def test_a_report_says_it_in_arabic(client, sign_in, app):
     page = get_page(client, "reports.show_attendance", start="9999-12-31", end="9999-12-31",
                     lang="ar")
     assert page.lang == "ar" and page.title.startswith("خطأ")
-    assert page.shows("#start-error", "أدخل تاريخًا من 1 يناير 2000 إلى 31 ديسمبر 2100.")
+    assert page.shows("#start-error", "يُرجى إدخال تاريخ من 1 يناير 2000 إلى 31 ديسمبر 2100.")
     assert page.field_value("start") == "9999-12-31"
 
 

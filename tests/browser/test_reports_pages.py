@@ -86,7 +86,7 @@ def test_a_date_out_of_range_is_explained_in_her_language_on_a_phone(live_server
     page.locator(".reports-filter button").click()
     page.wait_for_url("**start=9999-12-31**")
     summary = page.locator(".nhsuk-error-summary")
-    assert "أدخل تاريخًا من 1 يناير 2000 إلى 31 ديسمبر 2100." in summary.inner_text()
+    assert "يُرجى إدخال تاريخ من 1 يناير 2000 إلى 31 ديسمبر 2100." in summary.inner_text()
     assert page.locator("#start-error").is_visible()
     assert page.locator("#start").input_value() == "9999-12-31"
     assert page.locator("select#group").input_value() == ""  # still a list: "all groups"
