@@ -6,14 +6,17 @@ dispatchers never send it twice. A row left in "sending" (a crash, or a lost ans
 "unknown" for staff to review; it is never retried blind.
 
 Transactions: the rest of the app flushes and leaves the commit to the edge (the view or the
-command). The claim/send protocol here is the named exception: each claim step and each batch of
-outcomes is committed here, at once, because that commit is what stops a second dispatcher sending
-the same text. So call these only from the edge, after the caller's own work is committed.
+command). The claim/send protocol here is the named exception: each claim step, each batch's
+rendered words and each text's outcome are committed here, at once: the claim is what stops a
+second dispatcher sending the same text, and an outcome committed as soon as the provider answers
+is what a crash (kill -9) cannot take away. So call these only from the edge, after the caller's
+own work is committed.
 """
 
 import logging
 import math
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -158,9 +161,32 @@ def screen(message, parent, consents=None, unwanted=None):
     return True
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What a provider reads of one text, copied from its row before the send: a worker thread
+    then never touches the session (it is not thread-safe), whatever the main thread commits."""
+
+    id: int
+    idempotency_key: str
+    kind: str
+    to: str
+    body: str
+    language: str
+    segments: int
+    encoding: str
+    session_id: int | None
+    personalisation: dict | None
+
+    @classmethod
+    def of(cls, message):
+        return cls(message.id, message.idempotency_key, message.kind, message.to, message.body,
+                   message.language, message.segments, message.encoding, message.session_id,
+                   getattr(message, "personalisation", None))
+
+
 def call_provider(provider, message):
-    """The provider's answer: (provider id, None) or (None, SendError). Runs in a worker thread:
-    it touches no database."""
+    """The provider's answer: (provider id, None) or (None, SendError). Runs in a worker thread
+    with an Outgoing copy: it touches no database."""
     try:
         return provider.send(message), None
     except backends.SendError as error:
@@ -255,8 +281,10 @@ class DispatchReport:
 
 
 def send_batch(ids, pool):
-    """Send claimed messages: screened and rendered here, the provider calls in the pool, and
-    every outcome written in one commit (a crash before it leaves them "sending": unknown)."""
+    """Send claimed messages: screened and rendered here and committed before anything goes (a
+    text the provider never answers still shows what it said), the provider calls in the pool,
+    and each outcome committed as soon as its answer arrives, so a crash mid-batch loses no
+    record of a text that went (those still unanswered stay "sending", then unknown)."""
     messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                   .execution_options(populate_existing=True)).all()
     parent_ids = {m.parent_id for m in messages if m.parent_id}
@@ -264,15 +292,41 @@ def send_batch(ids, pool):
         sa.select(Parent).where(Parent.id.in_(parent_ids))
         .execution_options(populate_existing=True))} if parent_ids else {}
     consents, unwanted = sms_consents(parent_ids), unwanted_ids(messages)
-    ready = [m for m in messages if screen(m, parents.get(m.parent_id), consents, unwanted)]
-    provider = backend()
-    for message, answer in zip(ready, pool.map(lambda m: call_provider(provider, m), ready),
-                               strict=True):
-        apply_outcome(message, *answer)
+    ready = {m.id: m for m in messages if screen(m, parents.get(m.parent_id), consents, unwanted)}
     for message in messages:
+        if message.id not in ready:
+            hide_if_secret(message)
+    outgoing = [Outgoing.of(m) for m in ready.values()]
+    provider = backend()
+    with kept_after_commit():
+        db.session.commit()
+        waiting = {pool.submit(call_provider, provider, o): ready[o.id] for o in outgoing}
+        while waiting:
+            answered, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            record_outcomes((waiting.pop(answer), answer.result()) for answer in answered)
+    return messages
+
+
+def record_outcomes(answered):
+    """Write the outcomes that have arrived and commit them at once, in the main thread: the
+    answers that came while the last commit was being written share the next one (a group
+    commit), so a slow disk cannot hold the texts back, and no answer waits for the batch."""
+    for message, (provider_id, error) in answered:
+        apply_outcome(message, provider_id, error)
         hide_if_secret(message)
     db.session.commit()
-    return messages
+
+
+@contextmanager
+def kept_after_commit():
+    """Commits that leave the batch's rows loaded: recording one outcome must not make the next
+    one read its row again (a SELECT per text)."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
 
 
 def dispatch_due(now=None, limit=None, workers=None, progress=None):
