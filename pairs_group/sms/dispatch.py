@@ -109,6 +109,8 @@ def reason_not_to_send(message, parent, consents=None, unwanted=None):
     kind = KINDS[message.kind]
     if parent is not None and parent.sms_opted_out_at and not kind.ignores_opt_out:
         return MessageStatus.SKIPPED_OPTED_OUT
+    if parent is not None and parent.sms_carrier_blocked_at and not kind.ignores_opt_out:
+        return MessageStatus.SKIPPED_CARRIER_BLOCKED  # it would only fail (Twilio 21610)
     if parent is not None and kind.needs_consent:
         answer = (current_consent(parent, ConsentKind.SMS) if consents is None
                   else consents.get(parent.id))
@@ -236,16 +238,31 @@ def apply_failure(message, error):
     else:
         message.status = MessageStatus.FAILED
         if error.code == backends.UNSUBSCRIBED_CODE and message.parent_id:
-            set_opted_out(db.session.get(Parent, message.parent_id), True, "provider", "21610")
+            blocked_at_carrier(db.session.get(Parent, message.parent_id))
 
 
-def set_opted_out(parent, opted_out, source, keyword=""):
-    """Record an opt-out or opt-in, with when and how (the caller commits)."""
+def set_opted_out(parent, opted_out, source, keyword="", at_carrier=False):
+    """Record an opt-out or opt-in, with when and how (the caller commits). `at_carrier`: the
+    provider blocked or unblocked her number as well (she texted its own STOP or START word)."""
     if parent is None:
         return
     parent.sms_opted_out_at = utcnow() if opted_out else None
+    if at_carrier:
+        parent.sms_carrier_blocked_at = parent.sms_opted_out_at
     db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=opted_out,
-                               source=source, keyword=keyword[:40]))
+                               source=source, keyword=keyword[:40], at_carrier=at_carrier))
+
+
+def blocked_at_carrier(parent):
+    """A text to her failed with Twilio 21610: her number is blocked at the provider (she texted
+    it STOP). Recorded as that, once; her own choice in the app is left as she made it (she
+    may just have asked for texts again in her words), so nothing flips silently."""
+    if parent is None or parent.sms_carrier_blocked_at:
+        return
+    parent.sms_carrier_blocked_at = utcnow()
+    db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=True,
+                               source="provider", keyword=backends.UNSUBSCRIBED_CODE,
+                               at_carrier=True))
 
 
 def send_now(message):

@@ -80,8 +80,10 @@ def twilio_status():
 @bp.post("/twilio/inbound")
 def twilio_inbound():
     require_twilio_signature()
-    inbound.receive(request.form.get("From", ""), request.form.get("Body", ""),
-                    request.form.get("MessageSid") or request.form.get("SmsSid"))
+    body = request.form.get("Body", "")
+    inbound.receive(request.form.get("From", ""), body,
+                    request.form.get("MessageSid") or request.form.get("SmsSid"),
+                    carrier=inbound.twilio_carrier_action(body, request.form.get("OptOutType")))
     db.session.commit()
     # Empty TwiML: our replies go through the outbox, where they are logged like any text.
     return str(MessagingResponse()), 200, {"Content-Type": "application/xml"}
