@@ -129,7 +129,7 @@ def test_a_local_stop_word_does_not_block_at_the_carrier_and_is_confirmed(twilio
 
 @pytest.mark.parametrize(("language", "words"), [
     ("pt", "envie uma mensagem a dizer START para"),
-    ("ar", "أرسلي رسالة فيها كلمة START إلى الرقم"),
+    ("ar", "أرسل رسالة فيها كلمة START إلى الرقم"),
 ])
 def test_her_settings_tell_her_in_her_language_to_text_start(make_app, language, words):
     app = make_app(TWILIO_FROM_NUMBER="+447700900123")
@@ -162,3 +162,22 @@ def test_staff_see_the_block_in_words_on_her_texts_and_the_opt_outs(twilio):
     opt_outs = get_page(twilio, "sms.opt_outs")
     assert opt_outs.shows("main li", "Blocked by our text provider since")
     assert opt_outs.shows("main li", "(STOP) · blocked by our text provider")
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("pt", "Envie uma mensagem a dizer START para"),
+    ("ar", "أرسل رسالة فيها كلمة START إلى الرقم"),
+])
+def test_the_code_page_says_how_to_unblock_texts_to_anyone_whose_code_did_not_come(
+        make_app, language, words):
+    """She cannot sign in to read her settings while the block stops her code: the code page
+    tells everyone, in their language (it cannot say whose number is blocked without saying
+    whose number we know)."""
+    app = make_app(TWILIO_FROM_NUMBER="+447700900123")
+    with app.app_context():
+        client = app.test_client()
+        client.post(f"/sign-in?lang={language}", data={"mobile": valid_mobile()})
+        page = get_page(client, "account.enter_code", query={"lang": language})
+        assert page.lang == language
+        assert page.shows("details .nhsuk-details__text p", words)
+        assert page.shows("details bdi", "+447700900123")
