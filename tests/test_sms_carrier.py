@@ -161,7 +161,22 @@ def test_staff_see_the_block_in_words_on_her_texts_and_the_opt_outs(twilio):
     assert history.shows("main td", "Not sent: blocked by our text provider")
     opt_outs = get_page(twilio, "sms.opt_outs")
     assert opt_outs.shows("main li", "Blocked by our text provider since")
-    assert opt_outs.shows("main li", "(STOP) · blocked by our text provider")
+    assert opt_outs.shows("main li", "stopped texts (STOP) · blocked by our text provider")
+    assert opt_outs.shows("main li", "started texts again (INICIAR)")
+
+
+def test_staff_read_a_21610_as_the_provider_blocking_her_not_as_her_stopping(twilio):
+    parent = a_parent("pt")
+    FakeTwilioHttp.answers.append(twilio_error(400, 21610))
+    queue_sms("welcome", "welcome:1", parent=parent, context=WELCOME)
+    db.session.commit()
+    dispatch_due()
+    admin = factories.make_staff(role="admin")
+    db.session.commit()
+    staff_sign_in(twilio, admin)
+    opt_outs = get_page(twilio, "sms.opt_outs")
+    assert opt_outs.shows("main li", "blocked by our text provider (21610)")
+    assert not opt_outs.shows("main li", "stopped texts")
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -181,3 +196,17 @@ def test_the_code_page_says_how_to_unblock_texts_to_anyone_whose_code_did_not_co
         assert page.lang == language
         assert page.shows("details .nhsuk-details__text p", words)
         assert page.shows("details bdi", "+447700900123")
+
+
+def test_a_code_that_goes_through_shows_the_block_was_lifted_where_we_did_not_hear(twilio):
+    """She texted START but that text never reached us: the code she then asks for is tried
+    (she asked for it), Twilio takes it, so the block is gone."""
+    parent = text_from(twilio, a_parent("pt"), "STOP", "SM1")
+    parent.sms_opted_out_at = None  # she had asked for texts again in her words
+    db.session.commit()
+    queue_sms("sign_in_code", "code:after", parent=parent, context={"code": "123456"})
+    db.session.commit()
+    assert dispatch_due().statuses == {"sent": 1}
+    db.session.expire_all()
+    assert db.session.get(Parent, parent.id).sms_carrier_blocked_at is None
+    assert (events(parent)[-1].opted_out, events(parent)[-1].source) == (False, "provider")

@@ -204,6 +204,8 @@ def apply_outcome(message, provider_id, error):
     else:
         message.provider_id, message.status = provider_id, MessageStatus.SENT
         message.sent_at, message.error_code, message.error_message = utcnow(), None, None
+        if KINDS[message.kind].ignores_opt_out and message.parent_id:  # sent despite a block
+            unblocked_at_carrier(db.session.get(Parent, message.parent_id))
 
 
 def hide_if_secret(message):
@@ -251,6 +253,16 @@ def set_opted_out(parent, opted_out, source, keyword="", at_carrier=False):
         parent.sms_carrier_blocked_at = parent.sms_opted_out_at
     db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=opted_out,
                                source=source, keyword=keyword[:40], at_carrier=at_carrier))
+
+
+def unblocked_at_carrier(parent):
+    """A text to her number went through (a code she asked for): the provider no longer blocks
+    it, so she texted START and we never heard. Her own choice in the app stays as it was."""
+    if parent is None or not parent.sms_carrier_blocked_at:
+        return
+    parent.sms_carrier_blocked_at = None
+    db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=False,
+                               source="provider", at_carrier=True))
 
 
 def blocked_at_carrier(parent):
