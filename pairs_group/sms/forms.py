@@ -16,6 +16,7 @@ STATUS_LABELS = {
     MessageStatus.SKIPPED_OPTED_OUT: _l("Not sent: she said stop"),
     MessageStatus.SKIPPED_NO_CONSENT: _l("Not sent: no consent to texts"),
     MessageStatus.SKIPPED_NOT_NEEDED: _l("Not sent: no longer needed"),
+    MessageStatus.SKIPPED_CARRIER_BLOCKED: _l("Not sent: blocked by our text provider"),
     MessageStatus.DEFERRED_QUIET_HOURS: _l("Waiting for the morning"),
 }
 

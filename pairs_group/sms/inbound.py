@@ -25,8 +25,10 @@ reply_received = signals.signal("sms-reply-received")
 # Twilio's own (it blocks these at the carrier too), then each shipped language's usual words.
 # Twilio blocks and confirms its own keywords itself; for the others we confirm. GOV.UK Notify
 # answers no keyword, so a reply through Notify gets our confirmation for every one.
-TWILIO_KEYWORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
-                   "START", "UNSTOP", "YES"}
+TWILIO_STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
+                     "OPTOUT"}
+TWILIO_START_WORDS = {"START", "UNSTOP", "YES"}
+TWILIO_KEYWORDS = TWILIO_STOP_WORDS | TWILIO_START_WORDS
 STOP_WORDS = {
     "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "STOPP",
     "PARAR", "PARE", "SAIR", "CANCELAR",  # pt
@@ -81,11 +83,26 @@ def already_received(provider_id):
         InboundMessage.provider_id == provider_id))
 
 
+def twilio_carrier_action(body, opt_out_type=""):
+    """What Twilio did with her number on receiving this text: "STOP" (it now blocks every text
+    to her), "START" (it lets them through again) or None. Its OptOutType says so when the
+    Messaging Service has Advanced Opt-Out (whose keywords may include local words); without it,
+    Twilio acts on its own English words only."""
+    said = (opt_out_type or "").strip().upper()
+    if said in ("STOP", "START"):
+        return said
+    words = normalise(body)
+    return "STOP" if words in TWILIO_STOP_WORDS else "START" if words in TWILIO_START_WORDS \
+        else None
+
+
 def receive(from_number, body, provider_id=None, *, confirmed_by_provider=frozenset(),
-            received_at=None):
+            received_at=None, carrier=None):
     """Record a text she sent and act on it; returns the InboundMessage (the caller commits;
     a reply goes after the response). The same provider id twice is one text: providers
-    retry. `confirmed_by_provider`: keywords the provider itself answers (Twilio's)."""
+    retry. `confirmed_by_provider`: keywords the provider itself answers (Twilio's).
+    `carrier`: what the provider did with her number (twilio_carrier_action), for a provider
+    that blocks at the carrier."""
     seen = already_received(provider_id)
     if seen is not None:
         return seen
@@ -99,20 +116,25 @@ def receive(from_number, body, provider_id=None, *, confirmed_by_provider=frozen
             db.session.add(inbound)
     except sa.exc.IntegrityError:  # the same text, delivered to another process meanwhile
         return already_received(provider_id)
-    inbound.action = act_on(parent, normalise(inbound.body), inbound, confirmed_by_provider)
+    inbound.action = act_on(parent, normalise(inbound.body), inbound,
+                            confirmed_by_provider, carrier)
     db.session.flush()
     return inbound
 
 
-def act_on(parent, words, inbound, confirmed_by_provider=frozenset()):
-    if words in STOP_WORDS:
-        set_opted_out(parent, True, "keyword", words)
-        if parent is not None and words not in confirmed_by_provider:
+def act_on(parent, words, inbound, confirmed_by_provider=frozenset(), carrier=None):
+    """Her words' effect. A provider that blocks at the carrier answers its own STOP and START
+    words itself (and after STOP nothing of ours could reach her); a local start word does not
+    lift that block, so its confirmation is held back as blocked and staff see why."""
+    if carrier == "STOP" or words in STOP_WORDS:
+        set_opted_out(parent, True, "keyword", words, at_carrier=carrier == "STOP")
+        if parent is not None and carrier is None and words not in confirmed_by_provider:
             _reply(parent, "opted_out", inbound)
         return InboundAction.OPTED_OUT
-    if words in START_WORDS and parent is not None and parent.sms_opted_out_at:
-        set_opted_out(parent, False, "keyword", words)
-        if words not in confirmed_by_provider:
+    if (carrier == "START" or words in START_WORDS) and parent is not None and (
+            parent.sms_opted_out_at or parent.sms_carrier_blocked_at):
+        set_opted_out(parent, False, "keyword", words, at_carrier=carrier == "START")
+        if carrier is None and words not in confirmed_by_provider:
             _reply(parent, "opted_in", inbound)
         return InboundAction.OPTED_IN
     if words in HELP_WORDS:

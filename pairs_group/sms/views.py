@@ -182,9 +182,9 @@ def review_reply(reply_id):
 
 @bp.get("/opt-outs")
 def opt_outs():
+    since = sa.func.coalesce(Parent.sms_carrier_blocked_at, Parent.sms_opted_out_at)
     parents = db.session.scalars(for_this_staff(
-        sa.select(Parent).where(Parent.sms_opted_out_at.is_not(None)), Parent.id)
-        .order_by(Parent.sms_opted_out_at.desc())).all()
+        sa.select(Parent).where(since.is_not(None)), Parent.id).order_by(since.desc())).all()
     events = db.session.scalars(for_this_staff(sa.select(OptOutEvent), OptOutEvent.parent_id)
                                 .order_by(OptOutEvent.at.desc()).limit(200)).all()
     names = {p.id: p.name for p in parents} | {

@@ -88,9 +88,11 @@ def twilio_status():
 @bp.post("/twilio/inbound")
 def twilio_inbound():
     require_twilio_signature()
-    inbound.receive(request.form.get("From", ""), request.form.get("Body", ""),
+    body = request.form.get("Body", "")
+    inbound.receive(request.form.get("From", ""), body,
                     request.form.get("MessageSid") or request.form.get("SmsSid"),
-                    confirmed_by_provider=inbound.TWILIO_KEYWORDS)
+                    confirmed_by_provider=inbound.TWILIO_KEYWORDS,
+                    carrier=inbound.twilio_carrier_action(body, request.form.get("OptOutType")))
     db.session.commit()
     # Empty TwiML: our replies go through the outbox, where they are logged like any text.
     return str(MessagingResponse()), 200, {"Content-Type": "application/xml"}
