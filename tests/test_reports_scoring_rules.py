@@ -126,6 +126,7 @@ def test_the_stated_paired_tests_follow_the_statistics_settings(app, monkeypatch
     with app.test_request_context():
         text = " ".join(report_rules.method_rules())
     assert "at least 8 pairs" in text and "90% confidence interval" in text
+    assert "leaves out pairs whose score did not change" in text
     summary = statistics.paired_summary([1, 2, 3, 4, 5, 6, 7], [2, 2, 4, 4, 6, 6, 9])
     assert summary.too_few and summary.ci95 is None
 
@@ -136,3 +137,16 @@ def test_the_ci_uses_the_stated_confidence(monkeypatch):
     monkeypatch.setattr(statistics, "CONFIDENCE", 0.9)
     narrow = statistics.paired_summary([0] * 6, change).ci95
     assert narrow[0] > wide[0] and narrow[1] < wide[1]
+
+
+def test_the_stated_wilcoxon_treatment_of_no_change_is_the_one_used(app, monkeypatch):
+    """With no-change pairs left out the p-value differs from splitting their ranks (the
+    normal approximation, which SciPy uses when there are ties and zeros)."""
+    post = [0, 0, 0, 0, 1, 2, -1, 3, 4, 2, 5, 1, 2, 3, -2, 4, 1, 2, 3, 1, 2, 4, 5, 3, 2, 1]
+    pre = [0] * len(post)
+    left_out = statistics.paired_summary(pre, post).p_wilcoxon
+    monkeypatch.setattr(statistics, "WILCOXON_ZEROS", "zsplit")
+    split = statistics.paired_summary(pre, post).p_wilcoxon
+    assert left_out != split
+    with app.test_request_context():
+        assert "splits the ranks" in " ".join(report_rules.method_rules())

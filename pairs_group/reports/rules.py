@@ -19,7 +19,17 @@ def method_rules():
                 "changes."),
         gettext("Tests need at least %(count)d pairs; with fewer only the means are shown.",
                 count=statistics.MIN_PAIRS_FOR_TESTS),
+        zeros_rule(statistics.WILCOXON_ZEROS),
     ]
+
+
+def zeros_rule(zero_method):
+    """What the Wilcoxon test does with pairs whose score did not change (SciPy's methods)."""
+    return {"wilcox": gettext("The Wilcoxon test leaves out pairs whose score did not change."),
+            "pratt": gettext("The Wilcoxon test ranks pairs whose score did not change, then "
+                             "leaves them out."),
+            "zsplit": gettext("The Wilcoxon test splits the ranks of pairs whose score did not "
+                              "change between the two signs.")}[zero_method]
 
 
 def report_rules():

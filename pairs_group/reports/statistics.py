@@ -9,6 +9,7 @@ from scipy import stats
 
 MIN_PAIRS_FOR_TESTS = 5
 CONFIDENCE = 0.95  # of the interval around the mean change
+WILCOXON_ZEROS = "wilcox"  # SciPy's zero_method: pairs with no change are left out
 
 
 @dataclass
@@ -80,7 +81,7 @@ def _wilcoxon_p(change):
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (RuntimeWarning, UserWarning))
-        return _number(stats.wilcoxon(change).pvalue)
+        return _number(stats.wilcoxon(change, zero_method=WILCOXON_ZEROS).pvalue)
 
 
 def better_direction_taken(direction, mean_change):
