@@ -102,6 +102,7 @@ ENVIRONMENT_SETTINGS = {
     "SMS_REQUIRE_CONSENT_RECORD": flag,
     "NOTIFY_TEMPLATES": json_object,
     "NOTIFY_CALLBACK_TOKEN": str,
+    "NOTIFY_INBOUND_CALLBACK_TOKEN": str,
     "NOTIFY_API_BASE_URL": str,
 }
 
@@ -204,6 +205,7 @@ def defaults(instance_path, project_root):
         "NOTIFY_API_BASE_URL": "",  # blank: Notify's own
         "NOTIFY_TEMPLATES": {},  # "kind:language" (or "kind") -> Notify template id
         "NOTIFY_CALLBACK_TOKEN": "",
+        "NOTIFY_INBOUND_CALLBACK_TOKEN": "",  # received texts; blank: Notify's are refused
         # ... and how they are sent.
         "SMS_QUIET_HOURS": "21:00-08:00",  # Europe/London; "" for none
         "SMS_SEND_CONCURRENCY": 8,  # texts in flight at once

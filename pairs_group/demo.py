@@ -99,10 +99,10 @@ def create_demo_data():
                         postcode="SW2 2AA", access_notes="Lift to the first floor.")
     common = {"facilitators": [staff[Role.FACILITATOR]], "session_count": 8,
               "duration_minutes": 90, "capacity": 10, "postcode_areas": "SW9 SW2 SE5 SE11 SW8"}
-    soon = ensure_group("Together Time Stockwell (Tuesday)", venue=centre,
+    soon = ensure_group("Together Time Stockwell", venue=centre,
                         first_day=next_weekday(today, 1, 1), start_time=time(10, 0),
                         languages=("en", "pt"), **common)
-    later = ensure_group("Together Time Tulse Hill (Thursday)", venue=hill,
+    later = ensure_group("Together Time Tulse Hill", venue=hill,
                          first_day=next_weekday(today, 3, 3), start_time=time(13, 30),
                          languages=("en", "so", "ar"), **common)
     db.session.flush()

@@ -74,7 +74,27 @@ def add_person_to_set_up(world):
     world.extra["set_up_path"] = urlsplit(link).path
 
 
-WORLD_BUILDERS = [add_person_to_set_up]  # functions(world) adding rows for your own pages
+def add_texts_to_act_on(world):
+    """Texts that did not go, for the staff texts pages: one failed (its error in words and
+    "Send again"), one unknown ("Mark as checked"), one failed and already sent again."""
+    from pairs_group.sms.models import MessageStatus
+    from pairs_group.sms.outbox import queue_sms
+
+    help_text = {"phone": "020 3228 0000"}
+    outcomes = {"failed": (MessageStatus.FAILED, "21211"), "unknown": (MessageStatus.UNKNOWN, None),
+                "again": (MessageStatus.UNDELIVERED, "30003")}
+    rows = {}
+    for name, (status, code) in outcomes.items():
+        rows[name] = queue_sms("help_reply", f"sample:{name}", parent=world.parent,
+                               context=help_text)
+        rows[name].status, rows[name].error_code = status, code
+    queue_sms("help_reply", "resend:sample", parent=world.parent,
+              context=help_text).resent_from_id = rows["again"].id
+    world.extra["failed_text"] = rows["failed"]
+
+
+# functions(world) adding rows for your own pages
+WORLD_BUILDERS = [add_person_to_set_up, add_texts_to_act_on]
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {
@@ -89,6 +109,7 @@ ARGUMENTS = {
     "instrument_id": lambda w: "prfq",
     "timepoint": lambda w: "pre",
     "number": lambda w: 1,
+    "message_id": lambda w: w.extra["failed_text"].id,
 }
 
 SAMPLES = {  # endpoint -> function(world) -> [url, ...]

@@ -17,6 +17,31 @@ from pairs_group.parents.forms import RELATIONSHIPS
 from pairs_group.sms.forms import STATUS_LABELS as TEXT_STATUS_LABELS
 from pairs_group.sms.forms import kind_label
 
+# Each table as a section she can read (the page, the readable file and the spreadsheet).
+SECTION_TITLES = {
+    "parent": _l("About you"), "baby": _l("Your baby"), "dyad": _l("You and your baby"),
+    "enrolment": _l("Your groups"), "attendance": _l("Sessions you came to or missed"),
+    "consent": _l("What you agreed to"), "about_you": _l("Your answers about you"),
+    "outbox_message": _l("Texts we sent you"),
+    "questionnaire_response": _l("Your questionnaires"),
+    "questionnaire_answer": _l("Your questionnaire answers"),
+    "questionnaire_score": _l("Your scores"),
+    "waiting_list_offer": _l("Places we offered you"), "sign_in_code": _l("Codes we texted you"),
+    "calendar_feed": _l("Your calendar address"), "inbound_message": _l("Texts you sent us"),
+    "sms_opt_out_event": _l("When you stopped or started our texts"),
+    "questionnaire_safeguarding_flag": _l("Answers a worker checked on"),
+    "eligibility_override": _l("Places we offered outside the usual rules"),
+    "used_link": _l("Links you used"),
+}
+
+
+def section_title(table):
+    return SECTION_TITLES.get(table) or _("Other things we keep")
+
+
+SECTIONS = {"section_titles": SECTION_TITLES, "section_title": section_title}  # for templates
+
+
 # Columns with the same meaning in every table.
 COMMON = {
     "name": _l("Name"), "mobile": _l("Mobile number"), "email": _l("Email"),
@@ -180,6 +205,12 @@ def readable_row(table, row):
         label = label_for(table, column)
         lines.append(Line(label, shown, "" if label else column, is_code))
     return sorted(lines, key=lambda line: line.label is None)
+
+
+def readable_value(table, column, value):
+    """A value as text in her language (the spreadsheet's "value" column)."""
+    shown, _is_code = _shown(table, column, value)
+    return "" if shown is None else str(shown)
 
 
 def readable(rows_by_table):

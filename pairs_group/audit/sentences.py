@@ -143,6 +143,12 @@ def _enrolment_withdraw(f):
     return _("%(place)s was withdrawn from the group.", place=f.target)
 
 
+def _provider_found(f):
+    if f.get("found") == "sent":
+        return _("The text provider said %(text)s was sent.", text=f.target)
+    return _("The text provider said %(text)s was not sent.", text=f.target)
+
+
 def _settings(f):
     return _("%(parent)s changed her settings: language %(language)s, texts %(texts)s, discreet "
              "texts %(discreet)s.", parent=f.parent, language=f.get("language"),
@@ -244,6 +250,18 @@ SENTENCES = {
         "retention rule says.", parent=f.parent, months=f.get("months")),
     "group.create": lambda f: _("%(who)s created %(group)s (sessions: %(count)s).", who=f.who,
                                 group=f.group(), count=f.get("sessions", 0)),
+    "group.edit": lambda f: _(
+        "%(who)s changed %(group)s (details changed: %(count)d; sessions moved: %(moved)s, "
+        "cancelled: %(cancelled)s, added: %(added)s).", who=f.who, group=f.group(),
+        count=len(f.get("changes", {})), moved=f.get("sessions_moved", 0),
+        cancelled=f.get("sessions_cancelled", 0), added=f.get("sessions_added", 0)),
+    "venue.edit": lambda f: _("%(who)s changed the venue %(venue)s (details changed: %(count)d).",
+                              who=f.who, venue=f.target, count=len(f.get("changes", {}))),
+    "sms.mark_checked": lambda f: _(
+        "%(who)s marked %(text)s as checked (its outcome was unknown).", who=f.who,
+        text=f.target),
+    "sms.resend": lambda f: _("%(who)s sent %(text)s again.", who=f.who, text=f.target),
+    "sms.resolve_unknown": _provider_found,
     "session.cancel": lambda f: _("%(who)s cancelled %(session)s.", who=f.who,
                                   session=f.name("GroupSession", f.event.target_id)),
     "session.move": lambda f: _("%(who)s moved %(session)s; it was %(before)s.", who=f.who,

@@ -1,5 +1,7 @@
 """Mobile numbers: parsed and checked with `phonenumbers`, stored in E.164 (+447123456789)."""
 
+import re
+
 import phonenumbers
 from flask import current_app
 
@@ -22,3 +24,14 @@ def mobile_e164(raw):
     if phonenumbers.number_type(number) not in MOBILE_TYPES:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def sender_e164(raw):
+    """A sender's number as an SMS provider gives it, in the form numbers are stored in:
+    Notify writes "447700900123" (no +), Twilio "+447700900123"; a national "07700 900123"
+    is read as a mobile. Anything else (a short code, a name) comes back as it was, for staff."""
+    text = str(raw or "").strip()
+    compact = re.sub(r"[\s().-]", "", text)
+    if re.fullmatch(r"\+?[1-9]\d{6,14}", compact):
+        return "+" + compact.lstrip("+")
+    return mobile_e164(text) or text

@@ -312,10 +312,11 @@ def offer_answered(offer, answer):
 
 
 def init_app(app):
-    from pairs_group.parents import staff_views
+    from pairs_group.parents import group_edits, staff_views
 
     app.register_blueprint(bp)
     staff_views.init_app(app)
+    group_edits.init_app(app)
     app.cli.add_command(cli.waiting_list_commands)
     app.cli.add_command(cli.sign_up_commands)
     app.jinja_env.globals["upcoming_groups"] = lambda: places.open_groups()[:6]

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pairs_group.db import UTCDateTime, db, utcnow
 
@@ -61,6 +61,13 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Staff sent this text again as a new one: that one points back here (unique: once only).
+    resent_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_message.id", ondelete="SET NULL"), unique=True)
+    # Staff looked into an "unknown" text (with her, or at the provider): who and when.
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    checked_by = relationship("StaffUser")
 
 
 class InboundAction(enum.StrEnum):
