@@ -129,7 +129,7 @@ def test_a_local_stop_word_does_not_block_at_the_carrier_and_is_confirmed(twilio
 
 @pytest.mark.parametrize(("language", "words"), [
     ("pt", "envie uma mensagem a dizer START para"),
-    ("ar", "أرسل رسالة فيها كلمة START إلى الرقم"),
+    ("ar", "أرسلي رسالة فيها كلمة START إلى الرقم"),
 ])
 def test_her_settings_tell_her_in_her_language_to_text_start(make_app, language, words):
     app = make_app(TWILIO_FROM_NUMBER="+447700900123")
@@ -181,7 +181,7 @@ def test_staff_read_a_21610_as_the_provider_blocking_her_not_as_her_stopping(twi
 
 @pytest.mark.parametrize(("language", "words"), [
     ("pt", "Envie uma mensagem a dizer START para"),
-    ("ar", "أرسل رسالة فيها كلمة START إلى الرقم"),
+    ("ar", "أرسلي رسالة فيها كلمة START إلى الرقم"),
 ])
 def test_the_code_page_says_how_to_unblock_texts_to_anyone_whose_code_did_not_come(
         make_app, language, words):
