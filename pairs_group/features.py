@@ -15,6 +15,7 @@ from pairs_group.parents import views as parent_views
 from pairs_group.privacy import views as privacy_views
 from pairs_group.questionnaires import audit_names as questionnaire_names
 from pairs_group.questionnaires import views as questionnaire_views
+from pairs_group.referrals import audit_names as referral_names
 from pairs_group.referrals import texts as referral_texts  # noqa: F401 - registers its texts
 from pairs_group.referrals import views as referral_views
 from pairs_group.reminders import views as reminder_views
@@ -65,4 +66,5 @@ ALL = [
     parent_names,
     sms_names,
     questionnaire_names,
+    referral_names,
 ]

@@ -289,6 +289,18 @@ SENTENCES = {
     "questionnaires.view_group": lambda f: _(
         "%(who)s looked at the questionnaires of %(group)s (parents shown: %(count)d).",
         who=f.who, group=f.group(), count=f.shown("dyad_ids")),
+    "referrals.create": lambda f: _("A professional referred a family: %(referral)s.",
+                                    referral=f.target),
+    "referrals.joined": lambda f: _("%(who)s signed up from %(referral)s.", who=f.who,
+                                    referral=f.target),
+    "referrals.outcome": lambda f: _("%(who)s recorded what happened with %(referral)s: "
+                                     "%(outcome)s.", who=f.who, referral=f.target,
+                                     outcome=f.name("ReferralOutcome", f.get("outcome"))),
+    "referrals.view": lambda f: _("%(who)s looked at %(referral)s.", who=f.who,
+                                  referral=f.target),
+    "referrals.view_list": lambda f: _(
+        "%(who)s looked at the referrals list (referrals shown: %(count)d).", who=f.who,
+        count=f.shown("shown")),
     "questionnaires.view": lambda f: _(
         "%(who)s opened the %(instrument)s answers (%(timepoint)s) of %(place)s.", who=f.who,
         instrument=f.name("Instrument", f.get("instrument"), f.get("instrument")),
