@@ -72,15 +72,25 @@ FIRST_TIME = [
     ("no", _l("No, I have other children")),
 ]
 
-HEARD_FROM = [
+# Who refers families (issue 19): the referral form's roles, and the referral sources reported.
+REFERRER_ROLES = [
     ("midwife", _l("Midwife")),
     ("health_visitor", _l("Health visitor")),
-    ("childrens_centre", _l("Children's centre")),
-    ("gp", _l("GP (doctor)")),
-    ("friend_or_family", _l("A friend or family")),
-    ("social_media", _l("Social media")),
-    ("other", _l("Somewhere else")),
+    ("childrens_centre", _l("Children's Centre or Better Start worker")),
+    ("gp", _l("GP")),
+    ("mental_health", _l("Perinatal or adult mental health")),
+    ("social_care", _l("Social care")),
+    ("other", _l("Another professional")),
 ]
+
+# "Who suggested Together Time to you?": the referrers' roles, then the two ways a parent comes
+# without one; "other" last, worded for a parent. Stored in AboutYou.heard_from.
+SELF_SOURCES = [
+    ("myself", _l("I found it myself")),
+    ("friend_or_family", _l("A friend or family member")),
+]
+HEARD_FROM = [*(role for role in REFERRER_ROLES if role[0] != "other"), *SELF_SOURCES,
+              ("other", _l("Another professional or somewhere else"))]
 
 # Question (AboutYou column) -> the answers offered, "prefer not to say" last.
 QUESTIONS = {

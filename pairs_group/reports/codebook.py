@@ -45,7 +45,8 @@ VARIABLES = {
          lambda: _answer_codes("relationship_status")),
         ("first_time_parent", "First-time parent", "string",
          lambda: _answer_codes("first_time_parent")),
-        ("heard_from", "How they heard about the group", "string",
+        ("heard_from", "Who suggested Together Time to her (asked at sign-up; staff ask a "
+         "walk-in)", "string",
          lambda: _answer_codes("heard_from")),
     ],
     "enrolments.csv": [
