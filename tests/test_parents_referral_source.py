@@ -1,6 +1,7 @@
 """Who suggested Together Time: asked once at sign-up (skippable, editable on the about-you
 page), asked of walk-ins by staff, and today's stored answers mapped by the migration."""
 
+import json
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -113,7 +114,7 @@ def _mapped_heard_from(tmp_path, answers):
             connection.execute(sa.text(
                 "INSERT INTO pending_sign_up (reference, answers, created_at, expires_at) VALUES "
                 "('r', :answers, '2026-01-01 00:00:00', '2099-01-01 00:00:00')"),
-                {"answers": '{"about_you": {"heard_from": "%s"}}' % answers[0]})
+                {"answers": json.dumps({"about_you": {"heard_from": answers[0]}})})
 
         def stored():
             with db.engine.connect() as connection:
