@@ -189,8 +189,12 @@ def test_the_referrals_page_shows_every_figure_and_its_definitions(client, sign_
     attendance = get_page(client, "reports.show_attendance")
     assert attendance.shows("h2", "Attendance by financial year")
     assert attendance.select("svg rect.reports-chart__bar--did_not_attend")
+
+
+def test_the_referrals_page_is_translated(client, sign_in, app):
+    sign_in("evaluator")
     page = get_page(client, "reports.show_referrals", lang="pt")
-    assert page.shows("h1", "Encaminhamentos")
+    assert page.shows("h1", "Encaminhamentos") and page.shows("dt", "Durante a gravidez")
 
 
 def test_the_filter_narrows_referrals_like_the_rest(client, sign_in, runner, exported):
