@@ -251,3 +251,15 @@ def test_a_referral_made_today_is_counted_today(app):
     [record] = referrals.records(ReportFilter(start=date.today()))
     assert (record.kind, record.source, record.pregnant, record.joined) == (
         "professional", "health_visitor", True, False)
+
+
+def test_the_london_day_of_a_moment_is_right_across_the_clock_changes():
+    from datetime import UTC, datetime
+
+    from pairs_group.times import in_london
+
+    start = datetime(2025, 3, 29, 22, 0, tzinfo=UTC)  # the weekend the clocks go forward
+    moments = [start + timedelta(minutes=20 * n) for n in range(3 * 24 * 3)]
+    autumn = datetime(2025, 10, 25, 22, 0, tzinfo=UTC)  # and back
+    moments += [autumn + timedelta(minutes=20 * n) for n in range(3 * 24 * 3)]
+    assert [referrals._day(m) for m in moments] == [in_london(m).date() for m in moments]

@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import re
 import statistics
-from dataclasses import dataclass
-from datetime import date
+from collections import defaultdict
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -46,9 +48,8 @@ def source_labels():
             NOT_SAID: _l("Not said")}
 
 
-@dataclass(frozen=True)
-class Record:
-    """One referral, as referrals.csv has it."""
+class Record(NamedTuple):
+    """One referral, as referrals.csv has it (a tuple: 10,000 of them are made per report)."""
 
     kind: str  # PROFESSIONAL or SELF
     source: str
@@ -68,28 +69,41 @@ class Record:
         return (self.first_session - self.day).days if self.first_session else None
 
 
+def _rows(query):
+    """Rows through Core, without the ORM's per-row work (thousands of them per report)."""
+    return db.session.connection().execute(query)
+
+
 def _first_attended(report_filter):
-    """Per parent: the start of the first session she attended (of counted enrolments, in the
-    filter's groups)."""
-    return (sa.select(Dyad.parent_id, sa.func.min(GroupSession.starts_at).label("first"))
-            .select_from(Attendance)
-            .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+    """{parent id: the start of the first session she attended} (counted enrolments, in the
+    filter's groups): one pass over the attended marks, grouped by enrolment first."""
+    query = (sa.select(Attendance.enrolment_id,
+                       sa.func.min(GroupSession.starts_at).label("first"))
+             .join(GroupSession, GroupSession.id == Attendance.session_id)
+             .where(Attendance.status == AttendanceStatus.ATTENDED, taken_place()))
+    if group_conditions(report_filter):
+        query = (query.join(Group, Group.id == GroupSession.group_id)
+                 .where(*group_conditions(report_filter)))
+    firsts = query.group_by(Attendance.enrolment_id).subquery()
+    found = {}
+    for parent_id, first in _rows(
+            sa.select(Dyad.parent_id, firsts.c.first).select_from(firsts)
+            .join(Enrolment, Enrolment.id == firsts.c.enrolment_id)
             .join(Dyad, Dyad.id == Enrolment.dyad_id)
-            .join(GroupSession, GroupSession.id == Attendance.session_id)
-            .join(Group, Group.id == GroupSession.group_id)
-            .where(Attendance.status == AttendanceStatus.ATTENDED, taken_place(),
-                   Enrolment.status.in_(COUNTED_ENROLMENTS), *group_conditions(report_filter))
-            .group_by(Dyad.parent_id).subquery())
+            .where(Enrolment.status.in_(COUNTED_ENROLMENTS))):
+        found[parent_id] = min(first, found.get(parent_id, first))
+    return found
 
 
 def _dyads():
-    """Per parent: her first dyad's pseudonym and her babies' latest due date and birth."""
+    """{parent id: (her first dyad's pseudonym, her babies' latest due date and birth)}."""
     first = (sa.select(Dyad.parent_id, sa.func.min(Dyad.id).label("dyad_id"),
                        sa.func.max(Baby.due_date).label("due"),
                        sa.func.max(Baby.date_of_birth).label("born"))
              .join(Baby, Baby.id == Dyad.baby_id).group_by(Dyad.parent_id).subquery())
-    return (sa.select(first.c.parent_id, first.c.due, first.c.born, Dyad.pseudonym)
-            .join(Dyad, Dyad.id == first.c.dyad_id).subquery())
+    rows = _rows(sa.select(first.c.parent_id, Dyad.pseudonym, first.c.due, first.c.born)
+                 .join(Dyad, Dyad.id == first.c.dyad_id))
+    return {parent_id: (pseudonym, due, born) for parent_id, pseudonym, due, born in rows}
 
 
 def _in_groups(report_filter, parent_id):
@@ -103,7 +117,14 @@ def _in_groups(report_filter, parent_id):
 
 
 def _day(moment):
-    return in_london(moment).date() if moment else None
+    """The London day of a UTC moment. London's offset is whole hours, so the day follows from
+    the UTC day and hour: worked out once per hour seen, not for each of 20,000 moments."""
+    return _london_day(moment.date(), moment.hour) if moment else None
+
+
+@lru_cache(maxsize=8192)
+def _london_day(day, hour):
+    return in_london(datetime.combine(day, time(hour), tzinfo=UTC)).date()
 
 
 def _pregnant(day, due, born):
@@ -111,72 +132,81 @@ def _pregnant(day, due, born):
     return bool((due and due > day and not (born and born <= day)) or (born and born > day))
 
 
-def professional_records(report_filter):
-    first, dyads = _first_attended(report_filter), _dyads()
+def _language(report_filter, column):
+    return [column == report_filter.language] if report_filter.language else []
+
+
+def professional_records(report_filter, firsts, dyads):
     query = (sa.select(Referral.referrer_role, Referral.referrer_team, Referral.created_at,
                        Referral.baby_due_date, Referral.baby_date_of_birth, Referral.status,
-                       dyads.c.pseudonym, first.c.first)
-             .outerjoin(dyads, dyads.c.parent_id == Referral.parent_id)
-             .outerjoin(first, first.c.parent_id == Referral.parent_id)
+                       Referral.parent_id)
              .outerjoin(Parent, Parent.id == Referral.parent_id)
              .where(*date_conditions(Referral.created_at, report_filter),
                     # hers once she has signed up, else the one her referrer gave
-                    *([sa.func.coalesce(Parent.language, Referral.language)
-                       == report_filter.language] if report_filter.language else []),
+                    *_language(report_filter,
+                               sa.func.coalesce(Parent.language, Referral.language)),
                     *_in_groups(report_filter, Referral.parent_id))
              .order_by(Referral.created_at, Referral.id))
-    for row in db.session.execute(query):
+    for row in _rows(query):
         day = _day(row.created_at)
         yield Record(PROFESSIONAL, row.referrer_role, row.referrer_team, day,
                      _pregnant(day, row.baby_due_date, row.baby_date_of_birth),
-                     row.pseudonym or "", str(row.status), _day(row.first))
+                     dyads.get(row.parent_id, ("",))[0], str(row.status),
+                     _day(firsts.get(row.parent_id)))
 
 
-def self_records(report_filter):
-    first, dyads = _first_attended(report_filter), _dyads()
+def self_records(report_filter, firsts, dyads):
     referred = sa.select(Referral.id).where(Referral.parent_id == Parent.id).exists()
-    query = (sa.select(AboutYou.heard_from, Parent.created_at, dyads.c.due, dyads.c.born,
-                       dyads.c.pseudonym, first.c.first)
-             .select_from(Parent)
+    query = (sa.select(Parent.id, AboutYou.heard_from, Parent.created_at)
              .outerjoin(AboutYou, AboutYou.parent_id == Parent.id)
-             .outerjoin(dyads, dyads.c.parent_id == Parent.id)
-             .outerjoin(first, first.c.parent_id == Parent.id)
              .where(~referred, *date_conditions(Parent.created_at, report_filter),
-                    *([Parent.language == report_filter.language]
-                      if report_filter.language else []),
+                    *_language(report_filter, Parent.language),
                     *_in_groups(report_filter, Parent.id))
              .order_by(Parent.created_at, Parent.id))
-    for row in db.session.execute(query):
+    for row in _rows(query):
         day = _day(row.created_at)
-        yield Record(SELF, row.heard_from or NOT_SAID, "", day,
-                     _pregnant(day, row.due, row.born), row.pseudonym or "", SIGNED_UP,
-                     _day(row.first))
+        pseudonym, due, born = dyads.get(row.id, ("", None, None))
+        yield Record(SELF, row.heard_from or NOT_SAID, "", day, _pregnant(day, due, born),
+                     pseudonym, SIGNED_UP, _day(firsts.get(row.id)))
 
 
 def records(report_filter):
-    return [*professional_records(report_filter), *self_records(report_filter)]
+    """Every referral in the filter: the professionals' first, then the sign-ups, each in the
+    order they came."""
+    firsts, dyads = _first_attended(report_filter), _dyads()
+    return [*professional_records(report_filter, firsts, dyads),
+            *self_records(report_filter, firsts, dyads)]
 
 
 def _share(part, whole):
     return part / whole if whole else None
 
 
+def _source_codes(found):
+    """Every answer on the list and "not said", then any other code found (such as "prefer
+    not to say", which a parent may give on the about-you page)."""
+    listed = [*(code for code, _label in choices.HEARD_FROM), NOT_SAID]
+    return [*listed, *sorted({r.source for r in found} - set(listed))]
+
+
+def _by_code(found):
+    grouped = defaultdict(list)
+    for record in found:
+        grouped[record.source].append(record)
+    return grouped
+
+
 def by_source(found):
-    """A row per source (every answer on the list, then any other code found): referrals, %
-    of all referrals, how many joined."""
-    labels = source_labels()
-    codes = [*labels, *sorted({r.source for r in found} - set(labels))]
-    total = len(found)
+    """A row per source: referrals, % of all referrals, how many joined."""
+    labels, total, grouped = source_labels(), len(found), _by_code(found)
     rows = []
-    for code in codes:
-        mine = [r for r in found if r.source == code]
+    for code in _source_codes(found):
+        mine = grouped.get(code, [])
         joined = sum(r.joined for r in mine)
-        if not mine and code in (choices.PREFER_NOT[0],):
-            continue  # not offered as a referrer's answer; shown only when someone gave it
         rows.append({"source": code, "label": labels.get(code, code), "n": len(mine),
                      "percent": 100 * len(mine) / total if total else None,
-                     "joined": joined, "joined_percent": 100 * joined / len(mine) if mine
-                     else None,
+                     "joined": joined,
+                     "joined_percent": 100 * joined / len(mine) if mine else None,
                      "professional": sum(r.kind == PROFESSIONAL for r in mine)})
     return rows
 
@@ -233,12 +263,10 @@ def _median_days(found):
 def days_to_first_session_median(found):
     """Referral (or sign-up) day to the first session attended: median, overall and by
     source (only those who have attended one)."""
-    labels = source_labels()
-    sources = [code for code in [*labels, *sorted({r.source for r in found} - set(labels))]
-               if any(r.source == code and r.joined for r in found)]
+    labels, grouped = source_labels(), _by_code([r for r in found if r.joined])
     return {**_median_days(found), "by_source": [
-        {"source": code, "label": labels.get(code, code),
-         **_median_days([r for r in found if r.source == code])} for code in sources]}
+        {"source": code, "label": labels.get(code, code), **_median_days(grouped[code])}
+        for code in _source_codes(found) if code in grouped]}
 
 
 def summary(report_filter):
