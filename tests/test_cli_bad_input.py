@@ -183,7 +183,7 @@ def test_export_with_force_says_what_it_replaced_and_keeps_other_files(app, runn
     assert (folder / "dyads.csv").read_text() == "old"
     result = runner.invoke(args=["export", str(folder), "--force"])
     assert result.exit_code == 0, result.output
-    assert "Replaced 7 file(s)" in result.output and "dyads.csv" in result.output
+    assert "Replaced 8 file(s)" in result.output and "referrals.csv" in result.output
     assert (folder / "dyads.csv").read_text().startswith("dyad_id,")
     assert (folder / "notes.txt").read_text() == "mine"
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
