@@ -263,3 +263,36 @@ def test_the_london_day_of_a_moment_is_right_across_the_clock_changes():
     autumn = datetime(2025, 10, 25, 22, 0, tzinfo=UTC)  # and back
     moments += [autumn + timedelta(minutes=20 * n) for n in range(3 * 24 * 3)]
     assert [referrals._day(m) for m in moments] == [in_london(m).date() for m in moments]
+
+
+def test_figures_from_sign_ups_entered_through_the_app(client, sign_in, runner, tmp_path):
+    """Two mothers sign up on the app (one pregnant, sent by her midwife; one who skips the
+    question) and staff add a walk-in sent by her GP: the report and the export agree."""
+    from tests import parents_factories as pf
+    from tests.test_parents_waiting_list import add_walk_in, walk_in
+
+    group = pf.open_group()
+    due = date.today() + timedelta(weeks=10)
+    pregnant = {"baby_status": "pregnant", "due_date[day]": str(due.day),
+                "due_date[month]": str(due.month), "due_date[year]": str(due.year)}
+    for details, about in (({"heard_from": "midwife"}, {"heard_from": "midwife"}), ({}, {})):
+        for endpoint, data in (
+                ("parents.check_eligibility", {"postcode": "SW9 9AA",
+                                               **(pregnant if details else
+                                                  pf.baby_born_weeks_ago(6))}),
+                ("parents.your_details", pf.details_answers(**details)),
+                ("parents.consent", pf.CONSENT_YES), ("parents.about_you", about)):
+            assert client.post(url(client, endpoint), data=data).status_code == 302, endpoint
+        pf.choose(client, group)
+        with client.session_transaction() as session:
+            session.clear()  # the next mother on another phone
+    sign_in("admin")
+    add_walk_in(client, group, walk_in(heard_from="gp"))
+    folder, report = export_and_report(runner, tmp_path)
+    rows = read(folder, "referrals.csv")
+    assert sorted((r["kind"], r["source"], r["pregnant"]) for r in rows) == [
+        ("self", "gp", "0"), ("self", "midwife", "1"), ("self", "not_said", "0")]
+    found = {r["source"]: r["n"] for r in report["referrals"]["by_source"] if r["n"]}
+    assert found == {"midwife": 1, "gp": 1, "not_said": 1}
+    assert report["referrals"]["pregnant_share"]["share"] == pytest.approx(1 / 3)
+    assert all(r["joined"] == "0" for r in rows)  # the group has not met yet
