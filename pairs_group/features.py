@@ -12,6 +12,8 @@ from pairs_group.pages import views as page_views
 from pairs_group.parents import views as parent_views
 from pairs_group.privacy import views as privacy_views
 from pairs_group.questionnaires import views as questionnaire_views
+from pairs_group.referrals import texts as referral_texts  # noqa: F401 - registers its texts
+from pairs_group.referrals import views as referral_views
 from pairs_group.reminders import views as reminder_views
 from pairs_group.reports import views as report_views
 from pairs_group.sms import parent_texts
@@ -42,6 +44,7 @@ ALL = [
     attendance_views,
     questionnaire_views,
     reminder_views,
+    referral_views,
     account_views,
     geo_cli,
     report_views,

@@ -23,6 +23,7 @@ from pairs_group.auth.accounts import add_staff
 from pairs_group.auth.login import start_session
 from pairs_group.db import db
 from tests import factories
+from tests import referrals_factories as referral_factories
 
 ROLES = ("anonymous", "parent", "facilitator", "admin", "evaluator")
 # Not pages for people: files, downloads and machine-to-machine addresses.
@@ -74,7 +75,13 @@ def add_person_to_set_up(world):
     world.extra["set_up_path"] = urlsplit(link).path
 
 
-WORLD_BUILDERS = [add_person_to_set_up]  # functions(world) adding rows for your own pages
+def add_referral(world):
+    """A midwife's referral of a mother who reads Arabic, invited and not yet answered."""
+    world.extra["referral"] = referral_factories.make_referral(notes="Prefers calls after 2pm")
+
+
+# functions(world) adding rows for your own pages
+WORLD_BUILDERS = [add_person_to_set_up, add_referral]
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {
@@ -89,12 +96,14 @@ ARGUMENTS = {
     "instrument_id": lambda w: "prfq",
     "timepoint": lambda w: "pre",
     "number": lambda w: 1,
+    "referral_id": lambda w: w.extra["referral"].id,
 }
 
 SAMPLES = {  # endpoint -> function(world) -> [url, ...]
     "account.follow_link": lambda w: ["/link/welcome/not-a-real-token"],
     "account.follow_short_link": lambda w: ["/t/notarealcode"],
     "parents.answer_offer": lambda w: ["/join/offer/not-a-real-token"],
+    "referrals.follow_invitation": lambda w: ["/invited/not-a-real-token"],
     "auth.set_up_account": lambda w: [w.extra["set_up_path"], "/staff/set-up/not-a-real-token"],
 }
 

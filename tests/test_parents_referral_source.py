@@ -12,6 +12,7 @@ from pairs_group import create_app
 from pairs_group.db import db
 from pairs_group.parents import choices
 from pairs_group.parents.models import AboutYou, Parent
+from pairs_group.referrals.models import Referral
 from tests import parents_factories as pf
 from tests.conftest import count_rows
 from tests.pages import expect_redirect, get_page, post_form, post_page
@@ -137,3 +138,24 @@ def test_the_migration_maps_social_media_to_found_it_herself_and_keeps_the_rest(
                      None]
     assert '"myself"' in pending_after
     assert back == old and '"social_media"' in pending_back
+
+
+def test_a_referred_mother_is_not_asked_her_referrer_answers_for_her(client):
+    from tests.test_referrals import follow_invitation, refer
+
+    group = pf.open_group()
+    refer(client, mobile="07911 160077")
+    referral = db.session.scalar(sa.select(Referral))
+    follow_invitation(client, referral.id)
+    due = referral.baby_due_date
+    assert post_form(client, "parents.check_eligibility", {
+        "postcode": "SW9 9AA", "baby_status": "pregnant", "due_date[day]": str(due.day),
+        "due_date[month]": str(due.month), "due_date[year]": str(due.year)}).status_code == 302
+    assert not get_page(client, "parents.your_details").select('[name="heard_from"]')
+    for endpoint, data in (("parents.your_details", pf.details_answers("07911 160077")),
+                           ("parents.consent", pf.CONSENT_YES)):
+        assert post_form(client, endpoint, data).status_code == 302
+    assert not get_page(client, "parents.about_you").select('[name="heard_from"]')
+    assert post_form(client, "parents.about_you", {}).status_code == 302
+    pf.choose(client, group)
+    assert db.session.scalar(sa.select(AboutYou.heard_from)) == referral.referrer_role

@@ -132,6 +132,25 @@ def test_staff_change_a_groups_reminder_times(client, sign_in, texts):
     assert "On the day at 09:15" in times
 
 
+@pytest.mark.quiet_hours
+def test_a_reminder_time_in_quiet_hours_says_when_it_really_goes(client, sign_in, texts):
+    """Quiet hours are 21:00-08:00: 07:00 on the day waits until 08:00, and so does 22:00 the
+    evening before; 09:15 goes when it says."""
+    sign_in()
+    response = post_form(client, "reminders.edit_reminder_times", {
+        "days_1": "1", "at_1": "22:00", "days_2": "0", "at_2": "07:00", "days_3": "0",
+        "at_3": "09:15"}, group_id=texts["group"].id)
+    expect_redirect(response, "reminders.list_reminder_times")
+    page = get_page(client, "reminders.list_reminder_times")
+    assert page.texts("[role=status]") == [
+        "Information: Reminder times saved.",
+        "Information: A reminder time you chose is in quiet hours: that text waits until 08:00."]
+    times = page.texts("main li li")
+    assert "On the day at 07:00 Quiet hours: goes at 08:00" in times
+    assert "1 day before at 22:00 Quiet hours: goes at 08:00" in times
+    assert "On the day at 09:15" in times
+
+
 @pytest.mark.parametrize("data, message", [
     ({"days_1": "", "at_1": ""}, "Enter at least one reminder time"),
     ({"days_1": "99", "at_1": "10:00"}, "from 0 to 14"),

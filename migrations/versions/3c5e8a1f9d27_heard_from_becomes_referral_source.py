@@ -3,7 +3,7 @@ referrers' roles plus "I found it myself" and "a friend or family member"; "soci
 (she found it herself), also in sign-ups still in progress
 
 Revision ID: 3c5e8a1f9d27
-Revises: 7a39716998fa
+Revises: 04bd18340f7c
 Create Date: 2026-12-05 07:20:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c5e8a1f9d27'
-down_revision = '7a39716998fa'
+down_revision = '04bd18340f7c'
 branch_labels = None
 depends_on = None
 

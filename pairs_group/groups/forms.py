@@ -1,5 +1,7 @@
 """Staff forms for groups, venues and sessions."""
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -26,10 +28,20 @@ from pairs_group.forms import Form
 from pairs_group.i18n import LANGUAGES
 from pairs_group.times import london_moment
 
+# Parents see the group's day from its schedule, in their own language: an English day in the
+# name would stand untranslated on every language's page (and go stale if the group moves).
+DAY_WORDS = re.compile(r"\b((mon|tues|wednes|thurs|fri|satur|sun)days?|tues|weds|thurs)\b", re.I)
+
+
+def no_day_words(_form, field):
+    if DAY_WORDS.search(field.data or ""):
+        raise ValidationError(_("Take the day out of the name: parents see the day from the "
+                                "schedule, in their own language"))
+
 
 class GroupForm(Form):
     name = StringField(_l("Group name"), validators=[
-        DataRequired(_l("Enter a name for the group")), Length(max=200)])
+        DataRequired(_l("Enter a name for the group")), Length(max=200), no_day_words])
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[
         InputRequired(_l("Choose a venue"))])
     first_day = DateField(_l("Date of the first session"), validators=[

@@ -31,6 +31,9 @@ class Referral(db.Model):
     """
 
     __tablename__ = "referral"
+    # When she deletes her account: kept without her details if she agreed to evaluation use
+    # (the referral figures), else deleted (pairs_group/account/erasure.py).
+    __table_args__ = {"info": {"erasure": "keep_anonymised"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[ReferralStatus] = mapped_column(
@@ -48,15 +51,19 @@ class Referral(db.Model):
     consent_confirmed: Mapped[bool] = mapped_column(default=False)
 
     # The family.
-    first_name: Mapped[str] = mapped_column(sa.String(120))
-    mobile: Mapped[str] = mapped_column(sa.String(20), index=True)  # E.164
+    first_name: Mapped[str] = mapped_column(sa.String(120), info={"personal": True})
+    mobile: Mapped[str] = mapped_column(sa.String(20), index=True,  # E.164
+                                        info={"personal": True})
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
-    baby_date_of_birth: Mapped[date | None]
-    baby_due_date: Mapped[date | None]
-    postcode: Mapped[str] = mapped_column(sa.String(10), default="")
+    baby_date_of_birth: Mapped[date | None] = mapped_column(info={"personal": True})
+    baby_due_date: Mapped[date | None] = mapped_column(info={"personal": True})
+    postcode: Mapped[str] = mapped_column(sa.String(10), default="", info={"personal": True})
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
-    interpreter_language: Mapped[str] = mapped_column(sa.String(60), default="")
-    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    interpreter_language: Mapped[str] = mapped_column(sa.String(60), default="",
+                                                      info={"personal": True})
+    notes: Mapped[str] = mapped_column(sa.Text, default="", info={"personal": True})
+    # Her texts name no service (someone else may read her phone); kept when she joins.
+    discreet_sms: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     # What happened.
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,7 +21,7 @@ from pairs_group.reminders import notes, service
 from pairs_group.reminders.cli import reminder_commands
 from pairs_group.reminders.forms import ROWS, ReminderTimesForm
 from pairs_group.sms.inbound import reply_received
-from pairs_group.sms.service import quiet_hours
+from pairs_group.sms.service import quiet_end, quiet_hours
 
 bp = Blueprint("reminders", __name__, url_prefix="/staff/reminders")
 LOOK_AHEAD = timedelta(weeks=8)  # a bank holiday further off is on the group's page
@@ -35,7 +35,7 @@ def list_reminder_times():
                                             .order_by(Group.first_session_at.desc()))]
     hours = quiet_hours()
     quiet = {"start": f"{hours[0]:%H:%M}", "end": f"{hours[1]:%H:%M}"} if hours else None
-    return render_template("reminders/list.html", rows=rows, quiet=quiet,
+    return render_template("reminders/list.html", rows=rows, quiet=quiet, quiet_end=quiet_end,
                            bank_holidays=bank_holidays_ahead(current_user, utcnow(), LOOK_AHEAD))
 
 
@@ -57,6 +57,9 @@ def edit_reminder_times(group_id):
         service.set_offsets(group, form.pairs())
         db.session.commit()
         flash(_("Reminder times saved."), "success")
+        for at in sorted({quiet_end(at) for _days, at in form.pairs()} - {None}):
+            flash(_("A reminder time you chose is in quiet hours: that text waits until %(time)s.",
+                    time=f"{at:%H:%M}"), "info")
         return redirect(url_for("reminders.list_reminder_times"))
     return render_template("reminders/edit.html", form=form, group=group)
 

@@ -230,8 +230,13 @@ def financial_quarter(day):
     return year, (day.month - 4) % 12 // 3 + 1
 
 
+def year_label(year):
+    """2024 -> "2024/25", the April-March year as the attendance figures name it."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def quarter_label(year, quarter):
-    return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
+    return f"{year_label(year)} Q{quarter}"
 
 
 def top3_share_by_quarter(found):
@@ -248,7 +253,9 @@ def top3_share_by_quarter(found):
     for (year, quarter), teams in sorted(quarters.items()):
         ranked = sorted(teams.values(), key=lambda item: (-item[0], item[1]))
         total, top = sum(c for c, _name in ranked), ranked[:TOP_TEAMS]
-        rows.append({"quarter": quarter_label(year, quarter), "professional_referrals": total,
+        rows.append({"quarter": quarter_label(year, quarter),
+                     "financial_year": year_label(year), "number": quarter,
+                     "professional_referrals": total,
                      "teams": len(ranked), "top3": sum(c for c, _name in top),
                      "share": _share(sum(c for c, _name in top), total),
                      "top_teams": [{"team": name, "n": c} for c, name in top]})

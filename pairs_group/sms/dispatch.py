@@ -134,7 +134,8 @@ def prepare(message, parent):
     """Render in her language as it is now, with her discreet wording if she asked for it."""
     if parent is not None:
         message.language, message.to = parent.language or message.language, parent.mobile
-    discreet = bool(parent and parent.discreet_sms)
+    # A text to someone not signed up (a referral's invitation) carries the choice itself.
+    discreet = bool(parent.discreet_sms if parent else message.context.get("discreet"))
     message.body = render(message, discreet=discreet)
     counted = count_segments(message.body)
     message.segments, message.encoding = counted.segments, counted.encoding

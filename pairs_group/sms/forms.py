@@ -34,6 +34,9 @@ KIND_LABELS = {
     "waiting_list_offer": _l("Place offered from the waiting list"),
     "questionnaire_link": _l("Questionnaire link"),
     "questionnaire_reminder": _l("Questionnaire reminder"),
+    "referral_invitation": _l("Invitation after a referral"),
+    "referral_reminder": _l("Reminder of an invitation after a referral"),
+    "referral_outcome": _l("Outcome told to the referrer"),
 }
 
 

@@ -27,19 +27,26 @@ def quiet_hours(config=None):
     return None if start == end else (start, end)
 
 
-def quiet_until(moment, config=None):
-    """When the quiet hours around `moment` end (UTC), or None if it is not in quiet hours."""
+def quiet_end(at, config=None):
+    """When a text due at London wall-clock time `at` really goes: the end of the quiet hours it
+    falls in, or None when it is not in quiet hours."""
     hours = quiet_hours(config)
     if hours is None:
         return None
     start, end = hours
+    inside = start <= at < end if start < end else (at >= start or at < end)
+    return end if inside else None
+
+
+def quiet_until(moment, config=None):
+    """When the quiet hours around `moment` end (UTC), or None if it is not in quiet hours."""
     local = in_london(moment)
-    now, day = local.time(), local.date()
-    if start < end:
-        return london_moment(day, end) if start <= now < end else None
-    if now >= start:
-        return london_moment(day + timedelta(days=1), end)
-    return london_moment(day, end) if now < end else None
+    end = quiet_end(local.time(), config)
+    if end is None:
+        return None
+    # In quiet hours but already past their end time: the evening part of hours that wrap midnight.
+    day = local.date() + timedelta(days=1) if local.time() >= end else local.date()
+    return london_moment(day, end)
 
 
 # --- queueing ----------------------------------------------------------------------------------

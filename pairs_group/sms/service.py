@@ -29,6 +29,7 @@ from pairs_group.sms.hand_off import HandOff
 from pairs_group.sms.outbox import (  # noqa: F401 - the feature's face for other features
     queue_many,
     queue_sms,
+    quiet_end,
     quiet_hours,
     quiet_until,
     render,

@@ -55,6 +55,8 @@ def test_staff_check_texts_and_change_reminder_times_on_a_phone(live_server, liv
     screenshot(page, "sms-staff-replies")
     page.goto(live_server.url + "/staff/texts/templates")
     assert page.get_by_text("Too long").count() == 0  # a long page: no full-page screenshot
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the text wording page is {width} px wide on a 390 px phone"
     page.goto(live_server.url + f"/staff/reminders/groups/{group_id}")
     page.get_by_label("Second reminder: time").fill("09:15")
     page.get_by_label("Third reminder: days before the session").fill("40")
