@@ -321,7 +321,7 @@ def test_every_now_and_date_option_is_the_shared_type(app):
                 assert param.type is cli_params.DAY, path
             if param.name in seen:
                 seen[param.name] += 1
-    assert seen == {"now": 4, "start": 2, "end": 2}
+    assert seen == {"now": 5, "start": 2, "end": 2}
 
 
 @pytest.mark.parametrize(("value", "utc"), [
