@@ -105,6 +105,17 @@ def make_app(database_url, tmp_path, request):
 
 
 @pytest.fixture
+def twilio_app(make_app):
+    """An app whose texts go through the real twilio client to FakeTwilioHttp (no network)."""
+    from tests.sms_factories import FakeTwilioHttp, twilio_settings
+
+    FakeTwilioHttp.reset()
+    app = make_app(**twilio_settings())
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def app(make_app):
     app = make_app()
     with app.app_context():

@@ -21,7 +21,7 @@ from tests import parents_factories as pf
 from tests import referrals_factories as rf
 from tests.conftest import count_rows
 from tests.pages import expect_redirect, get_page, post_form, post_page
-from tests.sms_factories import FakeTwilioHttp, twilio_settings
+from tests.sms_factories import FakeTwilioHttp
 
 
 def texts(kind):
@@ -109,14 +109,6 @@ def test_a_referral_without_its_csrf_token_is_refused(make_app):
 
 
 # ---- the texts, through the real Twilio client ----
-
-@pytest.fixture
-def twilio_app(make_app):
-    FakeTwilioHttp.reset()
-    app = make_app(**twilio_settings())
-    with app.app_context():
-        yield app
-
 
 @pytest.mark.parametrize("language, words", [
     ("pt", "convidada"), ("ar", "مدعوة"),

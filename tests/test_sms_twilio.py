@@ -18,14 +18,6 @@ from tests.sms_factories import (
 )
 
 
-@pytest.fixture
-def twilio_app(make_app):
-    FakeTwilioHttp.reset()
-    app = make_app(**twilio_settings())
-    with app.app_context():
-        yield app
-
-
 def a_code(key="code:1", **parent):
     dyad = factories.make_dyad(**parent)
     db.session.flush()
