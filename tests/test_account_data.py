@@ -1,4 +1,6 @@
+import base64
 import csv
+import hashlib
 import io
 import json
 from datetime import timedelta
@@ -139,9 +141,12 @@ def test_her_data_downloads_read_in_her_language(app, client):
     [language] = [row for row in rows if row[4] == "parent.language"]
     assert language[:4] == ["Sobre si", "1", "Língua", "Português"] and language[5] == "pt"
     response = get(client, "account.download_data", kind="html")
-    assert response.mimetype == "text/html" and "attachment" in response.headers[
-        "Content-Disposition"]
+    assert response.mimetype == "text/html" and response.headers[
+        "Content-Disposition"].startswith("inline; filename=")
     page = Page(response).check(200)
+    style = page.select_one("style").get_text()
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
     assert page.lang == "pt" and page.text_of("h1") == "Os meus dados"
     assert "Sobre si" in page.texts("h2") and "<script" not in page.html
     assert "code_hash" not in page.html

@@ -1,5 +1,8 @@
 """Her calendar, settings (with a new number checked by code) and her data, to see or delete."""
 
+import base64
+import hashlib
+
 from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
@@ -22,6 +25,7 @@ from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db, utcnow
 from pairs_group.i18n import babel_locale
 from pairs_group.limits import limit_setting, limiter
+from pairs_group.security import content_security_policy
 from pairs_group.sms.service import render_example
 from pairs_group.times import london_today
 
@@ -143,6 +147,15 @@ def my_data():
 
 
 DOWNLOADS = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+# The readable file's own styles, inline so that a saved copy needs nothing else; allowed by
+# their hash in this response's content policy (every other page allows no inline style).
+FILE_STYLE = (
+    "body{font-family:Arial,sans-serif;line-height:1.5;margin:1rem auto;max-width:42rem;"
+    "padding:0 1rem;color:#212b32;overflow-wrap:anywhere}"
+    "h2{border-top:1px solid #d8dde0;margin-top:2rem;padding-top:1rem}dl{margin:0 0 1.5rem}"
+    ".nhsuk-summary-list__row{border-bottom:1px solid #d8dde0;padding:.5rem 0}"
+    "dt{font-weight:bold}dd{margin:0}")
+FILE_STYLE_HASH = base64.b64encode(hashlib.sha256(FILE_STYLE.encode()).digest()).decode()
 
 
 @bp.get("/my-account/my-data.<any(json, csv, html):kind>")
@@ -151,11 +164,17 @@ def download_data(kind):
     record("account.export", current_user, format=kind)
     db.session.commit()
     if kind == "html":
+        # A page of its own she can read, print or save (the link on My data saves it): shown,
+        # not forced to download, so it opens like any page when followed.
         body = render_template("account/my_data_file.html", found=data.for_reading(found),
                                made_on=format_date(london_today(utcnow()), "long"),
-                               **data_labels.SECTIONS)
-    else:
-        body = data.as_json(found) if kind == "json" else data.as_csv(found)
+                               style=FILE_STYLE, **data_labels.SECTIONS)
+        return Response(body, mimetype=DOWNLOADS[kind], headers={
+            "Content-Disposition": 'inline; filename="my-together-time-data.html"',
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": content_security_policy().replace(
+                "style-src 'self'", f"style-src 'self' 'sha256-{FILE_STYLE_HASH}'")})
+    body = data.as_json(found) if kind == "json" else data.as_csv(found)
     return Response(body, mimetype=DOWNLOADS[kind], headers={
         "Content-Disposition": f'attachment; filename="my-together-time-data.{kind}"',
         "Cache-Control": "private, no-store"})
