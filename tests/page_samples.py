@@ -74,7 +74,18 @@ def add_person_to_set_up(world):
     world.extra["set_up_path"] = urlsplit(link).path
 
 
-WORLD_BUILDERS = [add_person_to_set_up]  # functions(world) adding rows for your own pages
+def answer_with_help(world):
+    """The enrolled parent's PRFQ, begun with her facilitator's help (the pages answered with
+    help show her questions; without this they lead to their first step)."""
+    from pairs_group.questionnaires import answering, plans
+
+    task = plans.task_with_help(world.enrolment, "prfq", "pre")
+    answering.answer_with_help(task, world.parent.language, world.users["facilitator"], "en",
+                               "interpreter")
+
+
+# functions(world) adding rows for your own pages
+WORLD_BUILDERS = [add_person_to_set_up, answer_with_help]
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {
