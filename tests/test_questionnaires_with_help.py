@@ -82,7 +82,8 @@ def test_a_facilitator_completes_the_questionnaire_with_her_and_it_is_recorded_a
     assert response.entered_by_id is None  # her answers, not a practitioner's rating
     assert {s.subscale: s.value for s in response.scores}["interest_curiosity"] is not None
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
-    assert {"questionnaires.start_with_help", "questionnaires.submit_with_help"} <= actions
+    assert {"questionnaires.start_with_help", "questionnaires.view_with_help",
+            "questionnaires.submit_with_help"} <= actions
 
 
 def test_she_cannot_answer_the_same_timepoint_herself_afterwards(app, client, sign_in):
@@ -148,9 +149,13 @@ def test_a_parent_in_arabic_asks_for_help_and_her_facilitator_sees_it(app, clien
     staff_sign_in(staff, facilitator)
     register = get_page(staff, REGISTER, session_id=enrolment.group.sessions[0].id)
     assert register.shows(".nhsuk-tag", f"{parent.name} would like help with the questionnaire")
+    index = get_page(staff, "questionnaires.staff_index")
+    link = index.select_one(f"main a[href$='/dyads/{enrolment.dyad_id}/prfq/pre/with-help/']")
+    assert link.get_text(strip=True) == f"{parent.name} would like help with the questionnaire"
     post_form(staff, START, {"language": "ar", "helper": "colleague"}, **with_help(enrolment))
     register = get_page(staff, REGISTER, session_id=enrolment.group.sessions[0].id)
-    assert not register.shows(".nhsuk-tag", "would like help")
+    assert not register.shows(".nhsuk-tag", "would like help")  # she is being helped
+    assert get_page(staff, "questionnaires.staff_index").select("main a[href*=with-help]") == []
 
 
 def scored_before(response):

@@ -1,13 +1,13 @@
 """Answered with help: a facilitator goes through her questionnaire with her, on the staff
 member's phone or tablet, through her own pages' forms, and her response says so."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from pairs_group.audit.service import record
+from pairs_group.audit.service import record, record_shown
 from pairs_group.db import db
 from pairs_group.groups.views import group_for_staff
 from pairs_group.i18n import LANGUAGES, current_language
@@ -106,15 +106,23 @@ def saved_help(response):
 def section_with_help(group_id, dyad_id, instrument_id, timepoint, number):
     """Her page of questions (SectionForm, as on her phone), answered together."""
     group, parent, task = helped_task(group_id, dyad_id, instrument_id, timepoint)
-    return answer_section(task, number, parent.language, task.response,
+    page = answer_section(task, number, parent.language, task.response,
                           helped_pages(group, parent, task))
+    return shown(page, task, section=number) if request.method == "GET" else page
 
 
 @bp.get(WITH_HELP + "/review")
 def review_with_help(group_id, dyad_id, instrument_id, timepoint):
     group, parent, task = helped_task(group_id, dyad_id, instrument_id, timepoint)
-    return render_review(task, shown_response(parent, task), AnswersForm(),
-                         helped_pages(group, parent, task))
+    return shown(render_review(task, shown_response(parent, task), AnswersForm(),
+                               helped_pages(group, parent, task)), task, section="review")
+
+
+def shown(page, task, **details):
+    """The page, once the read-audit says whose answers this member of staff was shown."""
+    record_shown("questionnaires.view_with_help", task.response, instrument=task.instrument.id,
+                 timepoint=str(task.timepoint), **details)
+    return page
 
 
 @bp.post(WITH_HELP + "/submit")
