@@ -3,11 +3,13 @@ words); the items and their answer choices stay in English until a validated tra
 shipped, each marked with its own language."""
 
 import pytest
+import yaml
+from flask_babel import refresh
 
 from pairs_group.questionnaires import instruments, wording
 from tests.account_factories import sign_in_parent
 from tests.pages import get_page
-from tests.questionnaires_factories import family, questionnaire
+from tests.questionnaires_factories import family, grant_link, questionnaire
 
 TITLES = {"pt": "Pensar no seu bebé", "ar": "التفكير في طفلكِ", "so": "Ka fikirka ilmahaaga",
           "pl": "Myśląc o Twoim dziecku"}
@@ -42,3 +44,38 @@ def test_every_shipped_questionnaire_a_parent_answers_has_its_title_in_our_words
         if instrument.parent_completes:
             title = (instrument.data.get("short_title") or instrument.data["title"])["en"]
             assert title in wording.OUR_WORDS, f"add {title!r} to questionnaires/wording.py"
+
+
+def service_prfq_in_portuguese(folder):
+    """The shipped PRFQ with a service's validated Portuguese added (stand-in words: the test
+    checks the mechanism, not a translation)."""
+    data = yaml.safe_load((instruments.SHIPPED_DIR / "prfq.yaml").read_text())
+    data["validated_translations"] = ["en", "pt"]
+    data["scale"]["labels"]["pt"] = {str(v): f"Escolha {v}" for v in range(1, 8)}
+    for item in data["items"]:
+        item["text"]["pt"] = f"Frase validada {item['id']}"
+    folder.mkdir()
+    (folder / "prfq.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+def test_a_validated_translation_in_her_language_is_shown_and_help_is_not_offered(
+        make_app, tmp_path):
+    service_prfq_in_portuguese(tmp_path / "instruments")
+    app = make_app(INSTRUMENTS_DIR=str(tmp_path / "instruments"))
+    with app.app_context():
+        for language, validated in (("pt", True), ("pl", False)):
+            refresh()
+            parent, enrolment = family(language=language)
+            client = app.test_client()
+            grant_link(client, parent)  # as if she had followed her text's link
+            about = get_page(client, "questionnaires.about", lang=language,
+                             **questionnaire(enrolment))
+            assert about.lang == language
+            offers = about.select("form[action$='/ask-for-help']")
+            assert (offers == []) is validated, language
+            refresh()
+            section = get_page(client, "questionnaires.section", number=1, lang=language,
+                               **questionnaire(enrolment))
+            legend = section.select_one("fieldset legend span[lang]:not(.nhsuk-caption-m)")
+            assert legend.get("lang") == ("pt" if validated else "en")
+            assert (legend.get_text() == "Frase validada 1") is validated
