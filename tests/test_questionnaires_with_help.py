@@ -68,7 +68,9 @@ def test_a_facilitator_completes_the_questionnaire_with_her_and_it_is_recorded_a
                       **with_help(enrolment))
     expect_redirect(reply, SECTION, number=1, **with_help(enrolment))
     page = get_page(client, SECTION, number=1, **with_help(enrolment))
-    assert page.shows(".nhsuk-inset-text", f"You are answering with {parent.name}")
+    note = page.select_one(".nhsuk-inset-text p")
+    assert note.get_text().startswith(f"You are answering with {parent.name}, in Soomaali")
+    assert note.select_one("bdi[lang=so]").get_text() == "Soomaali"
     assert page.select_one("form[method=post]").get("data-autosave") is None
     answer_every_section(client, enrolment)
     review = get_page(client, REVIEW, **with_help(enrolment))

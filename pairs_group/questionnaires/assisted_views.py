@@ -59,7 +59,6 @@ def pages_args(group, task):
 def helped_pages(group, parent, task):
     """Her section and review pages, led here; a note says whose answers these are."""
     response = task.response
-    spoken = language_name(response.help_language)
     return {"layout": "staff_base.html", "args": pages_args(group, task),
             "about": "questionnaires.start_with_help",
             "section": "questionnaires.section_with_help",
@@ -67,9 +66,10 @@ def helped_pages(group, parent, task):
             "submit": "questionnaires.submit_with_help", "autosave": None,
             "after_save": url_for("questionnaires.show_group", group_id=group.id),
             "saved": _l("Her answers are saved. You can carry on from the register."),
-            "note": _("You are answering with %(name)s, in %(language)s, with help from: "
-                      "%(helper)s.", name=parent.name, language=spoken,
-                      helper=HELP_KINDS[response.help_kind])}
+            "helping": {
+                "name": parent.name, "language": language_name(response.help_language),
+                "code": response.help_language if response.help_language in LANGUAGES else "",
+                "helper": HELP_KINDS[response.help_kind]}}
 
 
 def language_name(code):

@@ -71,7 +71,8 @@ def her_pages(task):
     return {"layout": "base.html", "args": task_args(task), "about": "questionnaires.about",
             "section": "questionnaires.section", "review": "questionnaires.review",
             "submit": "questionnaires.submit", "autosave": "questionnaires.save_answer",
-            "note": None, "after_save": url_for("questionnaires.answer"),
+            "helping": None,
+            "after_save": url_for("questionnaires.answer"),
             "saved": _l("Your answers are saved. You can carry on any time from the link in "
                         "your text.")}
 
