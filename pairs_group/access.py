@@ -67,6 +67,8 @@ ACCESS = {
     "groups.show_group": STAFF,
     "groups.new_group": ONLY_ADMIN,
     "groups.new_venue": ONLY_ADMIN,
+    "groups.edit_group": ONLY_ADMIN,
+    "groups.edit_venue": ONLY_ADMIN,
     "groups.cancel_session": STAFF,
     "groups.move_session": STAFF,
     # The register
@@ -80,11 +82,14 @@ ACCESS = {
     "sms.parent_history": STAFF,
     "sms.inbox": STAFF,
     "sms.review_reply": STAFF,
+    "sms.resend_message": STAFF,  # facilitators: only their groups' parents' texts (the view)
+    "sms.mark_checked": STAFF,
     "sms.opt_outs": STAFF,
     "sms.message_templates": STAFF,
     "sms_webhooks.twilio_inbound": SIGNED_WEBHOOK,
     "sms_webhooks.twilio_status": SIGNED_WEBHOOK,
     "sms_webhooks.notify_status": SIGNED_WEBHOOK,
+    "sms_webhooks.notify_inbound_text": SIGNED_WEBHOOK,
     # Reminder times (facilitators: only their own groups, checked in the view)
     "reminders.list_reminder_times": STAFF,
     "reminders.edit_reminder_times": STAFF,
@@ -104,6 +109,13 @@ ACCESS = {
     "waiting_list.enrol_now": STAFF,
     "waiting_list.move_parent": STAFF,
     "waiting_list.add_parent": STAFF,
+    # Referrals: professionals refer without an account (rate-limited; nothing shown back
+    # about any family); her invitation's link is signed; staff see and close referrals
+    "referrals.refer": ANYONE,
+    "referrals.referral_sent": ANYONE,
+    "referrals.follow_invitation": ANYONE,  # a signed, expiring token in the address
+    "referral_staff.list_referrals": STAFF,
+    "referral_staff.show_referral": STAFF,
     # A parent's own account
     "account.sign_in": ANYONE,
     "account.enter_code": ANYONE,
@@ -112,8 +124,8 @@ ACCESS = {
     "account.follow_short_link": ANYONE,  # leads on to a signed link, itself checked
     "account.calendar_feed": ANYONE,  # a long secret token in the address
     "account.home": PARENT_OR_LINK,
-    "account.calendar_page": ONLY_PARENT,
-    "account.download_calendar": ONLY_PARENT,
+    "account.calendar_page": PARENT_OR_LINK,  # her welcome text's link: the downloads only
+    "account.download_calendar": PARENT_OR_LINK,
     "account.renew_calendar": ONLY_PARENT,
     "account.edit_settings": ONLY_PARENT,
     "account.sign_out_everywhere": ONLY_PARENT,
@@ -122,6 +134,7 @@ ACCESS = {
     "account.my_data": ONLY_PARENT,
     "account.download_data": ONLY_PARENT,
     "account.withdraw_consent": ONLY_PARENT,
+    "account.give_consent": ONLY_PARENT,
     "account.delete_account": ONLY_PARENT,
     "account.leave_group": ONLY_PARENT,
     "account.cant_come": ONLY_PARENT,

@@ -102,6 +102,7 @@ ENVIRONMENT_SETTINGS = {
     "SMS_REQUIRE_CONSENT_RECORD": flag,
     "NOTIFY_TEMPLATES": json_object,
     "NOTIFY_CALLBACK_TOKEN": str,
+    "NOTIFY_INBOUND_CALLBACK_TOKEN": str,
     "NOTIFY_API_BASE_URL": str,
 }
 
@@ -191,6 +192,10 @@ def defaults(instance_path, project_root):
         "SIGN_UP_MINUTES": 60,
         "SIGN_UP_COUNTRY_CODES": (44,),
         "SIGN_UP_DETAILS_LIMIT": "30 per hour",
+        # Referrals (pairs_group/referrals): the professionals' form and invitations.
+        "REFERRAL_LIMIT": "20 per hour",  # referrals sent from one address
+        "REFERRAL_REMINDER_DAYS": 7,  # one reminder this long after an unanswered invitation
+        "REFERRAL_LAPSE_DAYS": 21,  # then the invitation lapses
         # Texts (pairs_group/sms): the provider and its credentials ...
         "SMS_BACKEND": "",  # console, twilio or notify; blank: Twilio when configured
         "SMS_OUTBOX_FILE": str(instance / "sms-outbox.jsonl"),  # the console backend's file
@@ -204,6 +209,7 @@ def defaults(instance_path, project_root):
         "NOTIFY_API_BASE_URL": "",  # blank: Notify's own
         "NOTIFY_TEMPLATES": {},  # "kind:language" (or "kind") -> Notify template id
         "NOTIFY_CALLBACK_TOKEN": "",
+        "NOTIFY_INBOUND_CALLBACK_TOKEN": "",  # received texts; blank: Notify's are refused
         # ... and how they are sent.
         "SMS_QUIET_HOURS": "21:00-08:00",  # Europe/London; "" for none
         "SMS_SEND_CONCURRENCY": 8,  # texts in flight at once

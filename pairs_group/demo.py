@@ -21,6 +21,7 @@ from pairs_group.groups.service import create_group
 from pairs_group.parents.demo import create_sign_up_demo
 from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
 from pairs_group.questionnaires.demo import create_questionnaire_demo
+from pairs_group.referrals.demo import create_referral_demo
 from pairs_group.times import london_today
 
 DEMO_STAFF = [
@@ -99,10 +100,10 @@ def create_demo_data():
                         postcode="SW2 2AA", access_notes="Lift to the first floor.")
     common = {"facilitators": [staff[Role.FACILITATOR]], "session_count": 8,
               "duration_minutes": 90, "capacity": 10, "postcode_areas": "SW9 SW2 SE5 SE11 SW8"}
-    soon = ensure_group("Together Time Stockwell (Tuesday)", venue=centre,
+    soon = ensure_group("Together Time Stockwell", venue=centre,
                         first_day=next_weekday(today, 1, 1), start_time=time(10, 0),
                         languages=("en", "pt"), **common)
-    later = ensure_group("Together Time Tulse Hill (Thursday)", venue=hill,
+    later = ensure_group("Together Time Tulse Hill", venue=hill,
                          first_day=next_weekday(today, 3, 3), start_time=time(13, 30),
                          languages=("en", "so", "ar"), **common)
     db.session.flush()
@@ -115,6 +116,7 @@ def create_demo_data():
     create_register_demo(centre, staff[Role.FACILITATOR], today)
     create_sign_up_demo(centre, staff[Role.FACILITATOR], next_weekday(today, 4, 2))
     create_questionnaire_demo(ensure_parent(*DEMO_PARENTS[0], today=today))
+    create_referral_demo()
     return staff
 
 

@@ -48,8 +48,8 @@ POSTCODES = ["SW9 1AA", "SW2 2BJ", "SE5 3DT", "SE11 4EB", "SW8 5FL", "SE27 6GU",
              "SW4 6TY", "SE24 7UG", "SW9 8WR", "SW2 9XZ", "SE5 1YH"]
 GROUPS = [
     # (name, weeks ago the first session was, weekday, number of dyads, first mobile)
-    ("Together Time Stockwell (Wednesday, finished)", 50, 2, 12, 200),
-    ("Together Time Stockwell (Monday, finished)", 24, 0, 14, 300),
+    ("Together Time Stockwell 1", 50, 2, 12, 200),
+    ("Together Time Stockwell 2", 24, 0, 14, 300),
 ]
 FIRST_NAMES = ["Aisha", "Bea", "Chloe", "Dami", "Elif", "Femi", "Grace", "Hana", "Ines", "Joy",
                "Kemi", "Lena", "Maya", "Nadia", "Olu", "Priya", "Rosa", "Sara", "Tolu", "Uma"]

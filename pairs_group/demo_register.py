@@ -16,7 +16,7 @@ from pairs_group.groups.service import create_group
 from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
 from pairs_group.times import in_london, london_moment
 
-GROUP_NAME = "Together Time Stockwell (Thursday, running)"
+GROUP_NAME = "Together Time Stockwell 3"
 STARTS_AT = time(10, 0)
 # (name, mobile, language, baby, baby's age in weeks, interpreter, access needs)
 PARENTS = [

@@ -11,6 +11,7 @@ from pairs_group.geo import models as geo_models  # noqa: F401
 from pairs_group.groups import models as group_models  # noqa: F401
 from pairs_group.parents import models as parent_models  # noqa: F401
 from pairs_group.questionnaires import models as questionnaire_models  # noqa: F401
+from pairs_group.referrals import models as referral_models  # noqa: F401
 from pairs_group.reminders import models as reminder_models  # noqa: F401
 from pairs_group.reports import models as report_models  # noqa: F401
 from pairs_group.sms import models as sms_models  # noqa: F401

@@ -6,13 +6,16 @@ from flask import current_app
 
 from pairs_group.db import db
 
-# (group, command). Offers, sign-ups, retention and questionnaire links first; `reminders send`
-# last, because it also sends every text the parts before it queued.
+# (group, command). Offers, sign-ups, retention, questionnaire links and referral reminders
+# first; then asking the provider about texts whose answer was lost; `reminders send` last,
+# because it also sends every text the parts before it queued.
 PARTS = [
     ("waiting-list", "expire-offers"),
     ("sign-ups", "forget-expired"),
     ("retention", "apply"),
     ("questionnaires", "send-links"),
+    ("referrals", "send-due"),
+    ("sms", "resolve-unknown"),
     ("reminders", "send"),
 ]
 NOTIFY_PART = ("sms", "notify-poll")  # only when texts go through GOV.UK Notify

@@ -13,6 +13,7 @@ from flask_babel import (
     format_time,
     get_locale,
 )
+from flask_babel import gettext as _
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
 from jinja2.utils import missing
 from markupsafe import Markup
@@ -58,6 +59,13 @@ def london_time(value, style="short"):
 
 def london_datetime(value, style="full"):
     return format_datetime(value, datetime_pattern(get_locale(), style)) if value else ""
+
+
+def every_week(group):
+    """When a group meets, in the reader's language ("Every Tuesday at 10:00"): the day comes
+    from the schedule, so no group name needs a day word in English."""
+    first = group.first_session_at
+    return _("Every %(day)s at %(time)s", day=london_date(first, "EEEE"), time=london_time(first))
 
 
 def ltr(value):
@@ -184,5 +192,5 @@ def init_app(app):
                                   lang_dir=lang_dir)
     app.jinja_env.filters.update(
         london_date=london_date, london_time=london_time, london_datetime=london_datetime,
-        ltr=ltr, number=number, percent=percent, as_entered=as_entered,
+        ltr=ltr, number=number, percent=percent, as_entered=as_entered, every_week=every_week,
     )

@@ -23,6 +23,7 @@ from pairs_group.auth.accounts import add_staff
 from pairs_group.auth.login import start_session
 from pairs_group.db import db
 from tests import factories
+from tests import referrals_factories as referral_factories
 
 ROLES = ("anonymous", "parent", "facilitator", "admin", "evaluator")
 # Not pages for people: files, downloads and machine-to-machine addresses.
@@ -84,8 +85,32 @@ def answer_with_help(world):
                                "interpreter")
 
 
+def add_referral(world):
+    """A midwife's referral of a mother who reads Arabic, invited and not yet answered."""
+    world.extra["referral"] = referral_factories.make_referral(notes="Prefers calls after 2pm")
+
+
+def add_texts_to_act_on(world):
+    """Texts that did not go, for the staff texts pages: one failed (its error in words and
+    "Send again"), one unknown ("Mark as checked"), one failed and already sent again."""
+    from pairs_group.sms.models import MessageStatus
+    from pairs_group.sms.outbox import queue_sms
+
+    help_text = {"phone": "020 3228 0000"}
+    outcomes = {"failed": (MessageStatus.FAILED, "21211"), "unknown": (MessageStatus.UNKNOWN, None),
+                "again": (MessageStatus.UNDELIVERED, "30003")}
+    rows = {}
+    for name, (status, code) in outcomes.items():
+        rows[name] = queue_sms("help_reply", f"sample:{name}", parent=world.parent,
+                               context=help_text)
+        rows[name].status, rows[name].error_code = status, code
+    queue_sms("help_reply", "resend:sample", parent=world.parent,
+              context=help_text).resent_from_id = rows["again"].id
+    world.extra["failed_text"] = rows["failed"]
+
+
 # functions(world) adding rows for your own pages
-WORLD_BUILDERS = [add_person_to_set_up, answer_with_help]
+WORLD_BUILDERS = [add_person_to_set_up, add_texts_to_act_on, add_referral, answer_with_help]
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {
@@ -100,12 +125,15 @@ ARGUMENTS = {
     "instrument_id": lambda w: "prfq",
     "timepoint": lambda w: "pre",
     "number": lambda w: 1,
+    "message_id": lambda w: w.extra["failed_text"].id,
+    "referral_id": lambda w: w.extra["referral"].id,
 }
 
 SAMPLES = {  # endpoint -> function(world) -> [url, ...]
     "account.follow_link": lambda w: ["/link/welcome/not-a-real-token"],
     "account.follow_short_link": lambda w: ["/t/notarealcode"],
     "parents.answer_offer": lambda w: ["/join/offer/not-a-real-token"],
+    "referrals.follow_invitation": lambda w: ["/invited/not-a-real-token"],
     "auth.set_up_account": lambda w: [w.extra["set_up_path"], "/staff/set-up/not-a-real-token"],
 }
 

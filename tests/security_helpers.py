@@ -10,6 +10,7 @@ from flask_login import AnonymousUserMixin
 from pairs_group import create_app
 from pairs_group.db import db
 from tests import factories
+from tests import referrals_factories as referral_factories
 
 WEBHOOK_BLUEPRINTS = {"sms_webhooks"}
 SIGN_IN_PATHS = {"/staff/sign-in", "/sign-in"}
@@ -29,6 +30,7 @@ class World:
     other_parent: object
     enrolment: object
     other_enrolment: object
+    referral: object = None
 
     def ids(self, mine=True):
         group = self.group if mine else self.other_group
@@ -37,6 +39,7 @@ class World:
             "group_id": group.id, "session_id": group.sessions[0].id,
             "enrolment_id": enrolment.id, "parent_id": enrolment.dyad.parent_id,
             "dyad_id": enrolment.dyad_id, "baby_id": enrolment.dyad.baby_id,
+            "referral_id": self.referral.id if self.referral else 1,
         }
 
     def user(self, role):
@@ -56,6 +59,7 @@ def make_world():
         group=group, other_group=other_group, parent=dyad.parent, other_parent=other_dyad.parent,
         enrolment=factories.enrol(dyad, group), other_enrolment=factories.enrol(other_dyad,
                                                                                 other_group),
+        referral=referral_factories.make_referral(),
     )
     db.session.commit()
     return world

@@ -16,7 +16,7 @@ from pairs_group.parents.models import Baby, ConsentKind, Dyad, Enrolment, Paren
 from pairs_group.sms.models import OutboxMessage
 from pairs_group.sms.service import render_example
 from tests.account_factories import family_in_group, last_code, make_parent, sign_in_parent
-from tests.pages import expect_redirect, get_page, post_form, post_page, url
+from tests.pages import Page, expect_redirect, get_page, post_form, post_page, url
 
 
 def count(model):
@@ -122,9 +122,29 @@ def test_my_data_shows_everything_and_downloads_as_json_and_csv(app, client):
     assert {"baby", "dyad", "enrolment", "consent"} <= set(found)
     rows = list(csv.reader(io.StringIO(get(client, "account.download_data", kind="csv")
                                        .get_data(as_text=True))))
-    assert rows[0] == ["table", "row", "field", "value"]
-    assert ["parent", "1", "name", parent.name] in rows
+    assert rows[0] == ["Section", "Number", "Detail", "Value", "Stored as", "Stored value"]
+    assert ["About you", "1", "Name", parent.name, "parent.name", parent.name] in rows
     assert audited("account.export")
+
+
+def test_her_data_downloads_read_in_her_language(app, client):
+    """The spreadsheet and the readable file use her language's words for labels and values,
+    and keep the stored codes beside them for machines."""
+    parent, _ = signed_in_family(client, evaluation=True)
+    parent.language = "pt"
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(get(client, "account.download_data", kind="csv")
+                                       .get_data(as_text=True))))
+    assert rows[0] == ["Secção", "Número", "Dado", "Valor", "Guardado como", "Valor guardado"]
+    [language] = [row for row in rows if row[4] == "parent.language"]
+    assert language[:4] == ["Sobre si", "1", "Língua", "Português"] and language[5] == "pt"
+    response = get(client, "account.download_data", kind="html")
+    assert response.mimetype == "text/html" and "attachment" in response.headers[
+        "Content-Disposition"]
+    page = Page(response).check(200)
+    assert page.lang == "pt" and page.text_of("h1") == "Os meus dados"
+    assert "Sobre si" in page.texts("h2") and "<script" not in page.html
+    assert "code_hash" not in page.html
 
 
 def test_a_formula_in_her_data_stays_text_in_the_csv(app, client):
@@ -135,14 +155,33 @@ def test_a_formula_in_her_data_stays_text_in_the_csv(app, client):
     assert "'=HYPERLINK" in text
 
 
-def test_she_withdraws_evaluation_consent(app, client):
+def test_she_withdraws_evaluation_consent_after_confirming_and_can_undo_it(app, client):
     parent, _ = signed_in_family(client, evaluation=True)
     page = get_page(client, "account.my_data")
     withdraw = url(client, "account.withdraw_consent")
-    assert page.text_of(f'form[action="{withdraw}"] button') == "Take back my yes"
+    assert page.text_of(f'a[href="{withdraw}"]') == "Take back my yes"
+    confirm = get_page(client, "account.withdraw_consent")
+    assert confirm.text_of("h1") == "Take back your yes?"
+    assert confirm.shows("main p", "you can say yes again on the My data page")
+    assert current_consent(parent, ConsentKind.EVALUATION) is True  # asking changed nothing
     expect_redirect(post_form(client, "account.withdraw_consent", {}), "account.my_data")
     assert current_consent(parent, ConsentKind.EVALUATION) is False
     assert audited("consent.withdraw")
+    page = get_page(client, "account.my_data")
+    assert page.shows("[role=status]", "You can say yes again on this page")
+    give = url(client, "account.give_consent")
+    assert page.text_of(f'form[action="{give}"] button') == "Say yes"
+    expect_redirect(post_form(client, "account.give_consent", {}), "account.my_data")
+    assert current_consent(parent, ConsentKind.EVALUATION) is True
+    assert audited("consent.give")
+
+
+def test_there_is_nothing_to_take_back_without_a_yes(app, client):
+    parent, _ = signed_in_family(client, evaluation=False)
+    expect_redirect(client.get(url(client, "account.withdraw_consent")), "account.my_data")
+    expect_redirect(post_form(client, "account.withdraw_consent", {}), "account.my_data")
+    assert current_consent(parent, ConsentKind.EVALUATION) is False
+    assert not audited("consent.withdraw")
 
 
 def test_deleting_asks_for_confirmation_first(app, client):

@@ -12,7 +12,7 @@ CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templat
         "startup", "access", "backup", "delivery", "form_messages", "proxies", "run_due"}
 # Lowest first: a feature may import only features before it in this list.
 LAYERS = ["audit", "geo", "auth", "groups", "staff", "parents", "sms", "attendance",
-          "questionnaires", "reminders", "account", "privacy", "pages", "reports"]
+          "questionnaires", "reminders", "referrals", "account", "privacy", "pages", "reports"]
 TOP = {"features", "models", "demo", "__init__", "i18n_cli", "demo_register", "demo_scale",
        "demo_evaluation"}
 

@@ -78,6 +78,21 @@ def test_a_group_form_with_mistakes_keeps_what_was_typed(client, sign_in):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Group)) == 0
 
 
+def test_a_group_name_with_a_day_in_it_is_refused(client, sign_in):
+    """Parents read the day from the schedule in their language; an English day in the name
+    would stand untranslated on their pages."""
+    sign_in("admin")
+    venue = factories.make_venue()
+    db.session.commit()
+    page = post_page(client, "groups.new_group", {
+        "name": "Stockwell (Tuesday)", "venue_id": venue.id, "first_day": "2027-05-18",
+        "start_time": "10:00", "session_count": "8", "duration_minutes": "90", "capacity": "10",
+        "languages": ["en"]})
+    assert page.shows(".nhsuk-error-message", "Take the day out of the name")
+    assert page.field_value("name") == "Stockwell (Tuesday)"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Group)) == 0
+
+
 def test_a_facilitator_sees_only_her_own_groups(client, sign_in):
     me = sign_in("facilitator")
     mine = factories.make_group(name="Mine", facilitators=[me])

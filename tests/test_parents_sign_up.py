@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_datetime
+from icalendar import Calendar
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
@@ -18,9 +20,10 @@ from pairs_group.parents.models import (
     PendingSignUp,
 )
 from pairs_group.sms.models import OutboxMessage
+from pairs_group.times import in_london
 from tests import parents_factories as pf
 from tests.conftest import count_rows
-from tests.pages import expect_redirect, get_page, post_form, post_page, url
+from tests.pages import Page, expect_redirect, get_page, post_form, post_page, url
 
 
 def stored_people():
@@ -80,6 +83,30 @@ def test_the_welcome_text_is_sent_in_her_language(client, app):
     assert message.language == "pt" and message.context["venue"] == group.venue.name
     assert message.context["starts_at"] == group.sessions[0].starts_at.isoformat()
     assert message.status in ("sent", "deferred_quiet_hours")
+
+
+def test_after_the_welcome_a_text_link_puts_her_sessions_in_her_calendar(client, app):
+    """Followed on her phone, not signed in: her calendar downloads, in her language; the
+    feed (a lasting secret address) still needs her to sign in."""
+    group = pf.open_group()
+    pf.sign_up_until_group_choice(client, lang="pt")
+    pf.choose(client, group)
+    sent = app.extensions["sms_backend"].sent
+    assert [m["kind"] for m in sent][-2:] == ["welcome", "calendar_link"]
+    text = sent[-1]
+    assert text["language"] == "pt" and text["body"].startswith("Para pôr as sessões")
+    phone = app.test_client()
+    landing = phone.get(text["body"].split("http://localhost")[1])
+    while landing.status_code == 302:
+        landing = phone.get(landing.headers["Location"])
+    page = Page(landing).check(200)
+    assert page.lang == "pt" and page.text_of("h1") == "Adicionar ao meu calendário"
+    assert not page.select("form")  # no feed address without signing in
+    [download] = page.select("main a[download]")
+    response = phone.get(download["href"])
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert len(Calendar.from_ical(response.data).walk("VEVENT")) == len(group.sessions)
+    expect_redirect(phone.get(url(phone, "account.my_data")), "account.sign_in")
 
 
 def test_no_welcome_text_is_sent_without_her_yes(client, app):
@@ -239,6 +266,21 @@ def test_the_last_place_taken_meanwhile_offers_the_waiting_list(client):
     assert len(waiting) == 1
     done = get_page(second, "parents.signed_up_page")
     assert done.text_of("h1") == "You are on the waiting list"
+
+
+def test_the_waiting_list_says_which_group_and_a_text_confirms_it(client, app):
+    """A venue may have a Tuesday group with places and a full Thursday one: the done page and
+    her text name the day of the group she waits for, in her language."""
+    group = pf.open_group(capacity=0)
+    pf.sign_up_until_group_choice(client, lang="pt")
+    expect_redirect(pf.choose(client, group, waiting="yes"), "parents.signed_up_page")
+    done = get_page(client, "parents.signed_up_page")
+    day = format_datetime(in_london(group.first_session_at), "EEEE", locale="pt_PT")
+    assert done.lang == "pt" and day in done.text_of("main") and group.venue.name in done.text
+    [text] = [m for m in app.extensions["sms_backend"].sent if m["kind"] == "waiting_list_joined"]
+    assert text["language"] == "pt"
+    assert text["body"] == (f"Together Time: está na lista de espera de {group.venue.name}, "
+                            f"{day}. Avisamos quando houver vaga.")
 
 
 def test_consent_can_be_withdrawn_and_the_history_is_kept(client):

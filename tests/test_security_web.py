@@ -125,8 +125,9 @@ def test_admins_see_and_filter_the_audit_log_a_page_at_a_time(client, sign_in):
     page = get_page(client, "audit.list_events")
     assert "Audit log" in page.title and page.shows("nav", "Older events")
     page = get_page(client, "audit.list_events", who=admin.email)
-    assert page.shows("tbody td", f"{admin.name} ({admin.email})")
-    assert "staff.sign_in" in page.texts("tbody td code")
+    assert page.shows(".pairs-audit-details dd", f"{admin.name} ({admin.email})")
+    assert "staff.sign_in" in page.texts(".pairs-audit-details code")
+    assert f"{admin.name} (Admin) signed in." in page.texts(".pairs-audit-line__what")
     page = get_page(client, "audit.list_events", who="jo@example.nhs.uk", action="attendance",
                     page=2)
     assert page.text_of("form + p") == "60 events" and page.shows("nav", "Newer events")

@@ -48,6 +48,12 @@ def test_every_language_has_its_list():
     assert set(TELLING_WORDS) == set(LANGUAGES)
 
 
+def test_texts_to_families_not_signed_up_are_checked_too():
+    """A referral's invitation and reminder go before she has an account: the professional
+    chooses discreet for her, and the check covers those kinds like the others."""
+    assert {"referral_invitation", "referral_reminder", "referral_outcome"} <= set(KINDS)
+
+
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_no_discreet_text_names_the_service_the_group_or_her_baby(plain_app, kind, language):

@@ -65,7 +65,8 @@ CASES = [(kind, code, discreet) for kind in sorted(KINDS) for code in LANGUAGES
 def test_every_registered_kind_is_checked(plain_app):
     checked = {kind for kind, _code, _discreet in CASES}
     assert checked == set(KINDS), "a kind was registered after the list was made"
-    assert {"reminder", "session_cancelled", "session_moved", "welcome", "sign_in_code"} <= checked
+    assert {"reminder", "session_cancelled", "session_moved", "welcome", "sign_in_code",
+            "referral_invitation", "referral_reminder", "referral_outcome"} <= checked
 
 
 @pytest.mark.parametrize("kind, code, discreet", CASES)

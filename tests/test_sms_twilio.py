@@ -95,10 +95,11 @@ def test_a_permanent_error_is_recorded_for_staff_and_never_retried(twilio_app, c
     assert len(FakeTwilioHttp.requests) == 1
 
 
-def test_unsubscribed_at_twilio_marks_her_opted_out(twilio_app):
+def test_unsubscribed_at_twilio_marks_her_number_blocked_at_the_carrier(twilio_app):
     FakeTwilioHttp.answers.append(twilio_error(400, 21610))
     message = send_now(a_code())
-    assert db.session.get(Parent, message.parent_id).sms_opted_out_at is not None
+    parent = db.session.get(Parent, message.parent_id)
+    assert parent.sms_carrier_blocked_at is not None  # tests/test_sms_carrier.py: the rest
 
 
 def test_too_many_requests_is_retried_later_a_bounded_number_of_times(twilio_app, time_machine):

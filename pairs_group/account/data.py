@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from pairs_group.account import data_labels
 from pairs_group.db import db
@@ -45,7 +46,7 @@ def collect(parent):
     were found (parents before the rows that point at them)."""
     found = {"parent": _rows(_table("parent"), _table("parent").c.id, [parent.id])}
     frontier = {"parent"}
-    for _ in range(MAX_TABLES):
+    for _round in range(MAX_TABLES):
         additions = {}
         for table, column, target in _referencing(frontier):
             ids = [row["id"] for row in found[target]]
@@ -104,16 +105,24 @@ def as_json(found):
 
 
 def as_csv(found):
-    """One CSV with a `table` column, readable in any spreadsheet."""
+    """One spreadsheet she can read: a row per detail, with its section, label and value in her
+    language, then the stored name and value for machines. Every column is in it."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["table", "row", "field", "value"])
-    for name, rows in visible(found).items():
+    writer.writerow([_("Section"), _("Number"), _("Detail"), _("Value"), _("Stored as"),
+                     _("Stored value")])
+    for name, rows in found.items():
         for number, row in enumerate(rows, start=1):
             for key, value in row.items():
-                text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) \
-                    else ("" if value is None else str(value))
-                writer.writerow([name, number, key, _no_formula(text)])
+                if key in SECRET_COLUMNS:
+                    continue
+                plain = _plain(value)
+                stored = json.dumps(plain, ensure_ascii=False) if isinstance(plain, dict | list) \
+                    else ("" if plain is None else str(plain))
+                writer.writerow([str(data_labels.section_title(name)), number,
+                                 str(data_labels.label_for(name, key) or key),
+                                 _no_formula(data_labels.readable_value(name, key, value)),
+                                 f"{name}.{key}", _no_formula(stored)])
     return out.getvalue()
 
 

@@ -14,8 +14,35 @@ from pairs_group.attendance.forms import STATUS_LABELS as ATTENDANCE_LABELS
 from pairs_group.i18n import LANGUAGES, datetime_pattern
 from pairs_group.parents import choices
 from pairs_group.parents.forms import RELATIONSHIPS
+from pairs_group.referrals.forms import STATUS_LABELS as REFERRAL_LABELS
 from pairs_group.sms.forms import STATUS_LABELS as TEXT_STATUS_LABELS
 from pairs_group.sms.forms import kind_label
+
+# Each table as a section she can read (the page, the readable file and the spreadsheet).
+SECTION_TITLES = {
+    "parent": _l("About you"), "baby": _l("Your baby"), "dyad": _l("You and your baby"),
+    "enrolment": _l("Your groups"), "attendance": _l("Sessions you came to or missed"),
+    "consent": _l("What you agreed to"), "about_you": _l("Your answers about you"),
+    "outbox_message": _l("Texts we sent you"),
+    "questionnaire_response": _l("Your questionnaires"),
+    "questionnaire_answer": _l("Your questionnaire answers"),
+    "questionnaire_score": _l("Your scores"),
+    "waiting_list_offer": _l("Places we offered you"), "sign_in_code": _l("Codes we texted you"),
+    "calendar_feed": _l("Your calendar address"), "inbound_message": _l("Texts you sent us"),
+    "sms_opt_out_event": _l("When you stopped or started our texts"),
+    "questionnaire_safeguarding_flag": _l("Answers a worker checked on"),
+    "eligibility_override": _l("Places we offered outside the usual rules"),
+    "used_link": _l("Links you used"),
+    "referral": _l("Your referral"),
+}
+
+
+def section_title(table):
+    return SECTION_TITLES.get(table) or _("Other things we keep")
+
+
+SECTIONS = {"section_titles": SECTION_TITLES, "section_title": section_title}  # for templates
+
 
 # Columns with the same meaning in every table.
 COMMON = {
@@ -33,6 +60,7 @@ BY_TABLE = {
     ("parent", "interpreter_language"): _l("Interpreter needed for"),
     ("parent", "access_needs"): _l("Things that help you come"),
     ("parent", "sms_opted_out_at"): _l("You stopped our texts on"),
+    ("parent", "sms_carrier_blocked_at"): _l("Our texts were blocked on"),
     ("parent", "discreet_sms"): _l("Short texts that do not say what they are about"),
     ("parent", "created_at"): _l("You joined on"),
     ("baby", "date_of_birth"): _l("Date of birth"),
@@ -86,10 +114,33 @@ BY_TABLE = {
     ("sms_opt_out_event", "number"): _l("Number"),
     ("sms_opt_out_event", "opted_out"): _l("Texts stopped"),
     ("sms_opt_out_event", "keyword"): _l("Word you sent"),
+    ("sms_opt_out_event", "at_carrier"): _l("Blocked by our text provider"),
     ("sms_opt_out_event", "at"): _l("When"),
     ("eligibility_override", "reasons_not_eligible"): _l("Why the usual rules did not fit"),
     ("eligibility_override", "reason"): _l("Why we offered you a place"),
     ("used_link", "used_at"): _l("Link used on"),
+    ("referral", "created_at"): _l("Referred on"),
+    ("referral", "referrer_name"): _l("Referred by"),
+    ("referral", "referrer_role"): _l("Their role"),
+    ("referral", "referrer_team"): _l("Team or organisation"),
+    ("referral", "referrer_email"): _l("Work email address"),
+    ("referral", "referrer_phone"): _l("Work phone number"),
+    ("referral", "tell_referrer"): _l("They asked to hear if you joined"),
+    ("referral", "consent_confirmed"): _l("They said you agreed to be referred"),
+    ("referral", "first_name"): _l("Your first name"),
+    ("referral", "postcode"): _l("Postcode"),
+    ("referral", "baby_date_of_birth"): _l("Baby's date of birth"),
+    ("referral", "baby_due_date"): _l("Due date"),
+    ("referral", "interpreter_needed"): _l("Interpreter needed"),
+    ("referral", "interpreter_language"): _l("Interpreter needed for"),
+    ("referral", "notes"): _l("Anything the team should know"),
+    ("referral", "discreet_sms"): _l("Short texts that do not say what they are about"),
+    ("referral", "invited_at"): _l("Invited on"),
+    ("referral", "reminded_at"): _l("Reminded on"),
+    ("referral", "contacted_at"): _l("We contacted you on"),
+    ("referral", "joined_at"): _l("You joined on"),
+    ("referral", "closed_at"): _l("Ended on"),
+    ("referral", "referrer_told_at"): _l("They were told on"),
 }
 
 ENROLMENT_LABELS = {"waiting": _l("On the waiting list"), "enrolled": _l("Has a place"),
@@ -131,6 +182,8 @@ VALUES = {
     ("waiting_list_offer", "status"): OFFER_LABELS,
     ("sign_in_code", "purpose"): PURPOSE_LABELS,
     ("inbound_message", "action"): INBOUND_LABELS,
+    ("referral", "status"): {str(k): v for k, v in REFERRAL_LABELS.items()},
+    ("referral", "referrer_role"): dict(choices.REFERRER_ROLES),
 }
 
 
@@ -180,6 +233,12 @@ def readable_row(table, row):
         label = label_for(table, column)
         lines.append(Line(label, shown, "" if label else column, is_code))
     return sorted(lines, key=lambda line: line.label is None)
+
+
+def readable_value(table, column, value):
+    """A value as text in her language (the spreadsheet's "value" column)."""
+    shown, _is_code = _shown(table, column, value)
+    return "" if shown is None else str(shown)
 
 
 def readable(rows_by_table):

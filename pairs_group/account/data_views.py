@@ -1,11 +1,11 @@
 """Her calendar, settings (with a new number checked by code) and her data, to see or delete."""
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pairs_group.account import calendar, codes, data, erasure, settings
+from pairs_group.account import calendar, codes, data, data_labels, erasure, settings
 from pairs_group.account.forms import (
     ConfirmForm,
     DeleteAccountForm,
@@ -18,11 +18,14 @@ from pairs_group.account.service import enrolment_of, enrolments_of
 from pairs_group.account.web import bp
 from pairs_group.audit.service import record
 from pairs_group.auth.login import end_every_session, end_session, sign_out
-from pairs_group.db import db
+from pairs_group.auth.parents import current_parent, is_parent, turn_away
+from pairs_group.db import db, utcnow
 from pairs_group.i18n import babel_locale
 from pairs_group.limits import limit_setting, limiter
 from pairs_group.sms.service import render_example
+from pairs_group.times import london_today
 
+CALENDAR_LINK = "calendar"  # the link in her welcome text: her calendar downloads, no sign-in
 NEW_MOBILE = "new_mobile_flow"  # {"code": id, "mobile": E.164} while she checks a new number
 
 
@@ -34,16 +37,26 @@ def ics_response(body, filename):
 
 @bp.get("/my-account/calendar")
 def calendar_page():
-    feed = calendar.feed_of(current_user)  # made by her "Get my calendar address" (a POST)
+    """Her calendar downloads; signed in, also the feed her calendar app follows. The link in
+    her welcome text lands here too (the downloads only: a feed is made signed in)."""
+    parent = current_parent(CALENDAR_LINK)
+    if parent is None:
+        return turn_away()
+    full = is_parent()
+    feed = calendar.feed_of(parent) if full else None  # made by "Get my calendar address"
     feed_url = feed and url_for("account.calendar_feed", token=feed.token, _external=True)
     webcal_url = feed_url and feed_url.replace("http", "webcal", 1).replace("webcals", "webcal")
-    return render_template("account/calendar.html", enrolments=enrolments_of(current_user),
-                           feed_url=feed_url, webcal_url=webcal_url, form=ConfirmForm())
+    return render_template("account/calendar.html", enrolments=enrolments_of(parent),
+                           feed_url=feed_url, webcal_url=webcal_url, form=ConfirmForm(),
+                           full=full)
 
 
 @bp.get("/my-account/groups/<int:enrolment_id>/calendar.ics")
 def download_calendar(enrolment_id):
-    enrolment = enrolment_of(current_user, enrolment_id) or abort(404)
+    parent = current_parent(CALENDAR_LINK)
+    if parent is None:
+        return turn_away()
+    enrolment = enrolment_of(parent, enrolment_id) or abort(404)
     body = calendar.calendar_of([enrolment], enrolment.group.name)
     return ics_response(body, f"together-time-{enrolment.id}.ics")
 
@@ -126,27 +139,49 @@ def my_data():
     record("account.view_data", current_user)
     db.session.commit()
     return render_template("account/my_data.html", found=found, form=ConfirmForm(),
-                           consents=settings.consents_of(current_user))
+                           consents=settings.consents_of(current_user), **data_labels.SECTIONS)
 
 
-@bp.get("/my-account/my-data.<any(json, csv):kind>")
+DOWNLOADS = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+
+
+@bp.get("/my-account/my-data.<any(json, csv, html):kind>")
 def download_data(kind):
     found = data.collect(current_user)
     record("account.export", current_user, format=kind)
     db.session.commit()
-    body = data.as_json(found) if kind == "json" else data.as_csv(found)
-    mimetype = "application/json" if kind == "json" else "text/csv"
-    return Response(body, mimetype=mimetype, headers={
+    if kind == "html":
+        body = render_template("account/my_data_file.html", found=data.for_reading(found),
+                               made_on=format_date(london_today(utcnow()), "long"),
+                               **data_labels.SECTIONS)
+    else:
+        body = data.as_json(found) if kind == "json" else data.as_csv(found)
+    return Response(body, mimetype=DOWNLOADS[kind], headers={
         "Content-Disposition": f'attachment; filename="my-together-time-data.{kind}"',
         "Cache-Control": "private, no-store"})
 
 
-@bp.post("/my-account/my-data/withdraw-consent")
+@bp.route("/my-account/my-data/withdraw-consent", methods=["GET", "POST"])
 def withdraw_consent():
-    if ConfirmForm().validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
+    """Taking back her yes is asked twice (what it means, and how to undo it) before it is done."""
+    if not settings.agreed_to_evaluation(current_user):
+        return redirect(url_for("account.my_data"))
+    form = ConfirmForm()
+    if form.validate_on_submit() and settings.withdraw_evaluation_consent(current_user):
         db.session.commit()
         flash(_("You have taken back your permission. We will not use your answers to "
-                "check how the service is doing."), "info")
+                "check how the service is doing. You can say yes again on this page."), "info")
+        return redirect(url_for("account.my_data"))
+    return render_template("account/withdraw_consent.html", form=form)
+
+
+@bp.post("/my-account/my-data/give-consent")
+def give_consent():
+    """Her yes again (the undo of taking it back, or a change of mind after a no)."""
+    if ConfirmForm().validate_on_submit() and settings.give_evaluation_consent(current_user):
+        db.session.commit()
+        flash(_("Thank you. We will use your answers to check how the service is doing."),
+              "info")
     return redirect(url_for("account.my_data"))
 
 

@@ -79,3 +79,11 @@ def withdraw_evaluation_consent(parent):
         return False
     consents.withdraw_consent(parent, ConsentKind.EVALUATION, source="my_data")
     return True
+
+
+def give_evaluation_consent(parent):
+    """She says yes (again) to evaluation use; False if her yes is already recorded."""
+    if agreed_to_evaluation(parent):
+        return False
+    consents.give_consent(parent, ConsentKind.EVALUATION, source="my_data")
+    return True

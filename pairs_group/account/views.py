@@ -185,4 +185,5 @@ def init_app(app):
     register_user_kind("parent", Parent)
     SIGN_IN_ENDPOINTS["account"] = "account.sign_in"
     links.register_purpose(app, "welcome", "account.home", 30 * 24 * 3600)
+    links.register_purpose(app, "calendar", "account.calendar_page", 30 * 24 * 3600)
     app.register_blueprint(bp)

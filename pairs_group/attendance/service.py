@@ -5,6 +5,7 @@ from datetime import datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -229,6 +230,27 @@ def mark_service_cancellation(session: GroupSession, by=None):
             except StaleAttendance:
                 continue
     return changed
+
+
+def unfinished_registers(group, now=None):
+    """Sessions of the group that have started, not cancelled, with someone not yet marked."""
+    return [s for s in group.sessions if has_started(s, now) and not s.is_cancelled
+            and any(row.attendance is None for row in register_for(s))]
+
+
+def on_group_edit_asked(group, change, **_extra):
+    """Listener for groups.edits.group_edit_asked: registers left unfinished by a facilitator
+    the change takes off the group."""
+    kept = {user.id for user in change.facilitators}
+    if all(user.id in kept for user in group.facilitators):
+        return []
+    unfinished = unfinished_registers(group)
+    return [ngettext(
+        "%(num)d register of a session that has started is not finished: after the change only "
+        "admins and the facilitators still named can finish it.",
+        "%(num)d registers of sessions that have started are not finished: after the change "
+        "only admins and the facilitators still named can finish them.",
+        len(unfinished))] if unfinished else []
 
 
 def on_session_changed(session, change, **_extra):

@@ -32,6 +32,7 @@ from pairs_group.attendance.forms import (
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
+from pairs_group.groups.edits import group_edit_asked
 from pairs_group.groups.models import GroupSession
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
@@ -202,4 +203,5 @@ def render_change(session, enrolment, form, conflict):
 def init_app(app):
     app.register_blueprint(bp)
     session_changed.connect(service.on_session_changed)
+    group_edit_asked.connect(service.on_group_edit_asked)
     add_staff_link("attendance.show_today", _l("Today"), order=5)

@@ -12,6 +12,9 @@ from pairs_group.db import db
 # above the audit log register these, since the log itself knows no people.
 ACTOR_NAMERS = {}
 ACTOR_FINDERS = []
+# kind of thing ("GroupSession", "Role", ...) -> function(id) giving its words for the log's
+# sentences (audit/sentences.py), registered by the feature that owns it.
+THING_NAMERS = {}
 
 
 class AuditLogIsAppendOnly(RuntimeError):
@@ -51,6 +54,18 @@ def record_shown(action, target=None, **details):
 
 def register_actor_namer(kind, namer):
     ACTOR_NAMERS[kind] = namer
+
+
+def register_thing_namer(kind, namer):
+    THING_NAMERS[kind] = namer
+
+
+def name_of(kind, raw_id):
+    """The words for one thing the log names, or None (unknown kind, gone, or no id)."""
+    namer = THING_NAMERS.get(kind)
+    if namer is None or raw_id is None or raw_id == "":
+        return None
+    return namer(raw_id)
 
 
 def register_actor_finder(finder):

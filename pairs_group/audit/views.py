@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from pairs_group.audit import service
+from pairs_group.audit import sentences, service
 from pairs_group.audit.forms import AuditFilterForm
 from pairs_group.db import db
 from pairs_group.navigation import add_staff_link
@@ -33,6 +33,33 @@ def actor_words(actor):
     return Markup('<code translate="no">%s</code>') % (actor or "")
 
 
+# Marks one person saves for one session within this time read as one line ("marked 3 families
+# attended"); each event stays listed under it.
+RUN_GAP = timedelta(minutes=10)
+
+
+def _run_key(event):
+    details = event.details or {}
+    status = (details.get("after") or {}).get("status")
+    if event.action != "attendance.change" or details.get("by") == "parent" or not (
+            status and details.get("session_id")):
+        return None
+    return event.actor, details["session_id"], status
+
+
+def lines(events):
+    """The page's events as lines: [(sentence, [events])], alike register marks together."""
+    found = []
+    for event in events:
+        key = _run_key(event)
+        last = found[-1][1] if found else None
+        if key and last and _run_key(last[-1]) == key and last[-1].at - event.at <= RUN_GAP:
+            last.append(event)
+        else:
+            found.append((None, [event]))
+    return [(sentences.sentence(run[0], len(run)), run) for _none, run in found]
+
+
 def _bound(day, end):
     """The UTC start (or end) of a London day (the form keeps days within the calendar)."""
     if not day:
@@ -55,7 +82,8 @@ def list_events():
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     events = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
     return render_template("audit/list.html", form=form, events=events,
-                           filters=form.query_args(), describe_actor=actor_words)
+                           lines=lines(events.items), filters=form.query_args(),
+                           describe_actor=actor_words)
 
 
 def init_app(app):

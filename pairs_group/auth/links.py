@@ -55,11 +55,11 @@ SHORT_CODE_LETTERS = string.ascii_letters + string.digits
 SHORT_CODE_LENGTH = 12  # 71 bits: not to be guessed, with the limit on link checks
 
 
-def shorten(parent_id, path, max_age):
-    """A short address (on this site) that leads to path for max_age seconds. The caller
-    commits."""
+def shorten(parent_id, path, max_age, referral_id=None):
+    """A short address (on this site) that leads to path for max_age seconds; it belongs to a
+    parent, or to a referral's invitation (erased with it). The caller commits."""
     code = "".join(secrets.choice(SHORT_CODE_LETTERS) for _ in range(SHORT_CODE_LENGTH))
-    db.session.add(ShortLink(code=code, parent_id=parent_id, path=path,
+    db.session.add(ShortLink(code=code, parent_id=parent_id, referral_id=referral_id, path=path,
                              expires_at=utcnow() + timedelta(seconds=max_age)))
     db.session.flush()
     path = current_app.url_map.bind("").build("account.follow_short_link", {"code": code})

@@ -77,7 +77,10 @@ class ShortLink(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)  # erasure deletes rows by id
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    parent_id: Mapped[int] = mapped_column(
+    parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("parent.id", ondelete="CASCADE"), index=True)
+    # A referral's invitation goes to a family not yet signed up: its link has no parent.
+    referral_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("referral.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(sa.String(2000))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

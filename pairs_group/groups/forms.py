@@ -1,10 +1,13 @@
 """Staff forms for groups, venues and sessions."""
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -22,18 +25,30 @@ from wtforms.validators import (
 )
 
 from pairs_group.db import utcnow
-from pairs_group.forms import Form
+from pairs_group.forms import DayInRange, Form
+from pairs_group.geo.service import normalise_postcode, postcode_district
 from pairs_group.i18n import LANGUAGES
 from pairs_group.times import london_moment
+
+# Parents see the group's day from its schedule, in their own language: an English day in the
+# name would stand untranslated on every language's page (and go stale if the group moves).
+DAY_WORDS = re.compile(r"\b((mon|tues|wednes|thurs|fri|satur|sun)days?|tues|weds|thurs)\b", re.I)
+
+
+def no_day_words(_form, field):
+    if DAY_WORDS.search(field.data or ""):
+        raise ValidationError(_("Take the day out of the name: parents see the day from the "
+                                "schedule, in their own language"))
 
 
 class GroupForm(Form):
     name = StringField(_l("Group name"), validators=[
-        DataRequired(_l("Enter a name for the group")), Length(max=200)])
+        DataRequired(_l("Enter a name for the group")), Length(max=200), no_day_words])
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[
         InputRequired(_l("Choose a venue"))])
     first_day = DateField(_l("Date of the first session"), validators=[
-        InputRequired(_l("Enter the date of the first session, like 13/01/2027"))])
+        InputRequired(_l("Enter the date of the first session, like 13/01/2027")),
+        DayInRange()])
     start_time = TimeField(_l("Start time"), validators=[
         InputRequired(_l("Enter the start time, like 10:00"))])
     session_count = IntegerField(_l("Number of weekly sessions"), default=8, validators=[
@@ -69,7 +84,29 @@ class GroupForm(Form):
     def validate_max_baby_age_weeks(self, field):
         low = self.min_baby_age_weeks.data
         if field.data is not None and low is not None and field.data < low:
-            raise ValueError(_l("The oldest age must be the same as or more than the youngest"))
+            raise ValidationError(_l("The oldest age must be the same as or more than the "
+                                     "youngest"))
+
+
+def seen_version(field):
+    """The version the edit page was opened at, as posted (0, never a row's, for anything odd
+    or missing)."""
+    raw = field.raw_data[0].strip() if field.raw_data else ""
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+class EditGroupForm(GroupForm):
+    """The create form's fields and checks, and the version of the group she started from."""
+
+    version = HiddenField()
+
+
+def tidy_postcode(value):
+    """'sw9  9aa' as 'SW9 9AA'; anything that is not a postcode is kept as typed."""
+    if not value or not postcode_district(value):
+        return value.strip() if value else value
+    squashed = normalise_postcode(value)
+    return f"{squashed[:-3]} {squashed[-3:]}"
 
 
 NOTE_HINT = _l("Added to the text to parents in your words, not translated. Keep it short.")
@@ -79,9 +116,17 @@ class VenueForm(Form):
     name = StringField(_l("Venue name"), validators=[
         DataRequired(_l("Enter the venue's name")), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=400)])
-    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
+    postcode = StringField(_l("Postcode"), filters=[tidy_postcode], validators=[Optional()])
     access_notes = TextAreaField(_l("Access notes"), validators=[Optional(), Length(max=2000)],
                                  description=_l("For example: step-free entrance, buggy park."))
+
+    def validate_postcode(self, field):
+        if field.data and not postcode_district(field.data):
+            raise ValidationError(_l("Enter a real UK postcode, like SW9 9AA"))
+
+
+class EditVenueForm(VenueForm):
+    version = HiddenField()
 
 
 def note_fits(field, room):

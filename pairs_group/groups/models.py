@@ -41,6 +41,9 @@ class Venue(db.Model):
     address: Mapped[str] = mapped_column(sa.String(400), default="")
     postcode: Mapped[str] = mapped_column(sa.String(10), default="")
     access_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Raised by every edit: an edit names the version it started from, so a second admin's
+    # save over a change she has not seen is refused (groups.service.claim_version).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Group(db.Model):
@@ -64,6 +67,7 @@ class Group(db.Model):
     max_baby_age_weeks: Mapped[int | None]
     accepts_pregnant: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # as Venue.version
 
     venue: Mapped[Venue] = relationship()
     facilitators: Mapped[list[StaffUser]] = relationship(secondary=group_facilitator)

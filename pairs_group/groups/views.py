@@ -1,4 +1,5 @@
-"""Staff pages for groups: list, create, and change one session."""
+"""Staff pages for groups: list, create, change one session; admins edit groups and venues
+(groups/edit_views.py)."""
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -133,5 +134,7 @@ def cancel_session(group_id, session_id):
 
 
 def init_app(app):
+    from pairs_group.groups import edit_views  # noqa: F401 (its pages are on this blueprint)
+
     app.register_blueprint(bp)
     add_staff_link("groups.list_groups", _l("Groups"), order=10)

@@ -72,6 +72,17 @@ FIRST_TIME = [
     ("no", _l("No, I have other children")),
 ]
 
+# Who refers families (issue 19): the referral form's roles, and the referral sources reported.
+REFERRER_ROLES = [
+    ("midwife", _l("Midwife")),
+    ("health_visitor", _l("Health visitor")),
+    ("childrens_centre", _l("Children's Centre or Better Start worker")),
+    ("gp", _l("GP")),
+    ("mental_health", _l("Perinatal or adult mental health")),
+    ("social_care", _l("Social care")),
+    ("other", _l("Another professional")),
+]
+
 HEARD_FROM = [
     ("midwife", _l("Midwife")),
     ("health_visitor", _l("Health visitor")),

@@ -46,7 +46,7 @@ FULL = [
     ("Rita Costa", "+447700900124", "pt", "Ines", 15),
     ("Agnieszka Zielinska", "+447700900125", "pl", "Ola", 7),
 ]
-FULL_GROUP = "Together Time Stockwell (Friday, small group)"
+FULL_GROUP = "Together Time Stockwell 4"
 
 
 def ensure_sign_up_answers(parents):

@@ -45,6 +45,9 @@ class Parent(SessionVersioned, db.Model):
     interpreter_language: Mapped[str] = mapped_column(sa.String(60), default="")
     access_needs: Mapped[str] = mapped_column(sa.Text, default="")
     sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Her phone number is blocked at the provider (she texted it STOP, or a text failed with
+    # Twilio 21610): nothing reaches her until she texts START, whatever she asks of us.
+    sms_carrier_blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     discreet_sms: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Raised at sign-out to end every session and remember-me cookie of hers at once.

@@ -30,6 +30,9 @@ place_taken = signals.signal("place-taken")
 # Sent with (offer) inside the transaction that makes the offer; the SMS feature queues the
 # text with the link, so an offer and its text are stored together or not at all.
 place_offered = signals.signal("place-offered")
+# Sent with (enrolment) AFTER the commit that put a parent on a full group's waiting list; the
+# SMS feature texts her that she is on it and what happens next.
+joined_waiting_list = signals.signal("joined-waiting-list")
 
 MAX_OFFERS_AT_ONCE = 200
 
@@ -101,10 +104,12 @@ def enrol_from_waiting_list(enrolment):
 
 
 def announce_place_taken(enrolment):
-    """Call after committing a new place: listeners queue her welcome text, which the caller
-    commits (it is sent after the response)."""
+    """Call after committing a new place (or a place on the waiting list): listeners queue her
+    welcome text (or the waiting-list one), which the caller commits (sent after the response)."""
     if enrolment.status == EnrolmentStatus.ENROLLED:
         place_taken.send(enrolment)
+    elif enrolment.status == EnrolmentStatus.WAITING:
+        joined_waiting_list.send(enrolment)
 
 
 def waiting_list(group_id):

@@ -35,6 +35,11 @@ class MobileTaken(Exception):
 number_signed_up_again = places.signals.signal("number-signed-up-again")
 
 
+# Sent inside the sign-up's transaction with the new parent and her answers: a feature that
+# started the sign-up for her (a referral) records that she joined, in the same commit.
+signed_up = places.signals.signal("signed-up")
+
+
 class NotEligible(Exception):
     """The chosen group is not one she can join."""
 
@@ -54,6 +59,12 @@ def start_sign_up(answers, now=None):
                             expires_at=now + timedelta(minutes=pending_minutes()))
     db.session.add(pending)
     return pending
+
+
+def start_prefilled_sign_up(prefill, now=None, **answers):
+    """A sign-up begun for her from what someone else told us (a referral). `prefill` only
+    fills in her pages: nothing counts as her answer until she sends each page herself."""
+    return start_sign_up({**answers, "prefill": dict(prefill)}, now)
 
 
 def find_pending(reference, now=None):
@@ -156,9 +167,12 @@ def add_consents(parent, answers, now, source="sign_up"):
 
 def add_about_you(parent, answers, now):
     about = answers.get("about_you")
-    if about is not None:
-        db.session.add(AboutYou(parent=parent, answered_at=now, **{
-            name: about.get(name) or None for name in ABOUT_YOU_FIELDS}))
+    if about is None:
+        return
+    values = {name: about.get(name) or None for name in ABOUT_YOU_FIELDS}
+    if answers.get("referred_by"):  # a referral says who suggested Together Time to her
+        values["heard_from"] = answers["referred_by"]
+    db.session.add(AboutYou(parent=parent, answered_at=now, **values))
 
 
 def complete_sign_up(pending, group_id, *, waiting=False, now=None):
@@ -175,6 +189,7 @@ def complete_sign_up(pending, group_id, *, waiting=False, now=None):
         enrolment = _enrol_new_dyad(build_dyad(answers), group, waiting, now)
         add_consents(enrolment.dyad.parent, answers, now)
         add_about_you(enrolment.dyad.parent, answers, now)
+        signed_up.send(enrolment.dyad.parent, answers=answers, now=now)
         db.session.delete(pending)
         db.session.flush()
     except IntegrityError as error:  # her number was signed up a moment ago

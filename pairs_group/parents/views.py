@@ -62,19 +62,55 @@ def pending_or_restart(needs):
 @bp.route("", methods=["GET", "POST"])
 def check_eligibility():
     today = london_today(utcnow())
-    form = EligibilityForm(today=today, data=typed_before())
+    prefilled = prefilled_sign_up()
+    form = EligibilityForm(today=today, data=typed_before() or eligibility_prefill(prefilled))
     if form.validate_on_submit():
         answers = eligibility_answers(form)
         reasons = service.why_not_eligible(answers["postcode"], service.baby_from(answers))
         if reasons:
             session[TYPED_KEY] = what_she_typed(form)
             return redirect(url_for("parents.not_eligible", reason=reasons))
-        pending = service.start_sign_up({**answers, "language": current_language().code})
-        db.session.commit()
-        session[SESSION_KEY] = pending.reference
+        keep_or_start_sign_up(prefilled, {**answers, "language": current_language().code})
         return redirect(url_for("parents.your_details"))
-    return render_template("parents/eligibility.html", form=form,
+    return render_template("parents/eligibility.html", form=form, prefilled=bool(prefilled),
                            expired=request.args.get("expired") == "1")
+
+
+def keep_or_start_sign_up(prefilled, answers):
+    """A sign-up begun for her (a referral's) goes on with her answers; else a new one."""
+    if prefilled is not None:
+        service.update_pending(prefilled, **answers)
+        db.session.commit()
+        return
+    pending = service.start_sign_up(answers)
+    db.session.commit()
+    session[SESSION_KEY] = pending.reference
+
+
+def start_prefilled(prefill, **answers):
+    """Begin a sign-up filled in from what someone told us about her (the referrals feature
+    calls this when she follows her invitation); her pages then show it for her to check."""
+    pending = service.start_prefilled_sign_up(prefill, **answers)
+    db.session.commit()
+    session[SESSION_KEY] = pending.reference
+    return redirect(url_for("parents.check_eligibility"))
+
+
+def prefilled_sign_up():
+    """Her pending sign-up if it was begun for her (a referral's), else None."""
+    pending = service.find_pending(session.get(SESSION_KEY))
+    return pending if pending is not None and "prefill" in pending.answers else None
+
+
+def eligibility_prefill(pending):
+    """Her own answers to the first page once sent, else what we were told."""
+    if pending is None:
+        return None
+    given = pending.answers if "postcode" in pending.answers else pending.answers["prefill"]
+    dates = {name: date.fromisoformat(given[name]) for name in ("date_of_birth", "due_date")
+             if given.get(name)}
+    status = "born" if "date_of_birth" in dates else "pregnant" if dates else None
+    return {"postcode": given.get("postcode", ""), "baby_status": status, **dates}
 
 
 def what_she_typed(form):
@@ -132,12 +168,17 @@ def your_details():
         service.update_pending(pending, **details_answers(form))
         db.session.commit()
         return redirect(url_for("parents.consent"))
-    return render_template("parents/details.html", form=form)
+    return render_template("parents/details.html", form=form,
+                           prefilled="prefill" in pending.answers and "name" not in pending.answers)
 
 
 def details_from(answers):
     if "name" not in answers:
-        return {"language": answers.get("language", "en")}
+        prefill = answers.get("prefill") or {}
+        return {"language": answers.get("language", "en"), **{
+            name: prefill[name] for name in ("name", "mobile", "interpreter_language")
+            if name in prefill}, **({"needs_interpreter": prefill["needs_interpreter"]}
+                                   if prefill.get("needs_interpreter") else {})}
     return {**answers, "mobile": answers["mobile_as_typed"],
             "needs_interpreter": "yes" if answers.get("interpreter_language") else "no"}
 
@@ -312,10 +353,11 @@ def offer_answered(offer, answer):
 
 
 def init_app(app):
-    from pairs_group.parents import staff_views
+    from pairs_group.parents import group_edits, staff_views
 
     app.register_blueprint(bp)
     staff_views.init_app(app)
+    group_edits.init_app(app)
     app.cli.add_command(cli.waiting_list_commands)
     app.cli.add_command(cli.sign_up_commands)
     app.jinja_env.globals["upcoming_groups"] = lambda: places.open_groups()[:6]

@@ -130,11 +130,11 @@ def cancelled_by_parent(session_ids):
 
 
 def may_remind(enrolment, due_at, consents):
-    """Not opted out, agreed to texts, and enrolled before the reminder fell due (a reminder
-    that fell due before she joined is stale)."""
+    """Not opted out (in the app or at the provider), agreed to texts, and enrolled before the
+    reminder fell due (a reminder that fell due before she joined is stale)."""
     parent = enrolment.dyad.parent
     joined = enrolment.enrolled_at or enrolment.created_at
-    if parent.sms_opted_out_at or (joined and joined > due_at):
+    if parent.sms_opted_out_at or parent.sms_carrier_blocked_at or (joined and joined > due_at):
         return False
     return consent_allows(consents.get(parent.id))
 

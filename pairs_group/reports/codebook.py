@@ -4,9 +4,9 @@ from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.parents import choices
 from pairs_group.parents.models import PREFER_NOT_TO_SAY, EnrolmentStatus, Relationship
 from pairs_group.questionnaires.models import HelpKind
-from pairs_group.reports import instruments
+from pairs_group.reports import instruments, rules
 
-CODEBOOK_HEADER = ["file", "variable", "label", "type", "values"]
+CODEBOOK_HEADER = ["file", "variable", "label", "type", "values", "scoring_rule"]
 SUBSCALE_ORDER = list(instruments.SUBSCALE_NAMES)
 INTEGER_SUBSCALES = ("part_a", "part_b", "zone", "rating", "interval_months", "items_omitted")
 PREFER = f"{PREFER_NOT_TO_SAY}=Prefer not to say; (blank)=not answered"
@@ -113,12 +113,19 @@ def _subscale_values(subscale):
     return "blank = not scored or invalid (too many answers missing)"
 
 
+# Variables whose meaning rests on a scoring rule (the subscale columns have theirs too).
+VARIABLE_RULES = {("scores.csv", "timepoint"): rules.timepoint_rule}
+
+
 def rows(subscales):
-    """The codebook's rows, including one per subscale column of scores.csv."""
+    """The codebook's rows, including one per subscale column of scores.csv, each with the
+    scoring rule behind it (from the instrument files and the statistics, never a copy)."""
     for name, variables in VARIABLES.items():
         for variable, label, kind, values in variables:
-            yield name, variable, label, kind, values() if callable(values) else values
+            rule = VARIABLE_RULES.get((name, variable))
+            yield (name, variable, label, kind, values() if callable(values) else values,
+                   rule() if rule else "")
     for subscale in subscales:
         kind = "integer" if subscale in INTEGER_SUBSCALES else "number"
         yield ("scores.csv", subscale, str(instruments.subscale_name(subscale)), kind,
-               _subscale_values(subscale))
+               _subscale_values(subscale), rules.codebook_rule(subscale))

@@ -230,7 +230,7 @@ def shared_export_files(report_filter, k):
         "attendance.csv": table("attendance.csv", exports.attendance, _attendance),
         "responses.csv": table("responses.csv", exports.responses, _response),
         "codebook.csv": lambda: csv_lines(codebook.CODEBOOK_HEADER, (
-            (*row[:4], _noted(row, notes)) for row in codebook.rows(subscales))),
+            (*row[:4], _noted(row, notes), *row[5:]) for row in codebook.rows(subscales))),
         "README.txt": lambda: iter([describe(protection)]),
     }
 

@@ -8,6 +8,8 @@ import numpy as np
 from scipy import stats
 
 MIN_PAIRS_FOR_TESTS = 5
+CONFIDENCE = 0.95  # of the interval around the mean change
+WILCOXON_ZEROS = "wilcox"  # SciPy's zero_method: pairs with no change are left out
 
 
 @dataclass
@@ -61,11 +63,12 @@ def paired_summary(pre, post):
 
 
 def _t_statistics(change):
-    """95% CI of the mean change, paired t-test p, and Cohen's d_z (mean change / SD of change)."""
+    """CI of the mean change (CONFIDENCE), paired t-test p, and Cohen's d_z (mean change / SD of
+    change)."""
     n, mean, sd = len(change), float(change.mean()), float(np.std(change, ddof=1))
     if sd == 0:
         return [mean, mean], None, None
-    margin = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    margin = float(stats.t.ppf((1 + CONFIDENCE) / 2, n - 1)) * sd / math.sqrt(n)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         p = stats.ttest_1samp(change, 0.0).pvalue
@@ -78,7 +81,7 @@ def _wilcoxon_p(change):
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (RuntimeWarning, UserWarning))
-        return _number(stats.wilcoxon(change).pvalue)
+        return _number(stats.wilcoxon(change, zero_method=WILCOXON_ZEROS).pvalue)
 
 
 def better_direction_taken(direction, mean_change):

@@ -33,6 +33,7 @@ from pairs_group.reports import (
     outcomes,
     paging,
     reach,
+    rules,
 )
 from pairs_group.reports.cli import export_command, report_command
 from pairs_group.reports.csvfiles import csv_lines
@@ -86,7 +87,8 @@ def render_section(section, build, cached=True):
     return render_template(f"reports/{section}.html", form=form, data=data, section=section,
                            sections=SECTIONS, query=query, worked_out_at=worked_out_at,
                            page_links=partial(page_links, {**query, **paging.page_args(pages)}),
-                           instruments=instruments, status_labels=attendance.STATUS_LABELS,
+                           instruments=instruments, rules=rules,
+                           status_labels=attendance.STATUS_LABELS,
                            status_keys=attendance.STATUS_KEYS,
                            can_export=lets_in("reports.show_exports", current_user))
 

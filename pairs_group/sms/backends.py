@@ -7,6 +7,7 @@ or raises SendError saying whether trying again could help.
 import json
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -31,6 +32,25 @@ class SendError(Exception):
         self.code = None if code is None else str(code)
         self.outcome = outcome or ("permanent" if permanent else "transient")
         self.permanent = self.outcome == "permanent"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a provider says of a text whose answer we lost: it has it (its id and status, the
+    error code if it failed, the words it sent), or, with no id, that it never got it."""
+
+    provider_id: str | None = None
+    status: str = ""
+    error_code: str | None = None
+    body: str | None = None
+
+    @property
+    def sent(self):
+        return self.provider_id is not None
+
+
+NEVER_SENT = Finding()
+LOOK_UP_LIMIT = 50  # texts to her in the window we read: more than any day's texts to one parent
 
 
 def network_error(error):
@@ -106,7 +126,35 @@ class RecordingBackend:
         return f"recorded-{message.id}"
 
 
-class TwilioBackend:
+def twilio_finding(found):
+    return Finding(found.sid, str(found.status or ""),
+                   str(found.error_code) if found.error_code else None, found.body)
+
+
+class TwilioLookUp:
+    """Asking Twilio what became of a text (for TwilioBackend)."""
+
+    def look_up(self, message, body, since, exact=True):
+        """By its sid when we have one, else among the texts to her number sent since `since`,
+        by its words. NEVER_SENT only when Twilio has no text that could be it: with `exact`
+        False (the words were rendered again, not stored) any text to her leaves it open.
+        None when Twilio cannot be asked, or cannot say."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            if message.provider_id:
+                return twilio_finding(self.client().messages(message.provider_id).fetch())
+            found = self.client().messages.list(to=message.to, date_sent_after=since,
+                                                limit=LOOK_UP_LIMIT)
+        except (TwilioException, requests.exceptions.RequestException):
+            return None
+        ours = [text for text in found if body and body in (text.body or "")]
+        if ours:
+            return twilio_finding(ours[-1])  # newest first: the first that went
+        return NEVER_SENT if (exact and body) or not found else None
+
+
+class TwilioBackend(TwilioLookUp):
     """The real twilio library. One client per thread: the dispatcher sends from a pool."""
 
     name = "twilio"
@@ -208,3 +256,23 @@ class NotifyBackend:
 
     def status_of(self, provider_id):
         return self.client().get_notification_by_id(provider_id)["status"]
+
+    def look_up(self, message, body=None, since=None, exact=True):
+        """By its Notify id when we have one, else by its reference (our key, unique to the
+        text): no notification with it means Notify never got it. None when Notify cannot be
+        asked."""
+        from notifications_python_client.errors import HTTPError
+
+        try:
+            if message.provider_id:
+                found = [self.client().get_notification_by_id(message.provider_id)]
+            else:
+                found = self.client().get_all_notifications(
+                    reference=message.idempotency_key).get("notifications") or []
+        except (HTTPError, requests.exceptions.RequestException):
+            return None
+        if not found:
+            return NEVER_SENT
+        status = str(found[-1].get("status", ""))
+        return Finding(str(found[-1]["id"]), status,
+                       status if status.endswith("-failure") else None, found[-1].get("body"))

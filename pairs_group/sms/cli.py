@@ -1,4 +1,5 @@
-"""`flask sms ...`: send what is due now, and ask GOV.UK Notify how sent texts got on."""
+"""`flask sms ...`: send what is due now, ask GOV.UK Notify how sent texts got on, and ask the
+provider about texts whose answer was lost."""
 
 from datetime import timedelta
 
@@ -26,11 +27,22 @@ def dispatch_command(now, limit):
                f"deferred to the morning {report.deferred}; marked unknown {report.expired}")
 
 
+@sms_commands.command("resolve-unknown")
+@now_option
+def resolve_unknown_command(now):
+    """Ask the provider what became of texts whose outcome is unknown (never resends)."""
+    from pairs_group.sms.resolve import resolve_unknown
+
+    found = resolve_unknown(now=now or utcnow())
+    click.echo(f"asked about {sum(found.values())} unknown text(s): sent {found['sent']}, "
+               f"never sent {found['not sent']}, still unknown {found['unknown']}")
+
+
 @sms_commands.command("notify-poll")
 @click.option("--days", type=click.IntRange(1, 7), default=3)
 def notify_poll_command(days):
     """Ask Notify for the status of texts sent in the last few days (Notify backend only)."""
-    from pairs_group.sms.webhooks import NOTIFY_STATUSES, update_status
+    from pairs_group.sms.webhooks import NOTIFY_STATUSES, notify_error, update_status
 
     backend = service.backend()
     if getattr(backend, "name", "") != "notify":
@@ -40,7 +52,8 @@ def notify_poll_command(days):
         OutboxMessage.sent_at >= utcnow() - timedelta(days=days)).limit(5000)).all()
     changed = 0
     for message in messages:
-        status = NOTIFY_STATUSES.get(backend.status_of(message.provider_id))
-        changed += bool(status and update_status(message, status))
+        raw = backend.status_of(message.provider_id)
+        status = NOTIFY_STATUSES.get(raw)
+        changed += bool(status and update_status(message, status, notify_error(raw)))
     db.session.commit()
     click.echo(f"checked {len(messages)}, updated {changed}")

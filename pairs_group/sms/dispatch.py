@@ -6,14 +6,17 @@ dispatchers never send it twice. A row left in "sending" (a crash, or a lost ans
 "unknown" for staff to review; it is never retried blind.
 
 Transactions: the rest of the app flushes and leaves the commit to the edge (the view or the
-command). The claim/send protocol here is the named exception: each claim step and each batch of
-outcomes is committed here, at once, because that commit is what stops a second dispatcher sending
-the same text. So call these only from the edge, after the caller's own work is committed.
+command). The claim/send protocol here is the named exception: each claim step, each batch's
+rendered words and each text's outcome are committed here, at once: the claim is what stops a
+second dispatcher sending the same text, and an outcome committed as soon as the provider answers
+is what a crash (kill -9) cannot take away. So call these only from the edge, after the caller's
+own work is committed.
 """
 
 import logging
 import math
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -106,6 +109,8 @@ def reason_not_to_send(message, parent, consents=None, unwanted=None):
     kind = KINDS[message.kind]
     if parent is not None and parent.sms_opted_out_at and not kind.ignores_opt_out:
         return MessageStatus.SKIPPED_OPTED_OUT
+    if parent is not None and parent.sms_carrier_blocked_at and not kind.ignores_opt_out:
+        return MessageStatus.SKIPPED_CARRIER_BLOCKED  # it would only fail (Twilio 21610)
     if parent is not None and kind.needs_consent:
         answer = (current_consent(parent, ConsentKind.SMS) if consents is None
                   else consents.get(parent.id))
@@ -134,7 +139,8 @@ def prepare(message, parent):
     """Render in her language as it is now, with her discreet wording if she asked for it."""
     if parent is not None:
         message.language, message.to = parent.language or message.language, parent.mobile
-    discreet = bool(parent and parent.discreet_sms)
+    # A text to someone not signed up (a referral's invitation) carries the choice itself.
+    discreet = bool(parent.discreet_sms if parent else message.context.get("discreet"))
     message.body = render(message, discreet=discreet)
     counted = count_segments(message.body)
     message.segments, message.encoding = counted.segments, counted.encoding
@@ -158,9 +164,32 @@ def screen(message, parent, consents=None, unwanted=None):
     return True
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What a provider reads of one text, copied from its row before the send: a worker thread
+    then never touches the session (it is not thread-safe), whatever the main thread commits."""
+
+    id: int
+    idempotency_key: str
+    kind: str
+    to: str
+    body: str
+    language: str
+    segments: int
+    encoding: str
+    session_id: int | None
+    personalisation: dict | None
+
+    @classmethod
+    def of(cls, message):
+        return cls(message.id, message.idempotency_key, message.kind, message.to, message.body,
+                   message.language, message.segments, message.encoding, message.session_id,
+                   getattr(message, "personalisation", None))
+
+
 def call_provider(provider, message):
-    """The provider's answer: (provider id, None) or (None, SendError). Runs in a worker thread:
-    it touches no database."""
+    """The provider's answer: (provider id, None) or (None, SendError). Runs in a worker thread
+    with an Outgoing copy: it touches no database."""
     try:
         return provider.send(message), None
     except backends.SendError as error:
@@ -176,6 +205,8 @@ def apply_outcome(message, provider_id, error):
     else:
         message.provider_id, message.status = provider_id, MessageStatus.SENT
         message.sent_at, message.error_code, message.error_message = utcnow(), None, None
+        if KINDS[message.kind].ignores_opt_out and message.parent_id:  # sent despite a block
+            unblocked_at_carrier(db.session.get(Parent, message.parent_id))
 
 
 def hide_if_secret(message):
@@ -210,16 +241,41 @@ def apply_failure(message, error):
     else:
         message.status = MessageStatus.FAILED
         if error.code == backends.UNSUBSCRIBED_CODE and message.parent_id:
-            set_opted_out(db.session.get(Parent, message.parent_id), True, "provider", "21610")
+            blocked_at_carrier(db.session.get(Parent, message.parent_id))
 
 
-def set_opted_out(parent, opted_out, source, keyword=""):
-    """Record an opt-out or opt-in, with when and how (the caller commits)."""
+def set_opted_out(parent, opted_out, source, keyword="", at_carrier=False):
+    """Record an opt-out or opt-in, with when and how (the caller commits). `at_carrier`: the
+    provider blocked or unblocked her number as well (she texted its own STOP or START word)."""
     if parent is None:
         return
     parent.sms_opted_out_at = utcnow() if opted_out else None
+    if at_carrier:
+        parent.sms_carrier_blocked_at = parent.sms_opted_out_at
     db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=opted_out,
-                               source=source, keyword=keyword[:40]))
+                               source=source, keyword=keyword[:40], at_carrier=at_carrier))
+
+
+def unblocked_at_carrier(parent):
+    """A text to her number went through (a code she asked for): the provider no longer blocks
+    it, so she texted START and we never heard. Her own choice in the app stays as it was."""
+    if parent is None or not parent.sms_carrier_blocked_at:
+        return
+    parent.sms_carrier_blocked_at = None
+    db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=False,
+                               source="provider", at_carrier=True))
+
+
+def blocked_at_carrier(parent):
+    """A text to her failed with Twilio 21610: her number is blocked at the provider (she texted
+    it STOP). Recorded as that, once; her own choice in the app is left as she made it (she
+    may just have asked for texts again in her words), so nothing flips silently."""
+    if parent is None or parent.sms_carrier_blocked_at:
+        return
+    parent.sms_carrier_blocked_at = utcnow()
+    db.session.add(OptOutEvent(parent_id=parent.id, number=parent.mobile, opted_out=True,
+                               source="provider", keyword=backends.UNSUBSCRIBED_CODE,
+                               at_carrier=True))
 
 
 def send_now(message):
@@ -255,8 +311,10 @@ class DispatchReport:
 
 
 def send_batch(ids, pool):
-    """Send claimed messages: screened and rendered here, the provider calls in the pool, and
-    every outcome written in one commit (a crash before it leaves them "sending": unknown)."""
+    """Send claimed messages: screened and rendered here and committed before anything goes (a
+    text the provider never answers still shows what it said), the provider calls in the pool,
+    and each outcome committed as soon as its answer arrives, so a crash mid-batch loses no
+    record of a text that went (those still unanswered stay "sending", then unknown)."""
     messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                   .execution_options(populate_existing=True)).all()
     parent_ids = {m.parent_id for m in messages if m.parent_id}
@@ -264,15 +322,41 @@ def send_batch(ids, pool):
         sa.select(Parent).where(Parent.id.in_(parent_ids))
         .execution_options(populate_existing=True))} if parent_ids else {}
     consents, unwanted = sms_consents(parent_ids), unwanted_ids(messages)
-    ready = [m for m in messages if screen(m, parents.get(m.parent_id), consents, unwanted)]
-    provider = backend()
-    for message, answer in zip(ready, pool.map(lambda m: call_provider(provider, m), ready),
-                               strict=True):
-        apply_outcome(message, *answer)
+    ready = {m.id: m for m in messages if screen(m, parents.get(m.parent_id), consents, unwanted)}
     for message in messages:
+        if message.id not in ready:
+            hide_if_secret(message)
+    outgoing = [Outgoing.of(m) for m in ready.values()]
+    provider = backend()
+    with kept_after_commit():
+        db.session.commit()
+        waiting = {pool.submit(call_provider, provider, o): ready[o.id] for o in outgoing}
+        while waiting:
+            answered, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            record_outcomes((waiting.pop(answer), answer.result()) for answer in answered)
+    return messages
+
+
+def record_outcomes(answered):
+    """Write the outcomes that have arrived and commit them at once, in the main thread: the
+    answers that came while the last commit was being written share the next one (a group
+    commit), so a slow disk cannot hold the texts back, and no answer waits for the batch."""
+    for message, (provider_id, error) in answered:
+        apply_outcome(message, provider_id, error)
         hide_if_secret(message)
     db.session.commit()
-    return messages
+
+
+@contextmanager
+def kept_after_commit():
+    """Commits that leave the batch's rows loaded: recording one outcome must not make the next
+    one read its row again (a SELECT per text)."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
 
 
 def dispatch_due(now=None, limit=None, workers=None, progress=None):

@@ -16,6 +16,7 @@ STATUS_LABELS = {
     MessageStatus.SKIPPED_OPTED_OUT: _l("Not sent: she said stop"),
     MessageStatus.SKIPPED_NO_CONSENT: _l("Not sent: no consent to texts"),
     MessageStatus.SKIPPED_NOT_NEEDED: _l("Not sent: no longer needed"),
+    MessageStatus.SKIPPED_CARRIER_BLOCKED: _l("Not sent: blocked by our text provider"),
     MessageStatus.DEFERRED_QUIET_HOURS: _l("Waiting for the morning"),
 }
 
@@ -34,6 +35,9 @@ KIND_LABELS = {
     "waiting_list_offer": _l("Place offered from the waiting list"),
     "questionnaire_link": _l("Questionnaire link"),
     "questionnaire_reminder": _l("Questionnaire reminder"),
+    "referral_invitation": _l("Invitation after a referral"),
+    "referral_reminder": _l("Reminder of an invitation after a referral"),
+    "referral_outcome": _l("Outcome told to the referrer"),
 }
 
 

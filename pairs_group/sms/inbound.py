@@ -10,6 +10,7 @@ from blinker import Namespace
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
+from pairs_group.parents.phones import sender_e164
 from pairs_group.sms.dispatch import set_opted_out
 from pairs_group.sms.models import InboundAction, InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import queue_sms
@@ -22,9 +23,12 @@ reply_received = signals.signal("sms-reply-received")
 
 # Single-word keywords, compared after normalising (upper case, accents and punctuation gone).
 # Twilio's own (it blocks these at the carrier too), then each shipped language's usual words.
-# Twilio blocks and confirms its own keywords itself; for the others we confirm.
-TWILIO_KEYWORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
-                   "START", "UNSTOP", "YES"}
+# Twilio blocks and confirms its own keywords itself; for the others we confirm. GOV.UK Notify
+# answers no keyword, so a reply through Notify gets our confirmation for every one.
+TWILIO_STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
+                     "OPTOUT"}
+TWILIO_START_WORDS = {"START", "UNSTOP", "YES"}
+TWILIO_KEYWORDS = TWILIO_STOP_WORDS | TWILIO_START_WORDS
 STOP_WORDS = {
     "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "STOPP",
     "PARAR", "PARE", "SAIR", "CANCELAR",  # pt
@@ -65,33 +69,72 @@ def parent_for_number(number):
     return db.session.scalar(sa.select(Parent).where(Parent.mobile == (number or "").strip()))
 
 
-def receive(from_number, body, provider_id=None):
+def storable(text, limit):
+    """Text as a database of any kind can keep it: no NUL, no lone surrogate (JSON allows
+    both), at most `limit` characters."""
+    text = str(text or "").replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")[:limit]
+
+
+def already_received(provider_id):
+    if not provider_id:
+        return None
+    return db.session.scalar(sa.select(InboundMessage).where(
+        InboundMessage.provider_id == provider_id))
+
+
+def twilio_carrier_action(body, opt_out_type=""):
+    """What Twilio did with her number on receiving this text: "STOP" (it now blocks every text
+    to her), "START" (it lets them through again) or None. Its OptOutType says so when the
+    Messaging Service has Advanced Opt-Out (whose keywords may include local words); without it,
+    Twilio acts on its own English words only."""
+    said = (opt_out_type or "").strip().upper()
+    if said in ("STOP", "START"):
+        return said
+    words = normalise(body)
+    return "STOP" if words in TWILIO_STOP_WORDS else "START" if words in TWILIO_START_WORDS \
+        else None
+
+
+def receive(from_number, body, provider_id=None, *, confirmed_by_provider=frozenset(),
+            received_at=None, carrier=None):
     """Record a text she sent and act on it; returns the InboundMessage (the caller commits;
-    a reply goes after the response)."""
-    if provider_id:
-        seen = db.session.scalar(sa.select(InboundMessage).where(
-            InboundMessage.provider_id == provider_id))
-        if seen is not None:  # Twilio retried the webhook
-            return seen
-    parent = parent_for_number(from_number)
-    inbound = InboundMessage(provider_id=provider_id, from_number=(from_number or "")[:32],
-                             parent_id=parent.id if parent else None, body=(body or "")[:1600])
-    db.session.add(inbound)
-    db.session.flush()
-    inbound.action = act_on(parent, normalise(body), inbound)
+    a reply goes after the response). The same provider id twice is one text: providers
+    retry. `confirmed_by_provider`: keywords the provider itself answers (Twilio's).
+    `carrier`: what the provider did with her number (twilio_carrier_action), for a provider
+    that blocks at the carrier."""
+    seen = already_received(provider_id)
+    if seen is not None:
+        return seen
+    number = sender_e164(storable(from_number, 64))[:32]
+    parent = parent_for_number(number)
+    inbound = InboundMessage(provider_id=provider_id, from_number=number,
+                             parent_id=parent.id if parent else None,
+                             body=storable(body, 1600), received_at=received_at or utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(inbound)
+    except sa.exc.IntegrityError:  # the same text, delivered to another process meanwhile
+        return already_received(provider_id)
+    inbound.action = act_on(parent, normalise(inbound.body), inbound,
+                            confirmed_by_provider, carrier)
     db.session.flush()
     return inbound
 
 
-def act_on(parent, words, inbound):
-    if words in STOP_WORDS:
-        set_opted_out(parent, True, "keyword", words)
-        if parent is not None and words not in TWILIO_KEYWORDS:
+def act_on(parent, words, inbound, confirmed_by_provider=frozenset(), carrier=None):
+    """Her words' effect. A provider that blocks at the carrier answers its own STOP and START
+    words itself (and after STOP nothing of ours could reach her); a local start word does not
+    lift that block, so its confirmation is held back as blocked and staff see why."""
+    if carrier == "STOP" or words in STOP_WORDS:
+        set_opted_out(parent, True, "keyword", words, at_carrier=carrier == "STOP")
+        if parent is not None and carrier is None and words not in confirmed_by_provider:
             _reply(parent, "opted_out", inbound)
         return InboundAction.OPTED_OUT
-    if words in START_WORDS and parent is not None and parent.sms_opted_out_at:
-        set_opted_out(parent, False, "keyword", words)
-        if words not in TWILIO_KEYWORDS:
+    if (carrier == "START" or words in START_WORDS) and parent is not None and (
+            parent.sms_opted_out_at or parent.sms_carrier_blocked_at):
+        set_opted_out(parent, False, "keyword", words, at_carrier=carrier == "START")
+        if carrier is None and words not in confirmed_by_provider:
             _reply(parent, "opted_in", inbound)
         return InboundAction.OPTED_IN
     if words in HELP_WORDS:

@@ -52,6 +52,13 @@ def when(iso_moment):
     return _("%(day)s at %(time)s", day=day, time=format_time(moment, "HH:mm"))
 
 
+def weekday(iso_moment):
+    """A group's weekday, written in full in her language ("terça-feira", "الثلاثاء")."""
+    moment = in_london(datetime.fromisoformat(iso_moment))
+    return format_datetime(moment, "EEEE", tzinfo=moment.tzinfo,
+                           locale=get_locale() or Locale.parse("en_GB"))
+
+
 @lru_cache(maxsize=64)
 def day_pattern(locale_name):
     """The locale's own pattern for a weekday, day and month (a skeleton, not a fixed pattern:

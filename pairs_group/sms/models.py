@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pairs_group.db import UTCDateTime, db, utcnow
 
@@ -20,6 +20,7 @@ class MessageStatus(enum.StrEnum):
     SKIPPED_OPTED_OUT = "skipped_opted_out"
     SKIPPED_NO_CONSENT = "skipped_no_consent"
     SKIPPED_NOT_NEEDED = "skipped_not_needed"  # e.g. the session was cancelled since it was queued
+    SKIPPED_CARRIER_BLOCKED = "skipped_carrier_blocked"  # her number is blocked at the provider
     DEFERRED_QUIET_HOURS = "deferred_quiet_hours"
 
 
@@ -28,7 +29,7 @@ class MessageStatus(enum.StrEnum):
 WAITING = (MessageStatus.PENDING, MessageStatus.DEFERRED_QUIET_HOURS)
 FINAL = (MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED,
          MessageStatus.SKIPPED_OPTED_OUT, MessageStatus.SKIPPED_NO_CONSENT,
-         MessageStatus.SKIPPED_NOT_NEEDED)
+         MessageStatus.SKIPPED_NOT_NEEDED, MessageStatus.SKIPPED_CARRIER_BLOCKED)
 NEEDS_ATTENTION = (MessageStatus.FAILED, MessageStatus.UNDELIVERED, MessageStatus.UNKNOWN)
 
 
@@ -61,6 +62,13 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Staff sent this text again as a new one: that one points back here (unique: once only).
+    resent_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_message.id", ondelete="SET NULL"), unique=True)
+    # Staff looked into an "unknown" text (with her, or at the provider): who and when.
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    checked_by = relationship("StaffUser")
 
 
 class InboundAction(enum.StrEnum):
@@ -102,4 +110,6 @@ class OptOutEvent(db.Model):
     opted_out: Mapped[bool]  # False: opted back in
     source: Mapped[str] = mapped_column(sa.String(40))  # keyword, provider error, staff
     keyword: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The provider blocked (or unblocked) her number too: its own STOP/START words, or 21610.
+    at_carrier: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,11 +6,18 @@ below SMS and cannot call it); this module turns them into texts."""
 from flask import url_for
 from flask_babel import gettext as _
 
+from pairs_group.auth.links import short_link_url
 from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
-from pairs_group.sms.messages import EXAMPLE_LINK, EXAMPLE_VENUE, MessageKind, register
+from pairs_group.sms.messages import (
+    EXAMPLE_LINK,
+    EXAMPLE_VENUE,
+    MessageKind,
+    register,
+    weekday,
+)
 from pairs_group.sms.service import queue_sms, send_soon
 from pairs_group.times import london_today
 
@@ -22,6 +29,21 @@ def _waiting_list_offer(context):
     return _("A place is free for you at Together Time, %(venue)s. Take it or say no within "
              "%(hours)d hours: %(link)s", venue=context["venue"], hours=context["hours"],
              link=context["link"])
+
+
+def _on_the_waiting_list(context):
+    day = weekday(context["starts_at"])
+    if context.get("discreet"):
+        return _("You are on the waiting list for %(venue)s, %(day)s. We will text you when a "
+                 "place is free.", venue=context["venue"], day=day)
+    return _("Together Time: you are on the waiting list for %(venue)s, %(day)s. We will text "
+             "you when a place is free.", venue=context["venue"], day=day)
+
+
+register(MessageKind(
+    "waiting_list_joined", _on_the_waiting_list, example={
+        "venue": EXAMPLE_VENUE, "starts_at": "2027-09-28T09:00:00+00:00"},
+    description="When she joins a full group's waiting list"))
 
 
 def _offer_still_open(message):
@@ -61,9 +83,24 @@ def text_already_signed_up(parent, **_extra):
     return message
 
 
+def _calendar_link(context):
+    if context.get("discreet"):
+        return _("To add the meetings to your phone's calendar, open: %(link)s",
+                 link=context["link"])
+    return _("To add your Together Time sessions to your phone's calendar, open: %(link)s",
+             link=context["link"])
+
+
+register(MessageKind(
+    "calendar_link", _calendar_link, example={"link": EXAMPLE_LINK},
+    description="Just after the welcome: a link to add her sessions to her calendar"))
+
+
 def send_welcome(enrolment, **_extra):
     """Her welcome text, in her language, sent as soon as the request is over (the caller
-    commits it; outside a request the dispatcher sends it)."""
+    commits it; outside a request the dispatcher sends it), then a link to put the sessions in
+    her phone's calendar (a text of its own: with the link the welcome would not fit in 2
+    segments in every language)."""
     parent, group = enrolment.dyad.parent, enrolment.group
     first = places.first_session(group)
     if first is None:
@@ -71,6 +108,20 @@ def send_welcome(enrolment, **_extra):
     message = queue_sms("welcome", f"welcome:{enrolment.id}", parent=parent, context={
         "name": parent.first_name, "starts_at": first.starts_at.isoformat(),
         "venue": first.venue.name})
+    send_soon(message)
+    link = short_link_url(parent, "calendar")
+    send_soon(queue_sms("calendar_link", f"calendar:{enrolment.id}", parent=parent,
+                        context={"link": link}))
+    return message
+
+
+def text_waiting_list(enrolment, **_extra):
+    """She is on a full group's waiting list: say so, and what happens next."""
+    group = enrolment.group
+    message = queue_sms("waiting_list_joined", f"waiting:{enrolment.id}",
+                        parent=enrolment.dyad.parent, context={
+                            "venue": group.venue.name,
+                            "starts_at": group.first_session_at.isoformat()})
     send_soon(message)
     return message
 
@@ -88,4 +139,5 @@ def queue_offer(offer, **_extra):
 def init_app(app):
     places.place_taken.connect(send_welcome, weak=False)
     places.place_offered.connect(queue_offer, weak=False)
+    places.joined_waiting_list.connect(text_waiting_list, weak=False)
     service.number_signed_up_again.connect(text_already_signed_up, weak=False)

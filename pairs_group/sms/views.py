@@ -13,7 +13,8 @@ from pairs_group.groups.service import sees_every_group, visible_group_ids
 from pairs_group.i18n import LANGUAGES
 from pairs_group.navigation import add_staff_link
 from pairs_group.parents.models import Dyad, Enrolment, Parent
-from pairs_group.sms import cli, inbound, webhooks
+from pairs_group.sms import cli, follow_up, inbound, webhooks
+from pairs_group.sms.explain import explain
 from pairs_group.sms.forms import ACTION_LABELS, STATUS_LABELS, MessageFilterForm, kind_label
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import (
@@ -25,7 +26,7 @@ from pairs_group.sms.models import (
 )
 from pairs_group.sms.segments import count_segments
 from pairs_group.sms.service import init_app as init_service
-from pairs_group.sms.service import render_example
+from pairs_group.sms.service import render_example, send_soon
 from pairs_group.times import london_day_bounds
 
 bp = Blueprint("sms", __name__, url_prefix="/staff/texts")
@@ -68,10 +69,11 @@ def list_messages():
         messages = db.session.scalars(filtered_messages(form).limit(PAGE_SIZE)).all()
     attention = db.session.scalar(for_this_staff(
         sa.select(sa.func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status.in_(NEEDS_ATTENTION)), OutboxMessage.parent_id))
+            follow_up.needs_attention()), OutboxMessage.parent_id))
     parents = parents_of(messages)
     page = render_template("sms/list.html", form=form, messages=messages, attention=attention,
-                           parents=parents, labels=STATUS_LABELS,
+                           parents=parents, labels=STATUS_LABELS, back="list",
+                           resends=follow_up.resends_of(messages),
                            needs_attention=NEEDS_ATTENTION, page_size=PAGE_SIZE)
     return audited(page, "sms.view_log", parents)
 
@@ -105,7 +107,53 @@ def parent_history(parent_id):
     record("sms.view_history", parent)
     db.session.commit()
     return render_template("sms/parent.html", parent=parent, messages=messages, replies=replies,
-                           labels=STATUS_LABELS, needs_attention=NEEDS_ATTENTION)
+                           labels=STATUS_LABELS, needs_attention=NEEDS_ATTENTION, back="parent",
+                           resends=follow_up.resends_of(messages))
+
+
+def row_for_this_staff(model, row_id):
+    """A text or a reply, if this member of staff may see its parent (404 or 403 otherwise)."""
+    row = db.session.get(model, row_id) or abort(404)
+    if not db.session.scalar(for_this_staff(sa.select(model.id).where(model.id == row.id),
+                                            model.parent_id)):
+        abort(403)
+    return row
+
+
+def back_to(message):
+    """Where staff acted from: the log, or her texts (a fixed choice, never a URL given)."""
+    if request.form.get("back") == "parent" and message.parent_id:
+        return url_for("sms.parent_history", parent_id=message.parent_id)
+    return url_for("sms.list_messages")
+
+
+@bp.post("/<int:message_id>/send-again")
+def resend_message(message_id):
+    message = row_for_this_staff(OutboxMessage, message_id)
+    try:
+        again = follow_up.resend(message)
+    except follow_up.CannotDoThat as error:
+        db.session.rollback()
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        send_soon(again)
+        flash(_("A new text is on its way. It goes only if she still wants texts, and not at "
+                "night."), "success")
+    return redirect(back_to(message))
+
+
+@bp.post("/<int:message_id>/checked")
+def mark_checked(message_id):
+    message = row_for_this_staff(OutboxMessage, message_id)
+    try:
+        follow_up.mark_checked(message, current_user)
+    except follow_up.CannotDoThat as error:
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash(_("Text marked as checked."), "success")
+    return redirect(back_to(message))
 
 
 @bp.get("/replies")
@@ -125,11 +173,7 @@ def inbox():
 
 @bp.post("/replies/<int:reply_id>/done")
 def review_reply(reply_id):
-    reply = db.session.get(InboundMessage, reply_id) or abort(404)
-    if not db.session.scalar(for_this_staff(
-            sa.select(InboundMessage.id).where(InboundMessage.id == reply.id),
-            InboundMessage.parent_id)):
-        abort(403)
+    reply = row_for_this_staff(InboundMessage, reply_id)
     inbound.mark_reviewed(reply, current_user)
     db.session.commit()
     flash(_("Reply marked as dealt with."), "success")
@@ -138,9 +182,9 @@ def review_reply(reply_id):
 
 @bp.get("/opt-outs")
 def opt_outs():
+    since = sa.func.coalesce(Parent.sms_carrier_blocked_at, Parent.sms_opted_out_at)
     parents = db.session.scalars(for_this_staff(
-        sa.select(Parent).where(Parent.sms_opted_out_at.is_not(None)), Parent.id)
-        .order_by(Parent.sms_opted_out_at.desc())).all()
+        sa.select(Parent).where(since.is_not(None)), Parent.id).order_by(since.desc())).all()
     events = db.session.scalars(for_this_staff(sa.select(OptOutEvent), OptOutEvent.parent_id)
                                 .order_by(OptOutEvent.at.desc()).limit(200)).all()
     names = {p.id: p.name for p in parents} | {
@@ -179,3 +223,5 @@ def init_app(app):
     app.cli.add_command(cli.sms_commands)
     add_staff_link("sms.list_messages", _l("Texts"), order=60)
     app.jinja_env.globals["sms_kind_label"] = kind_label
+    app.jinja_env.globals["sms_explain"] = explain
+    app.jinja_env.globals["sms_may_resend"] = follow_up.may_resend

@@ -1,6 +1,6 @@
 """Webhooks from the providers: Twilio's status callbacks and inbound texts (signed with
-X-Twilio-Signature), and Notify's delivery receipts (a bearer token). CSRF-exempt; anything not
-properly signed gets 403 and changes nothing."""
+X-Twilio-Signature), and Notify's delivery receipts and inbound texts (a bearer token).
+CSRF-exempt; anything not properly signed gets 403 and changes nothing."""
 
 import hmac
 
@@ -12,7 +12,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from pairs_group.config import public_base_url
 from pairs_group.db import db
 from pairs_group.forms import csrf
-from pairs_group.sms import inbound
+from pairs_group.sms import inbound, notify_callbacks
 from pairs_group.sms.models import FINAL, MessageStatus, OutboxMessage
 
 bp = Blueprint("sms_webhooks", __name__, url_prefix="/sms")
@@ -29,6 +29,14 @@ NOTIFY_STATUSES = {
     "permanent-failure": MessageStatus.FAILED, "temporary-failure": MessageStatus.UNDELIVERED,
     "technical-failure": MessageStatus.FAILED,
 }
+
+
+def notify_error(status):
+    """Notify gives no error code: its failure status says what went wrong (staff read it in
+    words, sms/explain.py)."""
+    return status if status.endswith("-failure") else None
+
+
 # How far along each status is: a callback never moves a message backwards.
 PROGRESS = {MessageStatus.SENDING: 1, MessageStatus.UNKNOWN: 1, MessageStatus.SENT: 2}
 
@@ -80,25 +88,49 @@ def twilio_status():
 @bp.post("/twilio/inbound")
 def twilio_inbound():
     require_twilio_signature()
-    inbound.receive(request.form.get("From", ""), request.form.get("Body", ""),
-                    request.form.get("MessageSid") or request.form.get("SmsSid"))
+    body = request.form.get("Body", "")
+    inbound.receive(request.form.get("From", ""), body,
+                    request.form.get("MessageSid") or request.form.get("SmsSid"),
+                    confirmed_by_provider=inbound.TWILIO_KEYWORDS,
+                    carrier=inbound.twilio_carrier_action(body, request.form.get("OptOutType")))
     db.session.commit()
     # Empty TwiML: our replies go through the outbox, where they are logged like any text.
     return str(MessagingResponse()), 200, {"Content-Type": "application/xml"}
 
 
-@bp.post("/notify/status")
-def notify_status():
-    token = current_app.config["NOTIFY_CALLBACK_TOKEN"]
+def require_bearer_token(token):
+    """Notify's callbacks carry the token we gave it in Notify's settings, nothing else."""
     given = request.headers.get("Authorization", "")
     if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         abort(403)
-    data = request.get_json(silent=True) or {}
-    status = NOTIFY_STATUSES.get(str(data.get("status", "")))
-    message = data.get("id") and db.session.scalar(
-        sa.select(OutboxMessage).where(OutboxMessage.provider_id == str(data["id"])[:64]))
-    if message and status and update_status(message, status):
+
+
+@bp.post("/notify/status")
+def notify_status():
+    require_bearer_token(current_app.config["NOTIFY_CALLBACK_TOKEN"])
+    data = notify_callbacks.json_object(request.get_data(cache=False))
+    if data is None:
+        abort(400)
+    raw = str(data.get("status", ""))
+    status = NOTIFY_STATUSES.get(raw)
+    provider_id = notify_callbacks.provider_id(data)
+    message = provider_id and db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
+    if message and status and update_status(message, status, notify_error(raw)):
         db.session.commit()
+    return "", 200
+
+
+@bp.post("/notify/inbound")
+def notify_inbound_text():
+    """A text a parent sent to the service's Notify number: acted on like one through Twilio,
+    except that Notify answers no keyword, so we confirm every one."""
+    require_bearer_token(current_app.config["NOTIFY_INBOUND_CALLBACK_TOKEN"])
+    text = notify_callbacks.received_text(request.get_data(cache=False))
+    if text is None:
+        abort(400)
+    inbound.receive(text.source_number, text.message, text.id, received_at=text.received_at)
+    db.session.commit()
     return "", 200
 
 

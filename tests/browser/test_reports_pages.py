@@ -86,9 +86,37 @@ def test_a_date_out_of_range_is_explained_in_her_language_on_a_phone(live_server
     page.locator(".reports-filter button").click()
     page.wait_for_url("**start=9999-12-31**")
     summary = page.locator(".nhsuk-error-summary")
-    assert "أدخل تاريخًا من 1 يناير 2000 إلى 31 ديسمبر 2100." in summary.inner_text()
+    assert "يُرجى إدخال تاريخ من 1 يناير 2000 إلى 31 ديسمبر 2100." in summary.inner_text()
     assert page.locator("#start-error").is_visible()
     assert page.locator("#start").input_value() == "9999-12-31"
     assert page.locator("select#group").input_value() == ""  # still a list: "all groups"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "reports-phone-date-out-of-range-ar")
+
+
+def _inside_the_screen(locator, width=390):
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_on_a_phone_each_measure_is_a_card_with_its_ci_and_p_values_on_screen(
+        live_server, live_app, phone, screenshot):
+    """The outcomes table once showed three columns at 390 px and hid the rest off-screen."""
+    seed(live_app)
+    page = phone
+    page.set_default_timeout(60_000)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/staff/reports/outcomes")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    scroller = page.locator(".reports-scroll--outcomes")
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table scrolls sideways"
+    card = page.locator(".reports-outcomes tbody tr", has_text="Warmth")
+    figures = {name: card.locator("td", has=page.locator(".nhsuk-table__heading",
+                                                         has_text=name)).first
+               for name in ("Change (95% CI)", "t-test p", "Wilcoxon p", "Before: mean (SD)")}
+    for name, cell in figures.items():
+        assert cell.is_visible() and _inside_the_screen(cell), f"{name} is off-screen"
+        assert _inside_the_screen(cell.locator(".reports-outcomes__figure")), name
+    assert " to " in figures["Change (95% CI)"].inner_text()
+    screenshot(page, "reports-phone-outcomes-cards")
+    card.screenshot(path="screenshots/reports-phone-outcome-card.png")
