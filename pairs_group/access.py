@@ -166,6 +166,7 @@ ACCESS = {
     "reports.show_attendance": ALL_STAFF,
     "reports.show_outcomes": ALL_STAFF,
     "reports.show_reach": ALL_STAFF,
+    "reports.show_referrals": ALL_STAFF,
     "reports.show_completeness": ALL_STAFF,
     "reports.download_table": ALL_STAFF,
     "reports.show_exports": frozenset({ADMIN, EVALUATOR}),

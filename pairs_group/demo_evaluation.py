@@ -73,12 +73,20 @@ def about_you_answers(rng, index):
     return pick
 
 
-def make_parent(rng, number, index, today):
+def make_parent(rng, number, index, signed_up):
+    """A parent who signed up on `signed_up` (a day), one in four while pregnant."""
+    weeks = rng.randint(8, 30)
     parent = Parent(
         name=f"{FIRST_NAMES[number % len(FIRST_NAMES)]} Demo{number}",
         mobile=f"+4477009{number:05d}", language=LANGUAGES[number % len(LANGUAGES)],
-        postcode=POSTCODES[number % len(POSTCODES)] if number % 13 else "")
-    baby = Baby(name=f"Baby {number}", date_of_birth=today - timedelta(weeks=rng.randint(8, 30)))
+        postcode=POSTCODES[number % len(POSTCODES)] if number % 13 else "",
+        created_at=london_moment(signed_up, time(11)))
+    if number % 4:
+        baby = Baby(name=f"Baby {number}", date_of_birth=signed_up - timedelta(weeks=weeks))
+    else:
+        due = signed_up + timedelta(weeks=weeks // 6 + 1)
+        baby = Baby(name=f"Baby {number}", due_date=due,
+                    date_of_birth=due + timedelta(days=number % 7 - 3))
     dyad = Dyad(parent=parent, baby=baby)
     db.session.add(dyad)
     if number % 11:
@@ -193,7 +201,8 @@ def finished_group(rng, spec, venue, facilitator, today):
     db.session.flush()
     enrolments = []
     for index in range(size):
-        dyad = make_parent(rng, first_mobile + index, index, today)
+        dyad = make_parent(rng, first_mobile + index, index,
+                           start - timedelta(weeks=2, days=index % 10))
         withdrew = index == size - 1
         enrolments.append(Enrolment(
             dyad=dyad, group=group, enrolled_at=london_moment(start - timedelta(weeks=2),

@@ -108,6 +108,7 @@ def create_register_demo(venue, facilitator, today: date):
         db.session.flush()
         new = row[1] == NEW_THIS_WEEK
         since = london_moment(today - timedelta(days=1 if new else 21), time(12))
+        dyad.parent.created_at = min(dyad.parent.created_at, since)  # she signed up then
         enrolment = ensure_enrolled(dyad, group, since)
         db.session.flush()
         for session, status in zip(past, PAST_MARKS.get(row[1], [AttendanceStatus.ATTENDED] * 2),

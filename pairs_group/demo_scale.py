@@ -21,7 +21,8 @@ from pairs_group.groups.models import (
     Venue,
     group_facilitator,
 )
-from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
+from pairs_group.parents import choices
+from pairs_group.parents.models import AboutYou, Baby, Dyad, Enrolment, EnrolmentStatus, Parent
 from pairs_group.questionnaires.models import (
     QuestionnaireResponse,
     ResponseStatus,
@@ -36,6 +37,7 @@ NAME_PREFIX = "Scale group"
 LANGUAGES = "en en en en pt es pl so ar fr".split()
 STATUSES = [AttendanceStatus.ATTENDED] * 73 + [AttendanceStatus.CANCELLED_BY_PARENT] * 14 + [
     AttendanceStatus.DID_NOT_ATTEND] * 11 + [AttendanceStatus.CANCELLED_BY_SERVICE] * 2
+HEARD_FROM = [code for code, _label in choices.HEARD_FROM]
 SUBSCALES = {"prfq": ["pre_mentalizing", "certainty", "interest_curiosity"],
              "mors_sf": ["warmth", "invasiveness"]}
 
@@ -94,11 +96,18 @@ def create_groups(count, today, facilitators, now, per_group):
 
 
 def create_families(count, groups, starts, now, rng, per_group):
+    """Parents signed up two weeks before their group (or yesterday), nine in ten saying who
+    suggested Together Time."""
     first = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Parent.id), 0)))
+    joined = [min(starts[p // per_group % len(groups)] - timedelta(weeks=2),
+                  now - timedelta(days=1)) for p in range(count)]
     parents = insert(Parent, [
         {"name": f"Parent {first + p + 1}", "mobile": f"+4477{first + p + 1:08d}",
-         "language": rng.choice(LANGUAGES), "postcode": "SW9 7AA", "created_at": now}
+         "language": rng.choice(LANGUAGES), "postcode": "SW9 7AA", "created_at": joined[p]}
         for p in range(count)], returning=True)
+    insert(AboutYou, [{"parent_id": parent, "answered_at": joined[p],
+                       "heard_from": HEARD_FROM[p % len(HEARD_FROM)]}
+                      for p, parent in enumerate(parents) if p % 10])
     babies = insert(Baby, [{"name": f"Baby {p + 1}"} for p in range(count)], returning=True)
     dyads = insert(Dyad, [{"parent_id": p, "baby_id": b, "created_at": now}
                           for p, b in zip(parents, babies, strict=True)], returning=True)
@@ -107,9 +116,8 @@ def create_families(count, groups, starts, now, rng, per_group):
          "status": (EnrolmentStatus.COMPLETED
                     if starts[i // per_group % len(groups)] + timedelta(weeks=SESSIONS) < now
                     else EnrolmentStatus.ENROLLED),
-         "enrolled_at": min(starts[i // per_group % len(groups)] - timedelta(weeks=2),
-                            now - timedelta(days=1)),
-         "created_at": now} for i, d in enumerate(dyads)], returning=True)
+         "enrolled_at": joined[i], "created_at": now} for i, d in enumerate(dyads)],
+        returning=True)
     return list(zip(parents, dyads, enrolments, strict=True))
 
 

@@ -46,12 +46,12 @@ def details_answers(mobile=None, **extra):
 CONSENT_YES = {"sms": "yes", "evaluation": "yes"}
 
 
-def sign_up_until_group_choice(client, mobile=None, about=None, lang=""):
+def sign_up_until_group_choice(client, mobile=None, about=None, lang="", details=None):
     """Walk through the first four steps; returns the mobile used."""
     mobile = mobile or new_mobile()
     args = {"lang": lang} if lang else {}
     for endpoint, data in (("parents.check_eligibility", eligibility_answers()),
-                           ("parents.your_details", details_answers(mobile)),
+                           ("parents.your_details", details_answers(mobile, **(details or {}))),
                            ("parents.consent", CONSENT_YES),
                            ("parents.about_you", about or {})):
         response = post_form(client, endpoint, data, **args)

@@ -183,7 +183,7 @@ def test_export_with_force_says_what_it_replaced_and_keeps_other_files(app, runn
     assert (folder / "dyads.csv").read_text() == "old"
     result = runner.invoke(args=["export", str(folder), "--force"])
     assert result.exit_code == 0, result.output
-    assert "Replaced 7 file(s)" in result.output and "dyads.csv" in result.output
+    assert "Replaced 8 file(s)" in result.output and "referrals.csv" in result.output
     assert (folder / "dyads.csv").read_text().startswith("dyad_id,")
     assert (folder / "notes.txt").read_text() == "mine"
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
@@ -321,7 +321,7 @@ def test_every_now_and_date_option_is_the_shared_type(app):
                 assert param.type is cli_params.DAY, path
             if param.name in seen:
                 seen[param.name] += 1
-    assert seen == {"now": 3, "start": 2, "end": 2}
+    assert seen == {"now": 5, "start": 2, "end": 2}
 
 
 @pytest.mark.parametrize(("value", "utc"), [

@@ -10,7 +10,7 @@ from tests.pages import get_page, url
 
 OUT_OF_RANGE = "Enter a date from 1 January 2000 to 31 December 2100."
 REPORT_PAGES = ["reports.show_attendance", "reports.show_outcomes", "reports.show_reach",
-                "reports.show_completeness", "reports.show_exports"]
+                "reports.show_referrals", "reports.show_completeness", "reports.show_exports"]
 NO_FIGURES = "Correct the filter to see the figures."
 
 

@@ -131,7 +131,7 @@ def test_an_evaluator_downloads_each_pseudonymised_export_and_each_is_audited(
     evaluator = sign_in("evaluator")
     page = get_page(client, "reports.show_exports")
     names = ["dyads.csv", "enrolments.csv", "attendance.csv", "responses.csv", "answers.csv",
-             "scores.csv", "codebook.csv"]
+             "scores.csv", "referrals.csv", "codebook.csv"]
     for name in names:
         link = url(client, "reports.download_export", name=name)
         assert page.select_one(f'a[href="{link}"]')

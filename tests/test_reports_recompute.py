@@ -17,11 +17,16 @@ OUTCOME_NAMES = {"instrument", "subscale", "n_pairs", "mean_pre", "mean_post", "
 def exported(runner, tmp_path):
     """The demo loaded, exported with `flask export DIR`, and reported as JSON."""
     assert runner.invoke(args=["demo"]).exit_code == 0
-    result = runner.invoke(args=["export", str(tmp_path)])
+    return export_and_report(runner, tmp_path)
+
+
+def export_and_report(runner, folder):
+    """`flask export FOLDER` and `flask report --format json`: the folder and the report."""
+    result = runner.invoke(args=["export", str(folder)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["report", "--format", "json"])
     assert result.exit_code == 0, result.output
-    return tmp_path, json.loads(result.output)
+    return folder, json.loads(result.output)
 
 
 def read(folder, name):

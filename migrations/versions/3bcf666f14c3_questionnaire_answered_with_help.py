@@ -2,7 +2,7 @@
 language spoken, how), and when she asked for help from her phone
 
 Revision ID: 3bcf666f14c3
-Revises: 5c1e7a9b3d20
+Revises: 3c5e8a1f9d27
 Create Date: 2026-12-05 07:12:48.337187
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3bcf666f14c3'
-down_revision = '5c1e7a9b3d20'
+down_revision = '3c5e8a1f9d27'
 branch_labels = None
 depends_on = None
 

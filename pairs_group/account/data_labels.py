@@ -79,7 +79,7 @@ BY_TABLE = {
     ("about_you", "age_band"): _l("Age"),
     ("about_you", "relationship_status"): _l("Relationship"),
     ("about_you", "first_time_parent"): _l("First baby"),
-    ("about_you", "heard_from"): _l("Heard about us from"),
+    ("about_you", "heard_from"): _l("Who suggested Together Time"),
     ("outbox_message", "kind"): _l("Kind of text"),
     ("outbox_message", "to"): _l("Sent to"),
     ("outbox_message", "body"): _l("What the text said"),

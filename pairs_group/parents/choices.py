@@ -83,15 +83,14 @@ REFERRER_ROLES = [
     ("other", _l("Another professional")),
 ]
 
-HEARD_FROM = [
-    ("midwife", _l("Midwife")),
-    ("health_visitor", _l("Health visitor")),
-    ("childrens_centre", _l("Children's centre")),
-    ("gp", _l("GP (doctor)")),
-    ("friend_or_family", _l("A friend or family")),
-    ("social_media", _l("Social media")),
-    ("other", _l("Somewhere else")),
+# "Who suggested Together Time to you?": the referrers' roles, then the two ways a parent comes
+# without one; "other" last, worded for a parent. Stored in AboutYou.heard_from.
+SELF_SOURCES = [
+    ("myself", _l("I found it myself")),
+    ("friend_or_family", _l("A friend or family member")),
 ]
+HEARD_FROM = [*(role for role in REFERRER_ROLES if role[0] != "other"), *SELF_SOURCES,
+              ("other", _l("Another professional or somewhere else"))]
 
 # Question (AboutYou column) -> the answers offered, "prefer not to say" last.
 QUESTIONS = {

@@ -60,6 +60,12 @@ class Choice(RadioField):
             raise StopValidation(_l("Choose one of the answers"))
 
 
+def heard_from_field(label):
+    """The referral source, asked once and skippable (nothing chosen is no error)."""
+    return Choice(label, choices=choices.QUESTIONS["heard_from"],
+                  description=_l("You can leave this out."))
+
+
 def language_choices():
     return options((code, language.native_name) for code, language in LANGUAGES.items())
 
@@ -152,6 +158,7 @@ class DetailsForm(Form):
                                  validators=[Optional(), Length(max=1000, message=_l(
                                      "This must be 1000 characters or fewer"))],
                                  description=_l("For example, step-free access or a quiet space."))
+    heard_from = heard_from_field(_l("Who suggested Together Time to you?"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +192,7 @@ class AboutYouForm(Form):
                                  choices=choices.QUESTIONS["relationship_status"])
     first_time_parent = Choice(_l("Is this your first baby?"),
                                choices=choices.QUESTIONS["first_time_parent"])
-    heard_from = Choice(_l("How did you hear about Together Time?"),
+    heard_from = Choice(_l("Who suggested Together Time to you?"),
                         choices=choices.QUESTIONS["heard_from"])
 
 
@@ -207,6 +214,7 @@ class WalkInForm(BabyDatesMixin, Form):
     language = SelectField(_l("Language she would like us to use"), default="en")
     interpreter_language = StringField(_l("Needs an interpreter for (leave blank if not)"),
                                        validators=[Optional(), Length(max=60)])
+    heard_from = heard_from_field(_l("Who suggested Together Time to her?"))
     sms = Choice(_l("She agrees to text messages"), choices=YES_NO,
                  required_message=_l("Choose yes or no for text messages"))
     override_reason = TextAreaField(

@@ -165,14 +165,24 @@ def add_consents(parent, answers, now, source="sign_up"):
                            or wording_version(kind))
 
 
+def about_you_so_far(answers):
+    """Her about-you answers, with who suggested Together Time as she last said it (asked
+    with her details, editable on the about-you page)."""
+    about = dict(answers.get("about_you") or {})
+    if "heard_from" in answers:
+        about["heard_from"] = answers["heard_from"]
+    return about
+
+
 def add_about_you(parent, answers, now):
-    about = answers.get("about_you")
-    if about is None:
-        return
-    values = {name: about.get(name) or None for name in ABOUT_YOU_FIELDS}
-    if answers.get("referred_by"):  # a referral says who suggested Together Time to her
-        values["heard_from"] = answers["referred_by"]
-    db.session.add(AboutYou(parent=parent, answered_at=now, **values))
+    """Her about-you answers; a walk-in has only who suggested Together Time, if she said. A
+    referral says it for her: the referrer's role."""
+    about = about_you_so_far(answers)
+    if answers.get("referred_by"):
+        about["heard_from"] = answers["referred_by"]
+    if answers.get("about_you") is not None or about.get("heard_from"):
+        db.session.add(AboutYou(parent=parent, answered_at=now, **{
+            name: about.get(name) or None for name in ABOUT_YOU_FIELDS}))
 
 
 def complete_sign_up(pending, group_id, *, waiting=False, now=None):
@@ -259,6 +269,7 @@ def add_walk_in(answers, group: Group, *, staff_user_id, override_reason="", now
         raise MobileTaken(answers["mobile"])
     enrolment = _enrol_walk_in(build_dyad(answers), group, now)
     add_consents(enrolment.dyad.parent, answers, now, source="staff")
+    add_about_you(enrolment.dyad.parent, answers, now)
     record("parents.add_walk_in", enrolment.dyad.parent, group_id=group.id,
            status=str(enrolment.status))
     if not verdict.eligible:

@@ -172,6 +172,7 @@ def walk_in_answers(form):
         "relationship": form.relationship.data,
         "interpreter_language": clean_text(form.interpreter_language.data, 60),
         "consents": {"sms": form.sms.data == "yes"},
+        "heard_from": form.heard_from.data,
     }
 
 

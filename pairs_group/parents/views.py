@@ -169,7 +169,8 @@ def your_details():
         db.session.commit()
         return redirect(url_for("parents.consent"))
     return render_template("parents/details.html", form=form,
-                           prefilled="prefill" in pending.answers and "name" not in pending.answers)
+                           prefilled="prefill" in pending.answers and "name" not in pending.answers,
+                           referred=bool(pending.answers.get("referred_by")))
 
 
 def details_from(answers):
@@ -192,6 +193,7 @@ def details_answers(form):
         "baby_name": clean_text(form.baby_name.data, 120), "language": form.language.data,
         "interpreter_language": clean_text(form.interpreter_language.data, 60) if needs else "",
         "access_needs": clean_lines(form.access_needs.data, 1000),
+        "heard_from": form.heard_from.data,
     }
 
 
@@ -217,13 +219,14 @@ def about_you():
     pending, elsewhere = pending_or_restart(3)
     if elsewhere:
         return elsewhere
-    form = AboutYouForm(data=pending.answers.get("about_you") or {})
+    form = AboutYouForm(data=service.about_you_so_far(pending.answers))
     if form.validate_on_submit():
         answers = {name: form[name].data for name in service.ABOUT_YOU_FIELDS}
-        service.update_pending(pending, about_you=answers)
+        service.update_pending(pending, about_you=answers, heard_from=answers["heard_from"])
         db.session.commit()
         return redirect(url_for("parents.choose_group"))
-    return render_template("parents/about_you.html", form=form, ethnic_groups=ETHNIC_GROUPS)
+    return render_template("parents/about_you.html", form=form, ethnic_groups=ETHNIC_GROUPS,
+                           referred=bool(pending.answers.get("referred_by")))
 
 
 @bp.route("/choose-a-group", methods=["GET", "POST"])

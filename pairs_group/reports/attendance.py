@@ -125,20 +125,49 @@ def _financial_year_of(moment):
 
 
 def by_financial_year(report_filter, sessions=None):
-    """Attended sessions and enrolments per financial year, like Figure 1 of the evaluation."""
+    """Per financial year, like Figure 1 of the evaluation: every mark of the sessions that
+    started in it (attended, cancelled by the parent or the service, did not attend, with
+    their shares) and the enrolments of the groups that started in it."""
     sessions = session_counts(report_filter) if sessions is None else sessions
-    attended = {}
+    marks = {}
     for row in sessions:
-        year = _financial_year_of(row[STARTS_AT])
-        attended[year] = attended.get(year, 0) + row[ATTENDED]
+        year = marks.setdefault(_financial_year_of(row[STARTS_AT]), [0] * len(STATUS_KEYS))
+        for index, count in enumerate(row[COUNTS:]):
+            year[index] += count
     enrolments = scoped_enrolments(report_filter).add_columns(
         financial_year(Group.first_session_at).label("year")).subquery()
     enrolled = dict(db.session.execute(
         sa.select(enrolments.c.year, sa.func.count()).group_by(enrolments.c.year)).all())
-    years = sorted({int(y) for y in (*attended, *enrolled) if y is not None})
-    return [{"year": year, "label": f"{year}/{(year + 1) % 100:02d}",
-             "attended_sessions": int(attended.get(year, 0)),
-             "enrolments": int(enrolled.get(year, 0))} for year in years]
+    years = sorted({int(y) for y in (*marks, *enrolled) if y is not None})
+    rows = []
+    for year in years:
+        figures = _figures([int(count) for count in marks.get(year, [0] * len(STATUS_KEYS))])
+        rows.append({"year": year, "label": f"{year}/{(year + 1) % 100:02d}",
+                     "attended_sessions": figures["counts"][AttendanceStatus.ATTENDED.value],
+                     "enrolments": int(enrolled.get(year, 0)), **figures})
+    return rows
+
+
+# The names `flask report --format json` gives each status in attendance_by_financial_year.
+YEAR_NAMES = {AttendanceStatus.ATTENDED: "attended",
+              AttendanceStatus.CANCELLED_BY_PARENT: "cancelled",
+              AttendanceStatus.DID_NOT_ATTEND: "did_not_attend",
+              AttendanceStatus.CANCELLED_BY_SERVICE: "service_cancelled"}
+
+
+def financial_year_rows(years):
+    """by_financial_year() as the JSON report's attendance_by_financial_year: counts, then each
+    as a percentage of the year's marks."""
+    rows = []
+    for year in years:
+        row = {"year": year["label"], "total": year["total"]}
+        for status, name in YEAR_NAMES.items():
+            row[name] = year["counts"][status.value]
+        for status, name in YEAR_NAMES.items():
+            share = year["proportions"][status.value]
+            row[f"{name}_percent"] = None if share is None else 100 * share
+        rows.append(row)
+    return rows
 
 
 def _due_sessions(report_filter):
@@ -200,4 +229,5 @@ def section_page(report_filter, pages):
             "per_group": groups, "groups_page": groups_page,
             "per_session": [session_row(row) for row in shown], "sessions_page": sessions_page,
             "by_financial_year": years, "chart": charts.year_bars(years),
+            "shares_chart": charts.year_shares(years, STATUS_KEYS),
             "national_dna_range": list(NATIONAL_DNA_RANGE)}

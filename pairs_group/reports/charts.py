@@ -37,6 +37,24 @@ def year_bars(years):
             "groups": groups, "ticks": ticks}
 
 
+def year_shares(years, keys, label_width=72, row=30):
+    """One bar per financial year, split into each status's share of its marks (100% wide):
+    Figure 1 as attended / cancelled / did not attend. Years with no marks are left out."""
+    plot = WIDTH - label_width
+    rows = []
+    for index, year in enumerate(y for y in years if y["total"]):
+        x, segments = float(label_width), []
+        for key in keys:
+            width = plot * year["proportions"][key]
+            segments.append({"key": key, "x": round(x, 1), "width": round(width, 1),
+                             "share": year["proportions"][key]})
+            x += width
+        rows.append({"label": year["label"], "y": index * row + 4, "height": row - 8,
+                     "text_y": index * row + row / 2 + 4, "segments": segments})
+    return {"width": WIDTH, "height": max(len(rows), 1) * row, "left": label_width,
+            "rows": rows}
+
+
 def outcome_bars(rows, width=300):
     """Mean before and after for each subscale, as two bars from zero on the row's own scale."""
     charted = []

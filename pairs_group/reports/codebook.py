@@ -4,7 +4,8 @@ from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.parents import choices
 from pairs_group.parents.models import PREFER_NOT_TO_SAY, EnrolmentStatus, Relationship
 from pairs_group.questionnaires.models import HelpKind
-from pairs_group.reports import instruments, rules
+from pairs_group.referrals.models import ReferralStatus
+from pairs_group.reports import instruments, referrals, rules
 
 CODEBOOK_HEADER = ["file", "variable", "label", "type", "values", "scoring_rule"]
 SUBSCALE_ORDER = list(instruments.SUBSCALE_NAMES)
@@ -46,7 +47,8 @@ VARIABLES = {
          lambda: _answer_codes("relationship_status")),
         ("first_time_parent", "First-time parent", "string",
          lambda: _answer_codes("first_time_parent")),
-        ("heard_from", "How they heard about the group", "string",
+        ("heard_from", "Who suggested Together Time to her (asked at sign-up; staff ask a "
+         "walk-in)", "string",
          lambda: _answer_codes("heard_from")),
     ],
     "enrolments.csv": [
@@ -92,6 +94,29 @@ VARIABLES = {
         ("item_id", "Item", "string", ""),
         ("value", "Answer as given (free text is not exported)", "integer",
          "blank = not answered or free text"),
+    ],
+    "referrals.csv": [
+        ("kind", "A professional's referral, or a parent who signed up herself (no referral "
+         "led to her sign-up); each row is one referral", "string",
+         "professional=referred by a professional; self=signed up herself"),
+        ("source", "Referral source: the referrer's role, or the parent's answer to 'Who "
+         "suggested Together Time to you?'", "string",
+         lambda: _codes(referrals.source_labels().items())),
+        ("team_id", "Referring team or organisation as a stable code (teams compared without "
+         "case, spaces or punctuation); blank for a parent who signed up herself", "string",
+         ""),
+        ("referral_date", "Day of the referral or sign-up (Europe/London)", "date", ""),
+        ("pregnant", "Baby not yet born that day (due date, or birth, after it)", "integer",
+         "1=yes; 0=no"),
+        ("dyad_id", "Stable random id of the parent-baby pair once she has signed up", "string",
+         "blank = not signed up"),
+        ("status", "Where the referral stands", "string",
+         lambda: _enum_codes(ReferralStatus) + f"; {referrals.SIGNED_UP}=signed up herself"),
+        ("joined", "Attended at least one session that has started", "integer", "1=yes; 0=no"),
+        ("first_session_date", "Date of the first session attended (Europe/London)", "date",
+         "blank = none yet"),
+        ("days_to_first_session", "Days from referral_date to first_session_date", "integer",
+         "blank = none yet"),
     ],
     "scores.csv": [
         ("dyad_id", "Stable random id of the parent-baby pair", "string", ""),

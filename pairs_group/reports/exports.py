@@ -18,7 +18,7 @@ from pairs_group.questionnaires.models import (
     ResponseStatus,
     Score,
 )
-from pairs_group.reports import codebook
+from pairs_group.reports import codebook, referrals
 from pairs_group.reports.csvfiles import csv_lines
 from pairs_group.reports.filters import (
     scoped_dyad_ids,
@@ -162,6 +162,7 @@ def export_files(report_filter):
         "responses.csv": table("responses.csv", responses),
         "answers.csv": table("answers.csv", answers),
         "scores.csv": scores_lines,
+        "referrals.csv": table("referrals.csv", referrals.export_rows),
         "codebook.csv": lambda: csv_lines(codebook.CODEBOOK_HEADER,
                                           codebook.rows(score_subscales(report_filter))),
     }

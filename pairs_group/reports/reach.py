@@ -15,7 +15,7 @@ QUESTION_LABELS = {
     "age_band": _l("Age"),
     "relationship_status": _l("Relationship status"),
     "first_time_parent": _l("First-time parent"),
-    "heard_from": _l("How they heard about the group"),
+    "heard_from": _l("Who suggested Together Time"),
 }
 POSTCODE_LABEL = _l("Postcode")
 NOT_ANSWERED = "not_answered"

@@ -5,7 +5,7 @@ import json
 from contextlib import contextmanager
 from datetime import date
 
-from pairs_group.reports import attendance, completeness, outcomes, reach
+from pairs_group.reports import attendance, completeness, outcomes, reach, referrals
 
 
 @contextmanager
@@ -34,14 +34,18 @@ def build_report(report_filter, limit=None):
             "outcomes": outcomes.summary(report_filter, limit),
             "reach": reach.summary(report_filter),
             "completeness": completeness.summary(report_filter, limit),
+            "referrals": referrals.summary(report_filter),
         }
 
 
 def json_report(report_filter):
     """The report for scripts: attendance counts and proportions at the top of its section,
-    `outcomes` a list of rows with the agreed names; LOAF, ASQ:SE-2 and FFT beside it."""
+    `outcomes` a list of rows with the agreed names; LOAF, ASQ:SE-2 and FFT beside it;
+    `referrals` and `attendance_by_financial_year` as issue 19 names them."""
     with collector_paused():
         report = build_report(report_filter)
+        report["attendance_by_financial_year"] = attendance.financial_year_rows(
+            report["attendance"]["by_financial_year"])
         overall = report["attendance"]["overall"]
         report["attendance"] = {**overall, **report["attendance"]}
         sections = report.pop("outcomes")

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pairs_group.reports import codebook, exports
+from pairs_group.reports import codebook, exports, referrals
 from pairs_group.reports.csvfiles import csv_lines
 
 SUPPRESSED = ""  # a suppressed value is blank, as the codebook says
@@ -160,7 +160,8 @@ def describe(protection):
     lines += [
         "",
         "A dyad whose group is suppressed has blank group_id, venue_id and session dates in",
-        "enrolments.csv and attendance.csv. All dates are months (YYYY-MM); responses.csv",
+        "enrolments.csv, attendance.csv and referrals.csv (first_session_date). All dates are",
+        "months (YYYY-MM); responses.csv",
         "leaves out the language questionnaires were shown in.",
     ]
     return "\n".join(lines) + "\n"
@@ -180,6 +181,13 @@ def _attendance(protection, row):
     return pseudonym, group_id, number, month(day), status
 
 
+def _referral(protection, row):
+    kind, source, team, day, pregnant, dyad, status, joined, first, days = row
+    if dyad and protection.group_hidden(dyad):
+        first = SUPPRESSED  # its month could point at her group
+    return kind, source, team, month(day), pregnant, dyad, status, joined, month(first), days
+
+
 def _response(_protection, row):
     *start, _language_shown, entered_by, submitted, assisted, _help_language, help_kind = row
     return (*start, SUPPRESSED, entered_by, month(submitted), assisted, SUPPRESSED, help_kind)
@@ -197,7 +205,9 @@ def codebook_notes(protection):
     for file, variable in (("enrolments.csv", "group_start_date"), ("enrolments.csv",
                            "enrolled_date"), ("enrolments.csv", "ended_date"),
                            ("attendance.csv", "session_date"), ("responses.csv",
-                                                                "submitted_date")):
+                                                                "submitted_date"),
+                           ("referrals.csv", "referral_date"),
+                           ("referrals.csv", "first_session_date")):
         notes[file, variable] = "shared export: month only (YYYY-MM)"
     notes["responses.csv", "language_shown"] = "shared export: left out (blank)"
     notes["responses.csv", "help_language"] = "shared export: left out (blank)"
@@ -229,6 +239,7 @@ def shared_export_files(report_filter, k):
         "enrolments.csv": table("enrolments.csv", exports.enrolments, _enrolment),
         "attendance.csv": table("attendance.csv", exports.attendance, _attendance),
         "responses.csv": table("responses.csv", exports.responses, _response),
+        "referrals.csv": table("referrals.csv", referrals.export_rows, _referral),
         "codebook.csv": lambda: csv_lines(codebook.CODEBOOK_HEADER, (
             (*row[:4], _noted(row, notes), *row[5:]) for row in codebook.rows(subscales))),
         "README.txt": lambda: iter([describe(protection)]),

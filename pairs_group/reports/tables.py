@@ -2,7 +2,14 @@
 
 from flask_babel import gettext as _
 
-from pairs_group.reports import attendance, completeness, instruments, outcomes, reach
+from pairs_group.reports import (
+    attendance,
+    completeness,
+    instruments,
+    outcomes,
+    reach,
+    referrals,
+)
 from pairs_group.reports.attendance import STATUSES
 from pairs_group.times import in_london
 
@@ -38,9 +45,29 @@ def attendance_sessions(f):
 
 
 def attendance_years(f):
-    return (["financial_year", "attended_sessions", "enrolments"],
-            ([r["label"], r["attended_sessions"], r["enrolments"]]
+    return (["financial_year", "attended_sessions", "enrolments", *_status_header()],
+            ([r["label"], r["attended_sessions"], r["enrolments"], *_status_values(r)]
              for r in attendance.by_financial_year(f)))
+
+
+def referral_sources(f):
+    keys = ["source", "n", "percent", "joined", "joined_percent", "professional"]
+    return (["source", "label", *keys[1:]],
+            ([r["source"], str(r["label"]), *[r[k] for k in keys[1:]]]
+             for r in referrals.by_source(referrals.records(f))))
+
+
+def referral_quarters(f):
+    keys = ["quarter", "professional_referrals", "teams", "top3", "share"]
+    return keys, ([r[k] for k in keys] for r in
+                  referrals.top3_share_by_quarter(referrals.records(f)))
+
+
+def referral_days(f):
+    found = referrals.days_to_first_session_median(referrals.records(f))
+    rows = [["all", "", found["n"], found["median"]]]
+    rows += [[r["source"], str(r["label"]), r["n"], r["median"]] for r in found["by_source"]]
+    return ["source", "label", "n_joined", "median_days"], rows
 
 
 OUTCOME_COLUMNS = ["instrument", "subscale", "direction", "n_pre", "n_post", "n_pairs",
@@ -137,6 +164,9 @@ TABLES = {
     ("attendance", "groups"): attendance_groups,
     ("attendance", "sessions"): attendance_sessions,
     ("attendance", "financial-years"): attendance_years,
+    ("referrals", "sources"): referral_sources,
+    ("referrals", "top-teams"): referral_quarters,
+    ("referrals", "days-to-first-session"): referral_days,
     ("outcomes", "outcomes"): outcome_table,
     ("outcomes", "loaf-levels"): _levels("loaf", ("part_a", "part_b"), instruments.LOAF_LEVELS),
     ("outcomes", "loaf-shift"): _shift("loaf", ("part_a", "part_b"), instruments.LOAF_LEVELS),

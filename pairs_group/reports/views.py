@@ -33,6 +33,7 @@ from pairs_group.reports import (
     outcomes,
     paging,
     reach,
+    referrals,
     rules,
 )
 from pairs_group.reports.cli import export_command, report_command
@@ -44,7 +45,7 @@ bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
 SECTIONS = {
     "attendance": _l("Attendance"), "outcomes": _l("Outcomes"), "reach": _l("Reach"),
-    "completeness": _l("Data completeness"),
+    "referrals": _l("Referrals"), "completeness": _l("Data completeness"),
 }
 
 
@@ -120,6 +121,11 @@ def show_outcomes():
 @bp.get("/reach")
 def show_reach():
     return render_section("reach", lambda f, _pages: reach.summary(f))
+
+
+@bp.get("/referrals")
+def show_referrals():
+    return render_section("referrals", lambda f, _pages: referrals.summary(f))
 
 
 @bp.get("/completeness")
