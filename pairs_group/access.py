@@ -147,6 +147,7 @@ ACCESS = {
     "questionnaires.save_answer": PARENT_OR_LINK,
     "questionnaires.review": PARENT_OR_LINK,
     "questionnaires.submit": PARENT_OR_LINK,
+    "questionnaires.ask_for_help": PARENT_OR_LINK,
     "questionnaires.staff_index": STAFF,
     "questionnaires.show_group": STAFF,
     "questionnaires.send_reminder": STAFF,
@@ -154,6 +155,11 @@ ACCESS = {
     "questionnaires.practitioner_entry": STAFF,
     "questionnaires.reopen_response": STAFF,
     "questionnaires.acknowledge_flag": STAFF,
+    # Answered with help, from the register (only her group's staff: checked in the view)
+    "questionnaires.start_with_help": STAFF,
+    "questionnaires.section_with_help": STAFF,
+    "questionnaires.review_with_help": STAFF,
+    "questionnaires.submit_with_help": STAFF,
     "questionnaires.edit_plan": ONLY_ADMIN,
     # Reports (facilitators: only their own groups' figures, chosen in the view) and the
     # pseudonymised exports (admins and evaluators)

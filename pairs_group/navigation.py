@@ -6,6 +6,24 @@ from flask_login import current_user
 from pairs_group.access import lets_in
 
 STAFF_LINKS = []  # (order, endpoint, label)
+# Functions (session, enrolments) -> {enrolment id: [{"text", "url"}]}: a higher feature's
+# words on each family's register row, a link (or, with url None, a tag to notice); the
+# register cannot import that feature.
+REGISTER_NOTES = []
+
+
+def add_register_notes(provider):
+    if provider not in REGISTER_NOTES:
+        REGISTER_NOTES.append(provider)
+
+
+def register_notes(session, enrolments):
+    """{enrolment id: [note]} from every feature that adds notes to register rows."""
+    notes = {}
+    for provider in REGISTER_NOTES:
+        for key, found in provider(session, enrolments).items():
+            notes.setdefault(key, []).extend(found)
+    return notes
 
 
 def add_staff_link(endpoint, label, order=50):

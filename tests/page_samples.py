@@ -75,6 +75,16 @@ def add_person_to_set_up(world):
     world.extra["set_up_path"] = urlsplit(link).path
 
 
+def answer_with_help(world):
+    """The enrolled parent's PRFQ, begun with her facilitator's help (the pages answered with
+    help show her questions; without this they lead to their first step)."""
+    from pairs_group.questionnaires import answering, plans
+
+    task = plans.task_with_help(world.enrolment, "prfq", "pre")
+    answering.answer_with_help(task, world.parent.language, world.users["facilitator"], "en",
+                               "interpreter")
+
+
 def add_referral(world):
     """A midwife's referral of a mother who reads Arabic, invited and not yet answered."""
     world.extra["referral"] = referral_factories.make_referral(notes="Prefers calls after 2pm")
@@ -100,7 +110,7 @@ def add_texts_to_act_on(world):
 
 
 # functions(world) adding rows for your own pages
-WORLD_BUILDERS = [add_person_to_set_up, add_texts_to_act_on, add_referral]
+WORLD_BUILDERS = [add_person_to_set_up, add_texts_to_act_on, add_referral, answer_with_help]
 
 # URL argument name -> its value in the world.
 ARGUMENTS = {

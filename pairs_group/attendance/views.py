@@ -36,7 +36,7 @@ from pairs_group.groups.edits import group_edit_asked
 from pairs_group.groups.models import GroupSession
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
-from pairs_group.navigation import add_staff_link
+from pairs_group.navigation import add_staff_link, register_notes
 from pairs_group.parents.models import Enrolment
 from pairs_group.times import london_today
 
@@ -145,6 +145,7 @@ def render_register(session, form, lines, conflicts=None, status=200):
         lines=lines, conflicts=conflicts or {}, labels=translated(STATUS_LABELS),
         choices=service.REGISTER_CHOICES, loaf_endpoint=LOAF_ENTRY, offline=bool(offline_day),
         started=service.has_started(session),
+        notes=register_notes(session, [line.row.enrolment for line in lines]),
     )
     return page, status, {OFFLINE_DAY_HEADER: offline_day} if offline_day else {}
 

@@ -5,7 +5,12 @@ from sqlalchemy.exc import IntegrityError
 
 from pairs_group.db import db, insert_if_new, utcnow
 from pairs_group.questionnaires import instruments
-from pairs_group.questionnaires.models import Answer, QuestionnaireResponse, Timepoint
+from pairs_group.questionnaires.models import (
+    Answer,
+    HelpKind,
+    QuestionnaireResponse,
+    Timepoint,
+)
 
 
 class Locked(Exception):
@@ -49,6 +54,28 @@ def response_for(task, language):
     if task.response is None:
         task.response = start_response(task.dyad, task.instrument, task.timepoint, language)
     return task.response
+
+
+def answer_with_help(task, language, staff, help_language, help_kind):
+    """Her response, now answered with help: this member of staff goes through it with her in
+    help_language (her earlier answers stay). Her request for help is met. The caller commits."""
+    response = response_for(task, language)
+    if response.is_submitted:
+        raise Locked(response.id)
+    response.assisted, response.helped_by_id = True, staff.id
+    response.help_language, response.help_kind = help_language, HelpKind(help_kind)
+    response.help_requested_at = None
+    return response
+
+
+def ask_for_help(task, language):
+    """She would like help with this questionnaire: her response remembers when she asked (the
+    first time), and her facilitators see it until her answers are sent. The caller commits."""
+    response = response_for(task, language)
+    if response.is_submitted:
+        raise Locked(response.id)
+    response.help_requested_at = response.help_requested_at or utcnow()
+    return response
 
 
 def save_page(task, language, answers, section=None):

@@ -6,12 +6,19 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pairs_group.forms import Form
-from pairs_group.i18n import current_language
+from pairs_group.i18n import LANGUAGES, current_language
 from pairs_group.questionnaires import instruments
+from pairs_group.questionnaires.models import HelpKind
 
 
 class AnswersForm(Form):
@@ -186,3 +193,39 @@ class MultiCheckboxField(SelectMultipleField):
 class PlanForm(Form):
     pre = MultiCheckboxField(_l("Before the group"), validate_choice=True)
     post = MultiCheckboxField(_l("After the group"), validate_choice=True)
+
+
+ANOTHER_LANGUAGE = "other"
+HELP_KINDS = {HelpKind.INTERPRETER: _l("An interpreter"),
+              HelpKind.COLLEAGUE: _l("A bilingual colleague"),
+              HelpKind.FACILITATOR: _l("I am helping her myself")}
+
+
+class HelpForm(Form):
+    """Before answering with her: the language spoken (the app's, or another typed in) and who
+    helps."""
+
+    language = RadioField(_l("Which language are you speaking with her?"), validators=[
+        InputRequired(_l("Choose the language you are speaking with her"))])
+    other_language = StringField(_l("If another language, which one?"), validators=[
+        Length(max=40, message=_l("Use 40 characters or fewer"))])
+    helper = RadioField(
+        _l("Who is helping her answer?"),
+        choices=[SelectChoice(str(kind), label) for kind, label in HELP_KINDS.items()],
+        validators=[InputRequired(_l("Choose who is helping her answer"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, Markup('<span lang="%s">%s</span>') % (
+            code, language.native_name)) for code, language in LANGUAGES.items()] + [
+            SelectChoice(ANOTHER_LANGUAGE, _l("Another language"))]
+
+    def validate_other_language(self, field):
+        if self.language.data == ANOTHER_LANGUAGE and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the language you are speaking with her"))
+
+    def spoken(self):
+        """The language code, or the other language's name as typed."""
+        if self.language.data == ANOTHER_LANGUAGE:
+            return (self.other_language.data or "").strip()
+        return self.language.data

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from markupsafe import Markup
 
 from pairs_group import startup
+from pairs_group.questionnaires import wording
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SCHEMA_FILE = SHIPPED_DIR / "schema.json"
@@ -149,13 +150,26 @@ class Instrument:
         return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
 
     def title_in(self, language):
-        return self.text(self.data.get("short_title") or self.data["title"], language)
+        """Her title (our words: translated in her language)."""
+        return wording.in_language(self.data.get("short_title") or self.data["title"],
+                                   language)[0]
 
     def title_markup(self, language, full=False):
-        """The title marked with the language it is written in (file data, not our words)."""
+        """The title marked with the language it is written in."""
         texts = self.data["title"] if full else self.data.get("short_title") or self.data["title"]
-        code = language if language in texts else "en" if "en" in texts else next(iter(texts))
-        return Markup('<span lang="%s">%s</span>') % (code, texts[code])
+        text, code = wording.in_language(texts, language)
+        return Markup('<span lang="%s">%s</span>') % (code, text)
+
+    def instructions_in(self, language, item_language):
+        """(text, language) of the instructions: ours in her language; an instrument's own
+        (PHQ-9's) in the items' language."""
+        texts = self.data.get("instructions") or {}
+        if not texts:
+            return "", language
+        english = texts.get("en")
+        if english in wording.OUR_WORDS or language in texts:
+            return wording.in_language(texts, language)
+        return wording.in_language(texts, item_language)
 
 
 def make_item(raw, scale):

@@ -15,6 +15,14 @@ class Timepoint(enum.StrEnum):
     POST = "post"
 
 
+class HelpKind(enum.StrEnum):
+    """Who helped her answer: the words were spoken through them."""
+
+    INTERPRETER = "interpreter"
+    COLLEAGUE = "colleague"  # a bilingual colleague
+    FACILITATOR = "facilitator"  # the facilitator herself
+
+
 class ResponseStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
@@ -38,6 +46,17 @@ class QuestionnaireResponse(db.Model):
     # Null when the parent answered herself; the staff member who typed it in otherwise.
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     current_section: Mapped[int] = mapped_column(default=0)
+    # Answered with help: a facilitator went through it with her (on the register's link), in
+    # the language spoken (an app language's code, or the name typed for another), helped by
+    # an interpreter, a bilingual colleague or the facilitator herself.
+    assisted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    helped_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    help_language: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    help_kind: Mapped[HelpKind | None] = mapped_column(
+        sa.Enum(HelpKind, native_enum=False, length=20))
+    # She asked for help from her phone (no checked translation in her language); the
+    # facilitator is told until the answers are sent.
+    help_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Practitioner ratings (LOAF, ASQ:SE-2, paper MORS): who rated and on what day.
     rater: Mapped[str] = mapped_column(sa.String(120), default="")
     assessed_on: Mapped[date | None]

@@ -7,7 +7,7 @@ from pairs_group.groups.models import Group
 from pairs_group.groups.service import visible_groups
 from pairs_group.parents.models import Enrolment
 from pairs_group.questionnaires import instruments
-from pairs_group.questionnaires.models import QuestionnaireResponse, Timepoint
+from pairs_group.questionnaires.models import QuestionnaireResponse, ResponseStatus, Timepoint
 from pairs_group.questionnaires.plans import ACTIVE, group_plan
 
 
@@ -39,3 +39,16 @@ def group_enrolments(group):
     return db.session.scalars(sa.select(Enrolment).where(
         Enrolment.group_id == group.id, Enrolment.status.in_(ACTIVE))
         .order_by(Enrolment.id)).all()
+
+
+def help_requests(groups):
+    """(enrolment, response) for each questionnaire a parent in these groups asked help with and
+    has not sent yet, longest waiting first."""
+    return db.session.execute(
+        sa.select(Enrolment, QuestionnaireResponse)
+        .join(QuestionnaireResponse, QuestionnaireResponse.dyad_id == Enrolment.dyad_id)
+        .where(Enrolment.group_id.in_([g.id for g in groups] or [-1]),
+               Enrolment.status.in_(ACTIVE),
+               QuestionnaireResponse.help_requested_at.is_not(None),
+               QuestionnaireResponse.status == ResponseStatus.IN_PROGRESS)
+        .order_by(QuestionnaireResponse.help_requested_at)).all()

@@ -113,7 +113,14 @@ def make_task(enrolment, instrument_id, timepoint):
     instrument = instruments.get(instrument_id)
     if instrument is None or not instrument.parent_can_answer:
         return None
-    response = find_response(enrolment.dyad_id, instrument_id, timepoint)
+    return open_task(enrolment, instrument, timepoint,
+                     find_response(enrolment.dyad_id, instrument_id, timepoint))
+
+
+def open_task(enrolment, instrument, timepoint, response):
+    """Her task for this instrument, or None: not one she answers, or already sent."""
+    if instrument is None or not instrument.parent_can_answer:
+        return None
     if response is not None and response.is_submitted:
         return None
     return Task(enrolment.dyad, instrument, Timepoint(timepoint), response,
@@ -127,6 +134,32 @@ def task_for(parent, dyad_id, instrument_id, timepoint, now=None):
                 dyad_id, instrument_id, timepoint):
             return task
     raise NotAllowed(instrument_id)
+
+
+def task_with_help(enrolment, instrument_id, timepoint, now=None):
+    """Her task for a facilitator answering it with her: open now, hers to answer, not sent."""
+    task = None
+    if is_open(enrolment, timepoint, now or utcnow()):
+        task = make_task(enrolment, instrument_id, timepoint)
+    if task is None:
+        raise NotAllowed(instrument_id)
+    return task
+
+
+def due_for_help(group, enrolments, now=None):
+    """{enrolment id: [Task]}: what each family could answer with help now (the register's
+    links), from one query for all their responses."""
+    now, plan = now or utcnow(), group_plan(group)
+    rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
+        QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]))).all()
+    found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
+    due = {}
+    for enrolment in enrolments:
+        tasks = [open_task(enrolment, instruments.get(i), tp,
+                           found.get((enrolment.dyad_id, i, str(tp))))
+                 for tp in Timepoint if is_open(enrolment, tp, now) for i in plan[tp]]
+        due[enrolment.id] = [task for task in tasks if task is not None]
+    return due
 
 
 def home_tasks(parent, now=None):

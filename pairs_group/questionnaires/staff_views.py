@@ -37,10 +37,12 @@ def enrolment_in(group, dyad_id):
 def staff_index():
     groups = overview.groups_for(current_user)
     flags = scoring.open_flags(None if sees_every_group(current_user) else [g.id for g in groups])
+    asked = overview.help_requests(groups)
     page = render_template("questionnaires/staff_index.html", groups=groups, flags=flags,
-                           form=ActionForm())
-    if flags:  # each flag names the parent
-        record_shown("questionnaires.view_flags", dyad_ids=[f.dyad_id for f in flags])
+                           asked=asked, form=ActionForm())
+    if flags or asked:  # each flag and each request names the parent
+        record_shown("questionnaires.view_flags", dyad_ids=sorted(
+            {f.dyad_id for f in flags} | {enrolment.dyad_id for enrolment, _r in asked}))
     return page
 
 

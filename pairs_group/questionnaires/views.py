@@ -10,8 +10,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from pairs_group.audit.service import record
 from pairs_group.auth import links
 from pairs_group.auth.parents import current_parent, parent_or_sign_in
 from pairs_group.db import db
@@ -64,6 +66,17 @@ def task_args(task):
             "timepoint": str(task.timepoint)}
 
 
+def her_pages(task):
+    """Where her section and review pages lead (answered with help, they lead elsewhere)."""
+    return {"layout": "base.html", "args": task_args(task), "about": "questionnaires.about",
+            "section": "questionnaires.section", "review": "questionnaires.review",
+            "submit": "questionnaires.submit", "autosave": "questionnaires.save_answer",
+            "helping": None,
+            "after_save": url_for("questionnaires.answer"),
+            "saved": _l("Your answers are saved. You can carry on any time from the link in "
+                        "your text.")}
+
+
 # ---------------------------------------------------------------- the parent's pages
 
 
@@ -88,16 +101,42 @@ def about(dyad_id, instrument_id, timepoint):
     return render_template("questionnaires/about.html", task=task, form=form)
 
 
-def section_url(task, number):
+@bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/ask-for-help")
+def ask_for_help(dyad_id, instrument_id, timepoint):
+    """Her "answer with help" (no checked translation in her language): her facilitators see it
+    on the register until her answers are sent."""
+    parent, task = load_task(dyad_id, instrument_id, timepoint)
+    if not AnswersForm().validate_on_submit():
+        abort(400)
+    response = answering.ask_for_help(task, parent.language)
+    record("questionnaires.ask_for_help", response, instrument=task.instrument.id,
+           timepoint=str(task.timepoint))
+    db.session.commit()
+    flash(_("We have told your group leader. At a session, they will go through the questions "
+            "with you, with someone who speaks your language if you need it. You do not need "
+            "to do anything else now."), "success")
+    return redirect(url_for("questionnaires.about", **task_args(task)))
+
+
+def section_url(task, number, pages=None):
+    """Page `number` + 1 of her questions, or her answers to check after the last."""
+    pages = pages or her_pages(task)
     if number >= len(task.instrument.sections()):
-        return url_for("questionnaires.review", **task_args(task))
-    return url_for("questionnaires.section", number=number + 1, **task_args(task))
+        return url_for(pages["review"], **pages["args"])
+    return url_for(pages["section"], number=number + 1, **pages["args"])
 
 
 @bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/section/<int:number>",
           methods=["GET", "POST"])
 def section(dyad_id, instrument_id, timepoint, number):
     parent, task = load_task(dyad_id, instrument_id, timepoint)
+    return answer_section(task, number, parent.language, shown_response(parent, task),
+                          her_pages(task))
+
+
+def answer_section(task, number, language, response, pages):
+    """One page of her questions, shown, or saved and on to the next: hers, or answered with
+    help (`pages` says where each leads)."""
     sections = task.instrument.sections()
     if not 1 <= number <= len(sections):
         abort(404)
@@ -106,25 +145,28 @@ def section(dyad_id, instrument_id, timepoint, number):
                        require=action == "next")
     if form.validate_on_submit():
         target = max({"back": number - 2, "save": number - 1}.get(action, number), 0)
-        return save_and_go(parent, task, form.answers, target)
-    response = shown_response(parent, task)
+        return save_and_go(task, language, form.answers, target, pages)
+    return render_section(task, form, number, response, pages)
+
+
+def render_section(task, form, number, response, pages):
     return render_template("questionnaires/section.html", task=task, form=form, items=form.items,
-                           number=number, total=len(sections),
+                           number=number, total=len(task.instrument.sections()),
                            chosen={**answering.answers_of(response), **form.chosen},
-                           response=response, declined=instruments.DECLINED)
+                           response=response, declined=instruments.DECLINED, pages=pages)
 
 
-def save_and_go(parent, task, answers, target):
+def save_and_go(task, language, answers, target, pages):
     try:
-        answering.save_page(task, parent.language, answers, section=target)
+        answering.save_page(task, language, answers, section=target)
         db.session.commit()
     except answering.Locked:
         db.session.rollback()
         abort(404)
     if request.form.get("action") == "save":
-        flash(_("Your answers are saved. You can carry on any time from the link in your text."))
-        return redirect(url_for("questionnaires.answer"))
-    return redirect(section_url(task, target))
+        flash(str(pages["saved"]))
+        return redirect(pages["after_save"])
+    return redirect(section_url(task, target, pages))
 
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/answer")
@@ -167,11 +209,11 @@ def review(dyad_id, instrument_id, timepoint):
     return render_review(task, shown_response(parent, task), AnswersForm())
 
 
-def render_review(task, response, form):
+def render_review(task, response, form, pages=None):
     return render_template(
         "questionnaires/review.html", task=task, form=form, response=response,
         chosen=answering.answers_of(response), sections=task.instrument.sections(),
-        missing=answering.unanswered(response, task.instrument))
+        missing=answering.unanswered(response, task.instrument), pages=pages or her_pages(task))
 
 
 @bp.post("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/submit")
@@ -207,7 +249,10 @@ def init_app(app):
     instruments.init_app(app)
     # A followed texted link lands on our list.
     links.register_purpose(app, "questionnaire", "questionnaires.answer", service.LINK_MAX_AGE)
+    from pairs_group.questionnaires import assisted_views  # noqa: F401 - its pages use ours
+
     app.register_blueprint(bp)
     staff_views.init_app(app)
+    assisted_views.init_app(app)
     cli.init_app(app)
 

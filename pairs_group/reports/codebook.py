@@ -3,6 +3,7 @@
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.parents import choices
 from pairs_group.parents.models import PREFER_NOT_TO_SAY, EnrolmentStatus, Relationship
+from pairs_group.questionnaires.models import HelpKind
 from pairs_group.referrals.models import ReferralStatus
 from pairs_group.reports import instruments, referrals, rules
 
@@ -77,6 +78,13 @@ VARIABLES = {
         ("language_shown", "Language the items were shown in", "string", ""),
         ("entered_by", "Who entered the answers", "string", "parent; staff"),
         ("submitted_date", "Date submitted (Europe/London)", "date", ""),
+        ("assisted", "Answered with help (a facilitator went through it with her)", "integer",
+         "1=answered with help; 0=not"),
+        ("help_language", "Language spoken when answered with help", "string",
+         "a language code (en, pt, es, pl, fr, so, ar) or the language's name as typed; "
+         "blank = not answered with help"),
+        ("help_kind", "Who helped her answer", "string",
+         lambda: _enum_codes(HelpKind) + "; blank = not answered with help"),
     ],
     "answers.csv": [
         ("response_id", "Questionnaire response (see responses.csv)", "integer", ""),

@@ -91,14 +91,17 @@ def responses(report_filter):
                        QuestionnaireResponse.instrument_id,
                        QuestionnaireResponse.instrument_version, QuestionnaireResponse.timepoint,
                        QuestionnaireResponse.status, QuestionnaireResponse.language_shown,
-                       QuestionnaireResponse.entered_by_id, QuestionnaireResponse.submitted_at)
+                       QuestionnaireResponse.entered_by_id, QuestionnaireResponse.submitted_at,
+                       QuestionnaireResponse.assisted, QuestionnaireResponse.help_language,
+                       QuestionnaireResponse.help_kind)
              .join(Dyad, Dyad.id == QuestionnaireResponse.dyad_id)
              .where(QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)))
              .order_by(QuestionnaireResponse.id))
     for row in _stream(query):
         yield (row.id, row.pseudonym, row.instrument_id, row.instrument_version, row.timepoint,
                row.status, row.language_shown, "staff" if row.entered_by_id else "parent",
-               _day(row.submitted_at))
+               _day(row.submitted_at), int(row.assisted), row.help_language,
+               row.help_kind or "")
 
 
 def answers(report_filter):

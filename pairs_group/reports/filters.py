@@ -8,11 +8,15 @@ import sqlalchemy as sa
 from pairs_group.db import utcnow
 from pairs_group.groups.models import Group, GroupSession
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus, Parent
+from pairs_group.questionnaires.models import QuestionnaireResponse
 from pairs_group.times import london_moment
 
 # A waiting-list place is not a place in a group: reports count enrolments that started.
 COUNTED_ENROLMENTS = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED,
                       EnrolmentStatus.WITHDRAWN)
+# How her questionnaires were answered (the outcomes report's choice; blank: all, ratings by
+# staff included).
+ANSWERED_ALONE, ANSWERED_WITH_HELP = "alone", "with_help"
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class ReportFilter:
     group_id: int | None = None
     venue_id: int | None = None
     language: str | None = None
+    answered: str | None = None
     # None: every group (admins, evaluators); a facilitator's own groups otherwise.
     allowed_group_ids: frozenset | None = field(default=None)
 
@@ -31,7 +36,7 @@ class ReportFilter:
     def as_query_args(self):
         """The filter as URL query arguments (for CSV links and the export page)."""
         args = {"start": self.start, "end": self.end, "group": self.group_id,
-                "venue": self.venue_id, "language": self.language}
+                "venue": self.venue_id, "language": self.language, "answered": self.answered}
         return {key: str(value) for key, value in args.items() if value}
 
     def describe(self):
@@ -39,7 +44,7 @@ class ReportFilter:
         return {"start": self.start.isoformat() if self.start else None,
                 "end": self.end.isoformat() if self.end else None,
                 "group_id": self.group_id, "venue_id": self.venue_id,
-                "language": self.language,
+                "language": self.language, "answered": self.answered,
                 "groups_allowed": sorted(self.allowed_group_ids)
                 if self.allowed_group_ids is not None else None}
 
@@ -68,6 +73,17 @@ def group_conditions(report_filter):
 
 def language_conditions(report_filter):
     return [Parent.language == report_filter.language] if report_filter.language else []
+
+
+def answered_conditions(report_filter):
+    """Conditions on QuestionnaireResponse: answered alone (by her, not with help) or with
+    help; either leaves out staff's ratings, which she did not answer."""
+    if report_filter.answered == ANSWERED_ALONE:
+        return [QuestionnaireResponse.assisted.is_(False),
+                QuestionnaireResponse.entered_by_id.is_(None)]
+    if report_filter.answered == ANSWERED_WITH_HELP:
+        return [QuestionnaireResponse.assisted.is_(True)]
+    return []
 
 
 def scoped_enrolments(report_filter):

@@ -1,10 +1,11 @@
 """The report filter form (a GET form: bookmarkable, no CSRF needed as it changes nothing)."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from pairs_group.forms import ChoiceFilterField, DayField, QueryForm
 from pairs_group.i18n import LANGUAGES
-from pairs_group.reports.filters import ReportFilter
+from pairs_group.reports.filters import ANSWERED_ALONE, ANSWERED_WITH_HELP, ReportFilter
 
 
 class FilterForm(QueryForm):
@@ -17,6 +18,11 @@ class FilterForm(QueryForm):
     venue = ChoiceFilterField(_l("Venue"), message=_l("Choose a venue from the list"))
     language = ChoiceFilterField(_l("Parent's language"),
                                  message=_l("Choose a language from the list"))
+    answered = ChoiceFilterField(
+        _l("How the questionnaires were answered"), message=_l("Choose one from the list"),
+        description=_l("Answered alone or with help: ratings by staff are left out."),
+        choices=[SelectChoice("", _l("All")), SelectChoice(ANSWERED_ALONE, _l("Answered alone")),
+                 SelectChoice(ANSWERED_WITH_HELP, _l("Answered with help"))])
 
     def __init__(self, *args, groups=(), venues=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,4 +36,5 @@ class FilterForm(QueryForm):
         return ReportFilter(start=self.start.data, end=self.end.data,
                             group_id=int(self.group.data) if self.group.data else None,
                             venue_id=int(self.venue.data) if self.venue.data else None,
-                            language=self.language.data or None)
+                            language=self.language.data or None,
+                            answered=self.answered.data or None)

@@ -12,7 +12,7 @@ from pairs_group.questionnaires.models import (
     Timepoint,
 )
 from pairs_group.reports import charts, instruments, paging
-from pairs_group.reports.filters import scoped_dyad_ids
+from pairs_group.reports.filters import answered_conditions, scoped_dyad_ids
 from pairs_group.reports.statistics import better_direction_taken, paired_summary
 
 
@@ -32,7 +32,8 @@ def dyad_scores(report_filter):
             .join(Score, Score.response_id == QuestionnaireResponse.id)
             .where(QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
                    Score.valid.is_(True), Score.value.is_not(None),
-                   QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)))
+                   QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)),
+                   *answered_conditions(report_filter))
             .group_by(QuestionnaireResponse.dyad_id, QuestionnaireResponse.instrument_id,
                       Score.subscale)
             .subquery())
@@ -173,7 +174,8 @@ def _comment_conditions(report_filter):
             QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
             Answer.item_id.in_(list(instruments.FFT_COMMENT_ITEMS)),
             sa.func.length(sa.func.trim(Answer.text)) > 0,
-            QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter))]
+            QuestionnaireResponse.dyad_id.in_(scoped_dyad_ids(report_filter)),
+            *answered_conditions(report_filter)]
 
 
 def comments_page(report_filter, asked):

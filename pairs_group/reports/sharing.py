@@ -189,8 +189,8 @@ def _referral(protection, row):
 
 
 def _response(_protection, row):
-    *start, _language_shown, entered_by, submitted = row
-    return *start, SUPPRESSED, entered_by, month(submitted)
+    *start, _language_shown, entered_by, submitted, assisted, _help_language, help_kind = row
+    return (*start, SUPPRESSED, entered_by, month(submitted), assisted, SUPPRESSED, help_kind)
 
 
 def codebook_notes(protection):
@@ -210,6 +210,7 @@ def codebook_notes(protection):
                            ("referrals.csv", "first_session_date")):
         notes[file, variable] = "shared export: month only (YYYY-MM)"
     notes["responses.csv", "language_shown"] = "shared export: left out (blank)"
+    notes["responses.csv", "help_language"] = "shared export: left out (blank)"
     for file, variable in (("enrolments.csv", "group_id"), ("enrolments.csv", "venue_id"),
                            ("attendance.csv", "group_id")):
         notes[file, variable] = (f"shared export: blank for {protection.suppressed[GROUP]} "
