@@ -14,6 +14,7 @@ from notifications_python_client.errors import HTTPError
 
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db
+from pairs_group.parents.models import Parent
 from pairs_group.sms.backends import NotifyBackend
 from pairs_group.sms.messages import HIDDEN
 from pairs_group.sms.models import MessageStatus
@@ -113,6 +114,18 @@ def test_a_text_with_a_sid_is_fetched_by_it(twilio_app, time_machine):
     settle(time_machine)
     assert FakeTwilioHttp.look_ups == [("fetch", {})]
     assert (message.status, message.error_code) == (MessageStatus.UNDELIVERED, "30003")
+
+
+def test_a_text_found_blocked_at_the_carrier_records_the_block(twilio_app, time_machine):
+    """Twilio says it failed with 21610: her number is blocked at the carrier, as a send that
+    failed with 21610 records it (and no more texts are tried only to fail)."""
+    message = a_lost_text(body="Hello")
+    kept = twilio_has(message, status="failed", error_code=21610)
+    message.provider_id = kept["sid"]
+    db.session.commit()
+    settle(time_machine)
+    assert (message.status, message.error_code) == (MessageStatus.FAILED, "21610")
+    assert db.session.get(Parent, message.parent_id).sms_carrier_blocked_at is not None
 
 
 def test_a_secret_text_is_settled_only_when_nothing_at_all_went_to_her(

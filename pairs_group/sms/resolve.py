@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
-from pairs_group.sms.dispatch import hide_if_secret
+from pairs_group.sms import backends
+from pairs_group.sms.dispatch import blocked_at_carrier, hide_if_secret
 from pairs_group.sms.messages import HIDDEN, KINDS
 from pairs_group.sms.models import MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import render_with
@@ -68,6 +69,9 @@ def apply_finding(message, finding, statuses):
     message.sent_at = message.sent_at or message.claimed_at
     if finding.body and not message.body:
         message.body = finding.body
+    if str(finding.error_code) == str(backends.UNSUBSCRIBED_CODE) and message.parent_id:
+        # It failed because her number is blocked at the carrier: recorded as a send would.
+        blocked_at_carrier(db.session.get(Parent, message.parent_id))
     hide_if_secret(message)
     return "sent"
 
