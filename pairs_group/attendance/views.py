@@ -104,7 +104,7 @@ def save_register(session_id):
     if conflicts:
         return render_register(session, form, lines_after_conflict(session, conflicts),
                                conflicts=conflicts, status=409)
-    flash(saved_message(session), "success")
+    flash(saved_message(lines), "success")
     return redirect(url_for("attendance.show_register", session_id=session.id))
 
 
@@ -129,8 +129,12 @@ def lines_after_conflict(session, conflicts):
     return lines
 
 
-def saved_message(session):
-    counts = Counter(r.status for r in service.register_for(session))
+def saved_message(lines):
+    """The register as saved, counted from this request's rows (no second look-up): a row she
+    changed is what she chose, the others as read just before saving."""
+    changed = {line.key for line in changed_lines(lines)}
+    counts = Counter(AttendanceStatus(line.chosen) if line.key in changed else line.row.status
+                     for line in lines)
     return _("Register saved. Attended: %(attended)d. Apologies: %(apologies)d. "
              "Did not attend: %(dna)d. Not marked yet: %(unmarked)d.",
              attended=counts[AttendanceStatus.ATTENDED],
