@@ -18,7 +18,8 @@ ROLES = ("anonymous", "parent", "facilitator", "admin", "evaluator")
 START = {"anonymous": "/", "parent": "/my-account", "facilitator": "/staff/groups/",
          "admin": "/staff/groups/", "evaluator": "/staff/groups/"}
 # Not pages to check: files to download, and links that end the signed-in session.
-NOT_FOLLOWED = re.compile(r"(\.ics|\.csv|\.json|\.xlsx|\.zip|/static/|/sign-out|/calendar/)",
+NOT_FOLLOWED = re.compile(r"(\.ics|\.csv|\.json|\.xlsx|\.zip|/static/|/sign-out|/calendar/"
+                          r"|/my-data\.html)",
                           re.IGNORECASE)
 
 
