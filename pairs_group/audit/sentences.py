@@ -301,6 +301,15 @@ SENTENCES = {
     "referrals.view_list": lambda f: _(
         "%(who)s looked at the referrals list (referrals shown: %(count)d).", who=f.who,
         count=f.shown("shown")),
+    "questionnaires.ask_for_help": lambda f: _(
+        "%(who)s asked for help with %(response)s.", who=f.who, response=f.target),
+    "questionnaires.start_with_help": lambda f: _(
+        "%(who)s started answering %(response)s with her (%(helper)s).", who=f.who,
+        response=f.target, helper=f.name("HelpKind", f.get("help_kind"), f.get("help_kind"))),
+    "questionnaires.view_with_help": lambda f: _(
+        "%(who)s opened %(place)s to answer it with her.", who=f.who, place=f.target),
+    "questionnaires.submit_with_help": lambda f: _(
+        "%(who)s sent %(response)s, answered with her.", who=f.who, response=f.target),
     "questionnaires.view": lambda f: _(
         "%(who)s opened the %(instrument)s answers (%(timepoint)s) of %(place)s.", who=f.who,
         instrument=f.name("Instrument", f.get("instrument"), f.get("instrument")),

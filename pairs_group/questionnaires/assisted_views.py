@@ -91,8 +91,8 @@ def start_with_help(group_id, dyad_id, instrument_id, timepoint):
         db.session.commit()
         return redirect(section_url(task, response.current_section,
                                     helped_pages(group, parent, task)))
-    return render_template("questionnaires/with_help.html", group=group, parent=parent,
-                           task=task, form=form)
+    return shown(render_template("questionnaires/with_help.html", group=group, parent=parent,
+                                 task=task, form=form), task, section="start", parent=parent)
 
 
 def saved_help(response):
@@ -118,10 +118,11 @@ def review_with_help(group_id, dyad_id, instrument_id, timepoint):
                                helped_pages(group, parent, task)), task, section="review")
 
 
-def shown(page, task, **details):
-    """The page, once the read-audit says whose answers this member of staff was shown."""
-    record_shown("questionnaires.view_with_help", task.response, instrument=task.instrument.id,
-                 timepoint=str(task.timepoint), **details)
+def shown(page, task, parent=None, **details):
+    """The page, once the read-audit says whose answers (or, before any, whose name) this member
+    of staff was shown."""
+    record_shown("questionnaires.view_with_help", task.response or parent,
+                 instrument=task.instrument.id, timepoint=str(task.timepoint), **details)
     return page
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from pairs_group.audit.service import register_thing_namer
 from pairs_group.db import db
 from pairs_group.questionnaires import instruments
-from pairs_group.questionnaires.models import QuestionnaireResponse, SafeguardingFlag
+from pairs_group.questionnaires.models import HelpKind, QuestionnaireResponse, SafeguardingFlag
 
 
 def instrument_words(instrument_id):
@@ -31,7 +31,15 @@ def flag_words(raw_id):
     return _("Parent %(id)s", id=flag.dyad.parent_id) if flag else None
 
 
+def help_kind_words(code):
+    """How she was helped to answer, as a sentence puts it in brackets."""
+    return {HelpKind.INTERPRETER: _("through an interpreter"),
+            HelpKind.COLLEAGUE: _("with a bilingual colleague"),
+            HelpKind.FACILITATOR: _("no one else helping")}.get(code)
+
+
 def init_app(app):
     register_thing_namer("QuestionnaireResponse", response_words)
     register_thing_namer("SafeguardingFlag", flag_words)
     register_thing_namer("Instrument", instrument_words)
+    register_thing_namer("HelpKind", help_kind_words)
