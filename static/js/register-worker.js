@@ -84,8 +84,12 @@ async function file(request) {
   return response;
 }
 
+// The page's files first, the register last: once the register is kept, so is everything it
+// needs to work with no signal (its script, its styles).
 async function keep(urls) {
-  for (const url of urls) {
+  const isRegister = (url) => REGISTER.test(new URL(url, self.location.origin).pathname);
+  const ordered = [...urls.filter((url) => !isRegister(url)), ...urls.filter(isRegister)];
+  for (const url of ordered) {
     const address = new URL(url, self.location.origin);
     if (address.origin !== self.location.origin) continue;
     try {
