@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1280, "height": 800}
 PAGES = [("", "attendance"), ("outcomes", "outcomes"), ("reach", "reach"),
-         ("completeness", "completeness"), ("exports", "exports")]
+         ("completeness", "completeness"), ("referrals", "referrals"), ("exports", "exports")]
 
 
 def seed(live_app):
@@ -56,7 +56,7 @@ def test_the_reports_fit_a_phone_and_the_filter_works(live_server, live_app, pho
     page = phone
     page.set_default_timeout(60_000)
     sign_in(page, live_server.url)
-    for path, name in PAGES[:4]:
+    for path, name in PAGES[:5]:
         page.goto(f"{live_server.url}/staff/reports/{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{name} is {width}px wide on a 390px phone"
