@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from pairs_group.account import (
     codes,
-    data_views,  # noqa: F401 - settings, calendar and data pages
+    data_views,  # settings, calendar and data pages (and the calendar link's purpose)
     service,
 )
 from pairs_group.account.forms import CantComeForm, ConfirmForm, SignInCodeForm, SignInForm
@@ -185,5 +185,6 @@ def init_app(app):
     register_user_kind("parent", Parent)
     SIGN_IN_ENDPOINTS["account"] = "account.sign_in"
     links.register_purpose(app, "welcome", "account.home", 30 * 24 * 3600)
-    links.register_purpose(app, "calendar", "account.calendar_page", 30 * 24 * 3600)
+    links.register_purpose(app, data_views.CALENDAR_LINK, "account.calendar_page",
+                           30 * 24 * 3600)
     app.register_blueprint(bp)

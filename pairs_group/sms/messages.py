@@ -44,19 +44,22 @@ class MessageKind:
     description: str = ""  # for staff, on the templates page
 
 
+def _in_london_and_locale(iso_moment):
+    """A stored moment (ISO) in London, and her language's locale (rendering runs in it)."""
+    return in_london(datetime.fromisoformat(iso_moment)), get_locale() or Locale.parse("en_GB")
+
+
 def when(iso_moment):
     """A session's day and time as she reads them, in London, in her language."""
-    moment = in_london(datetime.fromisoformat(iso_moment))
-    locale = get_locale() or Locale.parse("en_GB")
+    moment, locale = _in_london_and_locale(iso_moment)
     day = format_datetime(moment, day_pattern(str(locale)), tzinfo=moment.tzinfo, locale=locale)
     return _("%(day)s at %(time)s", day=day, time=format_time(moment, "HH:mm"))
 
 
 def weekday(iso_moment):
     """A group's weekday, written in full in her language ("terça-feira", "الثلاثاء")."""
-    moment = in_london(datetime.fromisoformat(iso_moment))
-    return format_datetime(moment, "EEEE", tzinfo=moment.tzinfo,
-                           locale=get_locale() or Locale.parse("en_GB"))
+    moment, locale = _in_london_and_locale(iso_moment)
+    return format_datetime(moment, "EEEE", tzinfo=moment.tzinfo, locale=locale)
 
 
 @lru_cache(maxsize=64)
