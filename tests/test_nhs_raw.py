@@ -197,6 +197,20 @@ NHS_BABY_STATUS = """
 RAW_BABY_STATUS = """{% from "macros/forms.html" import baby_status -%}
 {{ baby_status(form, "Born", "Pregnant") }}"""
 
+# The rest of the sign-up form as field() and button() in macros/forms.html draw them.
+NHS_POSTCODE_AND_BUTTON = """
+{%- from "nhsuk/components/input/macro.jinja" import input -%}
+{%- from "nhsuk/components/button/macro.jinja" import button -%}
+{%- set f = form.postcode -%}
+{{ input({"id": f.id, "name": f.name, "label": {"text": f.label.text}, "width": 10,
+  "hint": {"text": f.description}, "attributes": f.render_kw,
+  "errorMessage": {"text": f.errors[0], "visuallyHiddenText": _("Error")} if f.errors else none,
+  "value": f._value() if f.raw_data is none else (f.raw_data[0] if f.raw_data else "")}) }}
+{{ button({"text": "Continue", "preventDoubleClick": true}) }}"""
+
+RAW_POSTCODE_AND_BUTTON = """{% from "macros/nhs_raw.html" import submit_button, text_input -%}
+{{ text_input(form.postcode, width=10) }}{{ submit_button("Continue") }}"""
+
 SENT = {
     "nothing": {},
     "no answer": {"postcode": "SW9 9AA"},
@@ -207,16 +221,18 @@ SENT = {
                              "date_of_birth[month]": "3", "date_of_birth[year]": "2099"},
     "pregnant, a date long ago": {"baby_status": "pregnant", "due_date[day]": "1",
                                   "due_date[month]": "1", "due_date[year]": "2001"},
-    "pregnant, markup typed": {"baby_status": "pregnant", "due_date[day]": '<b>"&',
-                               "due_date[month]": "'"},
+    "pregnant, markup typed": {"postcode": "<b>'&", "baby_status": "pregnant",
+                               "due_date[day]": '<b>"&', "due_date[month]": "'"},
 }
 
 
 @pytest.mark.parametrize("sent", [None, *SENT])
-def test_the_born_or_pregnant_question_matches_nhs_radios_and_date_inputs(app, sent):
-    """Every attribute (the conditional reveal's data-aria-controls and ids, inputmode, role)
-    and every word, fresh and after each kind of mistake, with what she typed kept; in French
-    too ("Erreur: " is the frontend's, our own error line says "Erreur :") and Arabic."""
+def test_the_sign_up_form_matches_nhs_radios_date_inputs_input_and_button(app, sent):
+    """The sign-up's first step (the born-or-pregnant question, the postcode, the button):
+    every attribute (the conditional reveal's data-aria-controls and ids, inputmode, role,
+    autocomplete) and every word, fresh and after each kind of mistake, with what she typed
+    kept; in French too ("Erreur: " is the frontend's, our own error line says "Erreur :")
+    and Arabic."""
     for lang in ("en", "fr", "ar"):
         method = "GET" if sent is None else "POST"
         with (app.test_request_context("/join", method=method, data=SENT.get(sent)),
@@ -224,8 +240,8 @@ def test_the_born_or_pregnant_question_matches_nhs_radios_and_date_inputs(app, s
             form = EligibilityForm(meta={"csrf": False}, today=date(2026, 12, 5))
             if sent is not None:
                 form.validate()
-            raw = render_template_string(RAW_BABY_STATUS, form=form)
-            ours = render_template_string(NHS_BABY_STATUS, form=form)
+            raw = render_template_string(RAW_POSTCODE_AND_BUTTON + RAW_BABY_STATUS, form=form)
+            ours = render_template_string(NHS_POSTCODE_AND_BUTTON + NHS_BABY_STATUS, form=form)
         assert skeleton(raw, kept=None) == skeleton(ours, kept=None)
         assert words(raw) == words(ours)
     pregnant = next(dict(wiring) for _p, _t, _c, wiring in skeleton(raw, kept=None)
