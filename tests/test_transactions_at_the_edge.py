@@ -1,0 +1,54 @@
+"""Services flush; the page or command commits (README › Layout). A savepoint a service opens
+before any other write stays inside its caller's transaction: on SQLite (pysqlite) it would
+otherwise begin a transaction of its own and commit when released, so the caller's rollback
+would leave the service's rows stored."""
+
+import sqlalchemy as sa
+
+from pairs_group.db import db, savepoint
+from pairs_group.groups.models import Venue
+from pairs_group.sms import follow_up, inbound
+from pairs_group.sms.models import InboundMessage, MessageStatus, OutboxMessage
+from pairs_group.sms.outbox import queue_many, queue_sms
+from tests import factories
+
+
+def rows(model):
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_a_savepoint_opened_before_any_write_is_undone_by_the_callers_rollback(app):
+    with savepoint():
+        db.session.add(Venue(name="Stockwell", address="1 Road", postcode="SW9 9AA"))
+    assert rows(Venue) == 0
+
+
+def test_a_savepoint_still_lets_one_of_two_copies_win(app):
+    db.session.add(Venue(name="Stockwell", address="1 Road", postcode="SW9 9AA"))
+    with savepoint():
+        db.session.add(Venue(name="Brixton", address="2 Road", postcode="SW2 1AA"))
+    db.session.commit()
+    assert rows(Venue) == 2
+
+
+def test_a_received_text_is_stored_only_when_the_webhook_commits(app):
+    inbound.receive("+447700900123", "hello", "SM1")
+    assert rows(InboundMessage) == 0
+
+
+def test_a_text_sent_again_is_stored_only_when_the_page_commits(app):
+    dyad = factories.make_dyad()
+    failed = queue_sms("welcome", "w:1", parent=dyad.parent, context={})
+    failed.status = MessageStatus.FAILED
+    db.session.commit()
+    follow_up.resend(failed)
+    assert rows(OutboxMessage) == 1
+
+
+def test_queued_reminders_are_stored_only_when_the_command_commits(app):
+    dyad = factories.make_dyad()
+    db.session.commit()
+    queue_many([{"kind": "welcome", "key": "w:1", "parent": dyad.parent, "context": {}}])
+    assert rows(OutboxMessage) == 0
+
