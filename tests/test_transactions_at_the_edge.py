@@ -7,10 +7,13 @@ import sqlalchemy as sa
 
 from pairs_group.db import db, savepoint
 from pairs_group.groups.models import Venue
+from pairs_group.questionnaires import answering, instruments
+from pairs_group.questionnaires.models import Answer, Timepoint
 from pairs_group.sms import follow_up, inbound
 from pairs_group.sms.models import InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import queue_many, queue_sms
 from tests import factories
+from tests.questionnaires_factories import family
 
 
 def rows(model):
@@ -52,3 +55,20 @@ def test_queued_reminders_are_stored_only_when_the_command_commits(app):
     queue_many([{"kind": "welcome", "key": "w:1", "parent": dyad.parent, "context": {}}])
     assert rows(OutboxMessage) == 0
 
+
+def test_an_answer_to_a_started_response_is_stored_only_when_the_page_commits(app):
+    _parent, enrolment = family()
+    response = answering.start_response(enrolment.dyad, instruments.get("prfq"), Timepoint.PRE)
+    db.session.commit()
+    answering.save_answers(response, {"1": 2, "2": 5})
+    assert rows(Answer) == 0
+
+
+def test_an_answer_given_again_changes_the_stored_one(app):
+    _parent, enrolment = family()
+    response = answering.start_response(enrolment.dyad, instruments.get("prfq"), Timepoint.PRE)
+    answering.save_answers(response, {"1": 2})
+    db.session.commit()
+    answering.save_answers(response, {"1": 4, "2": None})
+    db.session.commit()
+    assert answering.answers_of(response) == {"1": 4, "2": None}
