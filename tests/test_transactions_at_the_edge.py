@@ -12,7 +12,10 @@ from pairs_group.questionnaires.models import Answer, Timepoint
 from pairs_group.sms import follow_up, inbound
 from pairs_group.sms.models import InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import queue_many, queue_sms
+from pairs_group.tokens import make_token
 from tests import factories
+from tests.account_factories import family_in_group
+from tests.pages import expect_redirect, url
 from tests.questionnaires_factories import family
 
 
@@ -72,3 +75,19 @@ def test_an_answer_given_again_changes_the_stored_one(app):
     answering.save_answers(response, {"1": 4, "2": None})
     db.session.commit()
     assert answering.answers_of(response) == {"1": 4, "2": None}
+
+
+def test_a_link_whose_spending_could_not_be_stored_lets_no_one_in(app, client, monkeypatch):
+    parent, _enrolment = family_in_group()
+    link = url(client, "account.follow_link", purpose="welcome",
+               token=make_token(parent.id, "welcome", n="abc"))
+
+    def database_gone():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", database_gone)
+        assert client.get(link).status_code == 503
+    with client.session_transaction() as cookie:
+        assert "link_grant" not in cookie  # the 503's cookie lets her in nowhere
+    expect_redirect(client.get(url(client, "account.home")), "account.sign_in")

@@ -102,13 +102,12 @@ def parent_sign_out():
 @limiter.limit(limit_setting("ACCOUNT_CODE_CHECKS_PER_ADDRESS"))
 def follow_link(purpose, token):
     try:
-        endpoint = links.follow(purpose[:40], token)
+        endpoint, parent, grant = links.follow(purpose[:40], token)
     except BadToken:
         return render_template("account/link_problem.html"), 400
-    parent = links.granted_parent(purpose[:40])
-    if parent is not None:  # every page reached from her text opens in her saved language
-        remember(parent.language)
-    db.session.commit()  # the link is spent
+    remember(parent.language)  # every page reached from her text opens in her saved language
+    db.session.commit()  # the link is spent before it lets her in
+    links.admit(grant)
     return redirect(url_for(endpoint))
 
 
