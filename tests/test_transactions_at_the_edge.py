@@ -14,7 +14,7 @@ from pairs_group.sms.models import InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import queue_many, queue_sms
 from pairs_group.tokens import make_token
 from tests import factories
-from tests.account_factories import family_in_group
+from tests.account_factories import family_in_group, sign_in_parent
 from tests.pages import expect_redirect, url
 from tests.questionnaires_factories import family
 
@@ -77,17 +77,29 @@ def test_an_answer_given_again_changes_the_stored_one(app):
     assert answering.answers_of(response) == {"1": 4, "2": None}
 
 
+def database_gone():
+    raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+
 def test_a_link_whose_spending_could_not_be_stored_lets_no_one_in(app, client, monkeypatch):
     parent, _enrolment = family_in_group()
     link = url(client, "account.follow_link", purpose="welcome",
                token=make_token(parent.id, "welcome", n="abc"))
-
-    def database_gone():
-        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
-
     with monkeypatch.context() as patch:
         patch.setattr(db.session, "commit", database_gone)
         assert client.get(link).status_code == 503
     with client.session_transaction() as cookie:
         assert "link_grant" not in cookie  # the 503's cookie lets her in nowhere
+    expect_redirect(client.get(url(client, "account.home")), "account.sign_in")
+
+
+def test_a_sign_out_that_could_not_be_stored_leaves_her_signed_in_to_try_again(
+        app, client, monkeypatch):
+    parent, _enrolment = family_in_group()
+    sign_in_parent(client, parent)
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", database_gone)
+        assert client.post(url(client, "account.sign_out")).status_code == 503
+    assert client.get(url(client, "account.home")).status_code == 200
+    expect_redirect(client.post(url(client, "account.sign_out")), "account.sign_in")
     expect_redirect(client.get(url(client, "account.home")), "account.sign_in")

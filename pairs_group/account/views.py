@@ -19,6 +19,7 @@ from pairs_group.audit.service import record
 from pairs_group.auth import links
 from pairs_group.auth.login import (
     SIGN_IN_ENDPOINTS,
+    end_session,
     is_safe_next,
     register_user_kind,
     sign_out,
@@ -94,6 +95,7 @@ def finish_sign_in(parent, remember, target):
 def parent_sign_out():
     sign_out()
     db.session.commit()
+    end_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("account.sign_in"))
 

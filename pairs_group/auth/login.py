@@ -111,11 +111,11 @@ def end_session():
 
 
 def sign_out():
-    """Sign the person out here and everywhere their cookies may have been copied to (the
-    caller commits)."""
+    """Sign the person out everywhere their cookies may have been copied to (flushed): the
+    caller commits, then forgets this browser with end_session(), so a sign-out that could not
+    be stored leaves her signed in here to try again."""
     if current_user.is_authenticated:
         end_every_session(current_user._get_current_object())
-    end_session()
 
 
 def _session_expired():

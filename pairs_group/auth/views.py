@@ -188,6 +188,7 @@ def sign_out_everywhere():
 def staff_sign_out():
     sign_out()
     db.session.commit()
+    end_session()
     flash(_("You have signed out."), "info")
     return forget_this_browser(redirect(url_for("auth.sign_in")))
 
