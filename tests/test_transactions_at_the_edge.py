@@ -13,7 +13,7 @@ from pairs_group.sms import follow_up, inbound
 from pairs_group.sms.models import InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import queue_many, queue_sms
 from pairs_group.tokens import make_token
-from tests import factories
+from tests import factories, parents_factories
 from tests.account_factories import family_in_group, sign_in_parent
 from tests.pages import expect_redirect, url
 from tests.questionnaires_factories import family
@@ -103,3 +103,13 @@ def test_a_sign_out_that_could_not_be_stored_leaves_her_signed_in_to_try_again(
     assert client.get(url(client, "account.home")).status_code == 200
     expect_redirect(client.post(url(client, "account.sign_out")), "account.sign_in")
     expect_redirect(client.get(url(client, "account.home")), "account.sign_in")
+
+
+def test_a_sign_up_whose_place_could_not_be_stored_can_be_sent_again(app, client, monkeypatch):
+    group = parents_factories.open_group()
+    parents_factories.sign_up_until_group_choice(client)
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", database_gone)
+        assert parents_factories.choose(client, group).status_code == 503
+    done = parents_factories.choose(client, group)  # her answers are still hers to send
+    expect_redirect(done, "parents.signed_up_page", lang="pt")
