@@ -14,7 +14,7 @@ from pairs_group.sms.models import InboundMessage, MessageStatus, OutboxMessage
 from pairs_group.sms.outbox import queue_many, queue_sms
 from pairs_group.tokens import make_token
 from tests import factories, parents_factories
-from tests.account_factories import family_in_group, sign_in_parent
+from tests.account_factories import family_in_group, last_code, sign_in_parent
 from tests.pages import expect_redirect, url
 from tests.questionnaires_factories import family
 
@@ -113,3 +113,25 @@ def test_a_sign_up_whose_place_could_not_be_stored_can_be_sent_again(app, client
         assert parents_factories.choose(client, group).status_code == 503
     done = parents_factories.choose(client, group)  # her answers are still hers to send
     expect_redirect(done, "parents.signed_up_page", lang="pt")
+
+
+def test_a_sign_in_code_whose_use_could_not_be_stored_signs_no_one_in(app, client, monkeypatch):
+    parent, _enrolment = family_in_group()
+    client.post(url(client, "account.sign_in"), data={"mobile": parent.mobile})
+    code = last_code(parent.mobile)
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", database_gone)
+        response = client.post(url(client, "account.enter_code"), data={"code": code})
+        assert response.status_code == 503
+    expect_redirect(client.get(url(client, "account.home")), "account.sign_in")
+
+
+def test_a_staff_sign_in_that_could_not_be_stored_signs_no_one_in(app, client, monkeypatch):
+    user = factories.make_staff(role="facilitator")
+    db.session.commit()
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", database_gone)
+        response = client.post(url(client, "auth.sign_in"), data={
+            "email": user.email, "password": factories.STAFF_PASSWORD})
+        assert response.status_code == 503
+    expect_redirect(client.get(url(client, "groups.list_groups")), "auth.sign_in")

@@ -23,7 +23,7 @@ from pairs_group.auth.login import (
     is_safe_next,
     register_user_kind,
     sign_out,
-    start_session,
+    signing_in,
 )
 from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db
@@ -85,9 +85,9 @@ def enter_code():
 
 
 def finish_sign_in(parent, remember, target):
-    start_session(parent, remember=bool(remember))
-    record("account.sign_in", parent, remember=bool(remember), method="code")
-    db.session.commit()
+    with signing_in(parent, remember=bool(remember)):
+        record("account.sign_in", parent, remember=bool(remember), method="code")
+        db.session.commit()
     return redirect(target if is_safe_next(target) else url_for("account.home"))
 
 

@@ -9,6 +9,7 @@ request anyway, so it costs no query. get_id() stays "kind:id", the stable name 
 """
 
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
@@ -101,6 +102,19 @@ def start_session(user, remember=False):
     session.clear()
     login_user(user, remember=remember)
     session["signed_in_at"] = session["seen_at"] = int(time.time())
+
+
+@contextmanager
+def signing_in(user, remember=False):
+    """Sign a person in for the work inside, which ends with the caller's commit: if it fails,
+    this browser is signed out again, so a code or step whose use was not stored lets no one
+    in (the sign-in's audit inside names her, as she is signed in)."""
+    start_session(user, remember=remember)
+    try:
+        yield
+    except BaseException:
+        end_session()
+        raise
 
 
 def end_session():
