@@ -7,8 +7,15 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import DateField, Field, SelectField
-from wtforms.validators import Optional, StopValidation, ValidationError
+from wtforms import DateField, Field, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from pairs_group.form_messages import form_translations
 from pairs_group.times import FIRST_DAY, LAST_DAY, day_in_range
@@ -163,6 +170,31 @@ class NoControlCharacters:
     def __call__(self, form, field):
         if field.data and CONTROL_CHARACTERS.search(field.data):
             raise ValidationError(_l("Check what you entered."))
+
+
+def code_digits(typed):
+    """A typed 6-digit code as ASCII digits: spaces go ("123 456", as copied from a text or
+    shown by an app), and any script's digits count (an Arabic-Indic keyboard's too)."""
+    typed = "".join((typed or "").split())
+    return "".join(str(int(c)) if c.isdecimal() else c for c in typed)
+
+
+class CodeField(StringField):
+    """A 6-digit code, texted to a parent or shown by a member of staff's authenticator app:
+    one rule of what a code looks like, each page with its own words. `digits` is what to
+    check (code_digits)."""
+
+    def __init__(self, label, description, missing, wrong, **kwargs):
+        super().__init__(
+            label, description=description,
+            validators=[DataRequired(missing), Length(max=20, message=wrong),
+                        Regexp(r"^\s*(\d\s*){6}$", message=wrong)],
+            render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                       "spellcheck": "false"}, **kwargs)
+
+    @property
+    def digits(self):
+        return code_digits(self.data)
 
 
 def init_app(app):

@@ -41,6 +41,18 @@ def test_a_parent_signs_in_with_the_code_texted_to_her(app, client):
     assert "account.sign_in" in actions
 
 
+def test_a_parent_may_type_her_code_with_spaces_as_staff_may(client):
+    parent = make_parent(mobile="+447911123456")
+    db.session.commit()
+    expect_redirect(post_form(client, "account.sign_in", {"mobile": "07911 123456"}),
+                    "account.enter_code")
+    code = last_code(parent.mobile)
+    page = post_page(client, "account.enter_code", {"code": code[:5]})
+    assert page.shows(ERROR, "The code has 6 numbers")
+    response = post_form(client, "account.enter_code", {"code": f" {code[:3]} {code[3:]} "})
+    expect_redirect(response, "account.home")
+
+
 def held_provider(monkeypatch):
     """The app's provider, made to hang inside send until the test releases it; `entered` is
     set each time a send begins."""

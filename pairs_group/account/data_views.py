@@ -128,7 +128,7 @@ def check_new_mobile():
         return redirect(url_for("account.change_mobile"))
     form = SignInCodeForm()
     if form.validate_on_submit():
-        problem = settings.confirm_new_mobile(current_user, flow["code"], form.code.data.strip())
+        problem = settings.confirm_new_mobile(current_user, flow["code"], form.code.digits)
         db.session.commit()  # her new number, or the counted try
         if problem is None:
             session.pop(NEW_MOBILE, None)

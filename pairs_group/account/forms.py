@@ -1,12 +1,12 @@
 """Forms of a parent's account pages."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from pairs_group.account.codes import normalise_mobile
-from pairs_group.forms import Form
+from pairs_group.forms import CodeField, Form
 from pairs_group.i18n import LANGUAGES
 
 
@@ -39,15 +39,9 @@ class NewMobileForm(MobileForm):
 
 
 class CodeForm(Form):
-    code = StringField(
-        _l("Code"),
-        description=_l("The 6 numbers in the text we sent you."),
-        validators=[DataRequired(_l("Enter the code from the text")),
-                    Length(max=20, message=_l("The code has 6 numbers")),
-                    Regexp(r"^\s*\d{6}\s*$", message=_l("The code has 6 numbers"))],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
-                   "spellcheck": "false"},
-    )
+    code = CodeField(_l("Code"), _l("The 6 numbers in the text we sent you."),
+                     missing=_l("Enter the code from the text"),
+                     wrong=_l("The code has 6 numbers"))
 
 
 class SignInCodeForm(CodeForm):

@@ -74,7 +74,7 @@ def enter_code():
     form = SignInCodeForm()
     if form.validate_on_submit():
         try:
-            row = codes.check_code(flow["code"], form.code.data.strip())
+            row = codes.check_code(flow["code"], form.code.digits)
         except codes.CodeProblem as problem:
             db.session.commit()  # the counted try
             form.code.errors.append(code_problem_message(problem.reason))

@@ -2,11 +2,11 @@
 a set-up link."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from pairs_group.auth.emails import StaffEmail
-from pairs_group.forms import Form
+from pairs_group.forms import CodeField, Form
 
 
 class StaffSignInForm(Form):
@@ -25,15 +25,10 @@ class StaffSignInForm(Form):
 
 
 class CodeForm(Form):
-    code = StringField(
-        _l("Code from your authenticator app"),
-        description=_l("The 6 numbers your app shows for Together Time"),
-        validators=[DataRequired(_l("Enter the 6 numbers from your authenticator app")),
-                    Length(max=20, message=_l("The code is 6 numbers")),
-                    Regexp(r"^\s*(\d\s*){6}$", message=_l("The code is 6 numbers"))],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
-                   "spellcheck": "false"},
-    )
+    code = CodeField(_l("Code from your authenticator app"),
+                     _l("The 6 numbers your app shows for Together Time"),
+                     missing=_l("Enter the 6 numbers from your authenticator app"),
+                     wrong=_l("The code is 6 numbers"))
 
 
 class ConfirmForm(Form):

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.db import db
+from pairs_group.forms import code_digits
 
 STEP_SECONDS = 30
 
@@ -26,10 +27,9 @@ def provisioning_uri(secret, email):
 def matching_step(secret, code, last_step=None, now=None):
     """The time step this code belongs to (this one or either neighbour, for clock drift), or
     None when it is wrong or was used already."""
-    code = "".join((code or "").split())
+    code = code_digits(code)
     if not secret or len(code) != 6 or not code.isdecimal():
         return None
-    code = "".join(str(int(digit)) for digit in code)  # Arabic-Indic digits count too
     now = time.time() if now is None else now
     totp = pyotp.TOTP(secret)
     current = int(now // STEP_SECONDS)
