@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 
 from pairs_group.audit.service import record
 from pairs_group.auth import passwords
+from pairs_group.auth.links import absolute_url
 from pairs_group.auth.login import end_every_session
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.auth.service import AccountError, new_staff_user
-from pairs_group.config import public_base_url
 from pairs_group.db import db, utcnow
 
 SET_UP_ENDPOINT = "auth.set_up_account"
@@ -52,8 +52,7 @@ def make_set_up_link(user):
     user.set_up_token_hash = _digest(token)
     user.set_up_expires_at = utcnow() + timedelta(hours=hours)
     record("staff.set_up_link", user, hours=hours)
-    path = current_app.url_map.bind("").build(SET_UP_ENDPOINT, {"token": token})
-    return public_base_url() + path
+    return absolute_url(SET_UP_ENDPOINT, token=token)
 
 
 def user_for_set_up(token):

@@ -37,19 +37,33 @@ def purposes():
     return current_app.extensions.get("link_purposes", {})
 
 
-def link_url(parent, purpose, **claims):
-    """The full address to put in a text (built from the URL map: texts are queued outside
-    any request)."""
+def site_path(endpoint, **values):
+    """The path of a page on this site, built from the URL map alone: texts are queued outside
+    any request too (a command, cron)."""
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
+def absolute_url(endpoint, **values):
+    """The full address of a page on this site, for a text or a link handed to someone; works
+    with or without a request (config.public_base_url)."""
+    return public_base_url() + site_path(endpoint, **values)
+
+
+def _link_values(parent, purpose, claims):
     token = make_token(parent.id, purpose, n=secrets.token_hex(8), **claims)
-    path = current_app.url_map.bind("").build(LANDING, {"purpose": purpose, "token": token})
-    return public_base_url() + path
+    return {"purpose": purpose, "token": token}
+
+
+def link_url(parent, purpose, **claims):
+    """The full address to put in a text."""
+    return absolute_url(LANDING, **_link_values(parent, purpose, claims))
 
 
 def short_link_url(parent, purpose, **claims):
     """link_url() behind a short address, for a text: the whole text must fit in 2 segments."""
     max_age = purposes()[purpose][1]
-    url = link_url(parent, purpose, **claims)
-    return shorten(parent.id, url.removeprefix(public_base_url()), max_age)
+    return shorten(parent.id, site_path(LANDING, **_link_values(parent, purpose, claims)),
+                   max_age)
 
 
 SHORT_CODE_LETTERS = string.ascii_letters + string.digits
@@ -63,8 +77,7 @@ def shorten(parent_id, path, max_age, referral_id=None):
     db.session.add(ShortLink(code=code, parent_id=parent_id, referral_id=referral_id, path=path,
                              expires_at=utcnow() + timedelta(seconds=max_age)))
     db.session.flush()
-    path = current_app.url_map.bind("").build("account.follow_short_link", {"code": code})
-    return public_base_url() + path
+    return absolute_url("account.follow_short_link", code=code)
 
 
 def short_link_target(code):

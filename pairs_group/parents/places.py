@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from pairs_group.audit.service import record
-from pairs_group.auth.links import shorten
+from pairs_group.auth.links import shorten, site_path
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus
 from pairs_group.parents.models import (
@@ -267,5 +267,5 @@ def offer_link(offer):
     behind a short address so the whole offer fits in 2 segments in every language."""
     parent_id = offer.enrolment.dyad.parent_id
     token = make_token(parent_id, "offer", offer=offer.id)
-    path = current_app.url_map.bind("").build("parents.answer_offer", {"token": token})
+    path = site_path("parents.answer_offer", token=token)
     return shorten(parent_id, path, offer_hours() * 3600 + 3600)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from pairs_group.audit.service import record
-from pairs_group.auth.links import shorten
+from pairs_group.auth.links import shorten, site_path
 from pairs_group.db import db, utcnow
 from pairs_group.parents.models import Parent
 from pairs_group.parents.phones import mobile_e164, national
@@ -69,8 +69,8 @@ def queue_text(referral, kind):
 
 def invitation_link(referral):
     token = make_claims_token(PURPOSE, referral=referral.id, n=secrets.token_hex(4))
-    path = current_app.url_map.bind("").build("referrals.follow_invitation", {"token": token})
-    return shorten(None, path, link_max_age(), referral_id=referral.id)
+    return shorten(None, site_path("referrals.follow_invitation", token=token), link_max_age(),
+                   referral_id=referral.id)
 
 
 def referral_from_token(token):

@@ -3,11 +3,9 @@ free place with a link to take it, and "you are already signed up" when someone 
 with her number again. The parents feature announces these with blinker signals (it sits
 below SMS and cannot call it); this module turns them into texts."""
 
-from flask import url_for
 from flask_babel import gettext as _
 
-from pairs_group.auth.links import short_link_url
-from pairs_group.config import public_base_url
+from pairs_group.auth.links import absolute_url, short_link_url
 from pairs_group.db import db, utcnow
 from pairs_group.parents import places, service
 from pairs_group.parents.models import OfferStatus, WaitingListOffer
@@ -77,7 +75,7 @@ def text_already_signed_up(parent, **_extra):
     """Tell her, in her language, that her number is already signed up and how to sign in:
     the sign-up pages themselves never say so. One a day at most, whoever keeps trying."""
     key = f"already_signed_up:{parent.id}:{london_today(utcnow()).isoformat()}"
-    link = public_base_url() + url_for("account.sign_in", lang=parent.language)
+    link = absolute_url("account.sign_in", lang=parent.language)
     message = queue_sms("already_signed_up", key, parent=parent, context={"link": link})
     send_soon(message)
     return message
