@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
+from pairs_group.access import Role
 from pairs_group.db import db
 
 login_manager = LoginManager()
@@ -142,7 +143,7 @@ def _session_expired():
 
 def _needs_two_factor_setup():
     return (current_app.config["STAFF_TOTP_REQUIRED_FOR_ADMINS"]
-            and current_user.role == "admin" and not current_user.has_two_factor)
+            and current_user.role == Role.ADMIN and not current_user.has_two_factor)
 
 
 def check_staff_session():
