@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from pairs_group.audit.service import record
 from pairs_group.db import db, insert_if_new, utcnow
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.models import (
@@ -64,6 +65,8 @@ def answer_with_help(task, language, staff, help_language, help_kind):
     response.assisted, response.helped_by_id = True, staff.id
     response.help_language, response.help_kind = help_language, HelpKind(help_kind)
     response.help_requested_at = None
+    record("questionnaires.start_with_help", response, instrument=task.instrument.id,
+           timepoint=str(task.timepoint), help_kind=help_kind)
     return response
 
 
@@ -74,6 +77,8 @@ def ask_for_help(task, language):
     if response.is_submitted:
         raise Locked(response.id)
     response.help_requested_at = response.help_requested_at or utcnow()
+    record("questionnaires.ask_for_help", response, instrument=task.instrument.id,
+           timepoint=str(task.timepoint))
     return response
 
 

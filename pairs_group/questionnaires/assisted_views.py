@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from pairs_group.audit.service import record, record_shown
+from pairs_group.audit.service import record_shown
 from pairs_group.db import db
 from pairs_group.groups.views import group_for_staff
 from pairs_group.i18n import LANGUAGES, current_language
@@ -86,8 +86,6 @@ def start_with_help(group_id, dyad_id, instrument_id, timepoint):
     if form.validate_on_submit():
         response = answering.answer_with_help(task, parent.language, current_user,
                                               form.spoken(), form.helper.data)
-        record("questionnaires.start_with_help", response, instrument=task.instrument.id,
-               timepoint=str(task.timepoint), help_kind=form.helper.data)
         db.session.commit()
         return redirect(section_url(task, response.current_section,
                                     helped_pages(group, parent, task)))
@@ -134,9 +132,7 @@ def submit_with_help(group_id, dyad_id, instrument_id, timepoint):
     if not form.validate_on_submit():
         return render_review(task, task.response, form, pages), 400
     try:
-        scoring.submit(task.response)
-        record("questionnaires.submit_with_help", task.response, instrument=task.instrument.id,
-               timepoint=str(task.timepoint))
+        scoring.submit_with_help(task.response)
         db.session.commit()
     except instruments.AnswerError:
         db.session.rollback()

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from pairs_group.audit.service import record
 from pairs_group.auth import links
 from pairs_group.auth.parents import current_parent, parent_or_sign_in
 from pairs_group.db import db
@@ -108,9 +107,7 @@ def ask_for_help(dyad_id, instrument_id, timepoint):
     parent, task = load_task(dyad_id, instrument_id, timepoint)
     if not AnswersForm().validate_on_submit():
         abort(400)
-    response = answering.ask_for_help(task, parent.language)
-    record("questionnaires.ask_for_help", response, instrument=task.instrument.id,
-           timepoint=str(task.timepoint))
+    answering.ask_for_help(task, parent.language)
     db.session.commit()
     flash(_("We have told your group leader. At a session, they will go through the questions "
             "with you, with someone who speaks your language if you need it. You do not need "
