@@ -20,7 +20,7 @@ from pairs_group.account.models import CodePurpose
 from pairs_group.account.service import enrolment_of, enrolments_of
 from pairs_group.account.web import bp
 from pairs_group.audit.service import record
-from pairs_group.auth.login import end_every_session, end_session, sign_out
+from pairs_group.auth.login import end_every_session, end_session
 from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db, utcnow
 from pairs_group.i18n import babel_locale
@@ -100,8 +100,8 @@ def sign_out_everywhere():
     """A lost or shared phone: every session and remembered phone of hers ends, this one too."""
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("account.edit_settings"))
-    record("account.sign_out_everywhere", current_user)
-    sign_out()
+    settings.sign_out_everywhere(current_user._get_current_object())
+    end_session()
     db.session.commit()
     end_session()
     flash(_("You have signed out on every device."), "info")

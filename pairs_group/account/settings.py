@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from pairs_group.account import codes
 from pairs_group.account.models import CodePurpose
 from pairs_group.audit.service import record
+from pairs_group.auth.login import end_every_session
 from pairs_group.db import db
 from pairs_group.i18n import supported
 from pairs_group.parents import consents
@@ -53,6 +54,13 @@ def confirm_new_mobile(parent, code_id, typed):
     parent.mobile = row.mobile
     record("account.change_mobile", parent)
     return None
+
+
+def sign_out_everywhere(parent):
+    """A lost or shared phone: every session and remembered phone of hers ends (the caller
+    forgets this browser's session and commits)."""
+    record("account.sign_out_everywhere", parent)
+    end_every_session(parent)
 
 
 def code_problem_message(reason):
