@@ -1,4 +1,4 @@
-"""Staff account operations, as plain functions."""
+"""Staff account operations (and either kind of person's language), as plain functions."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -61,6 +61,16 @@ def new_staff_user(email, role, name="", password=None):
                      password_hash="")
     db.session.add(user)
     return user
+
+
+def save_language(person, code):
+    """A signed-in person's (staff or parent) choice of language, saved for every page and
+    text from now on; False when it was that already. The caller commits."""
+    if person.language == code:
+        return False
+    person.language = code
+    record("account.language", person, language=code)
+    return True
 
 
 def note_sign_in(user):

@@ -5,8 +5,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pairs_group.audit.service import record
 from pairs_group.auth.login import safe_next
+from pairs_group.auth.service import save_language
 from pairs_group.db import db
 from pairs_group.i18n import LANGUAGES, babel_locale, remember, supported
 
@@ -37,9 +37,7 @@ def change_language():
     if code is None:
         return redirect(target)
     remember(code)
-    if current_user.is_authenticated and current_user.language != code:
-        current_user.language = code
-        record("account.language", current_user, language=code)
+    if current_user.is_authenticated and save_language(current_user._get_current_object(), code):
         db.session.commit()
         with force_locale(babel_locale(code)):
             flash(saved_message(code), "info")
