@@ -1,4 +1,4 @@
-"""Instruments as data: load the shipped and the service's files, check them, score answers.
+"""Instruments as data: load the shipped and the service's files, check them, find them.
 
 Nothing here touches the database: files are read and checked when the app starts.
 """
@@ -15,6 +15,28 @@ from markupsafe import Markup
 from pairs_group import startup
 from pairs_group.questionnaires import wording
 
+# Reading answers and scoring are modules of their own; instruments.read_answer, .score and
+# the rest stay where every caller finds them.
+from pairs_group.questionnaires.answer_reading import (  # noqa: F401 - re-exported
+    DECLINED,
+    FIELD_PREFIX,
+    MISSING,
+    AnswerError,
+    Missing,
+    check_answers,
+    missing_totals,
+    read_answer,
+    read_tapped_answer,
+    to_int,
+)
+from pairs_group.questionnaires.instrument_scores import (  # noqa: F401 - re-exported
+    apply_zone_cutoffs,
+    score,
+    score_subscale,
+    scored_value,
+    scores_as_json,
+)
+
 SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SCHEMA_FILE = SHIPPED_DIR / "schema.json"
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -22,37 +44,6 @@ SUFFIXES = (".yaml", ".yml", ".json")
 
 class InstrumentError(ValueError):
     """An instrument file is not valid; the message names the file and the problem."""
-
-
-# A form field's name for an item: the parent's pages (and their script) and the staff entry
-# form all post item-<id>.
-FIELD_PREFIX = "item-"
-# What the "I prefer not to answer" choice posts.
-DECLINED = "declined"
-
-
-class AnswerError(ValueError):
-    """An answer that the instrument cannot take (unknown item, value out of range).
-
-    `reason` says which, so that each page can say it in its own words: NOT_A_NUMBER,
-    NOT_ALLOWED (a number or a decline the item cannot take) or TOO_LONG (text)."""
-
-    NOT_A_NUMBER, NOT_ALLOWED, TOO_LONG = "not_a_number", "not_allowed", "too_long"
-
-    def __init__(self, message, item_id=None, reason=NOT_ALLOWED):
-        super().__init__(message)
-        self.item_id = item_id
-        self.reason = reason
-
-
-class Missing:
-    """No answer given (an empty field): unlike None, which is "I prefer not to answer"."""
-
-    def __repr__(self):
-        return "MISSING"
-
-
-MISSING = Missing()
 
 
 @dataclass
@@ -286,123 +277,3 @@ def get(instrument_id):
 def is_enabled(instrument):
     return not instrument.optional or instrument.id in current_app.config[
         "QUESTIONNAIRES_OPTIONAL"]
-
-
-# ---------------------------------------------------------------- reading answers
-
-
-def read_answer(item, raw, allow_missing):
-    """One form field's answer to this item, read the same way for her pages, the autosave and
-    the staff entry form: the value (int; text, stripped, for a text item), None when she
-    prefers not to answer (only where allow_missing), or MISSING when the field is empty.
-    AnswerError (with its reason) when the item cannot take what was posted."""
-    if item.type == "text":
-        text = (raw or "").strip()
-        if len(text) > item.max_length:
-            raise AnswerError(f"item {item.id} is longer than {item.max_length}", item.id,
-                              AnswerError.TOO_LONG)
-        return text or MISSING
-    if raw is None or raw == "":
-        return MISSING
-    if raw == DECLINED and allow_missing:
-        return None
-    value = to_int(raw)
-    if not isinstance(value, int):
-        raise AnswerError(f"item {item.id} cannot be {raw!r}", item.id, AnswerError.NOT_A_NUMBER)
-    if not item.accepts(value):
-        raise AnswerError(f"item {item.id} cannot be {raw!r}", item.id)
-    return value
-
-
-def read_tapped_answer(item, raw, allow_missing):
-    """One tapped or typed answer, saved by itself (the autosave), read by read_answer: an
-    emptied text box is kept as empty text, so what she had written goes; an empty choice is not
-    an answer."""
-    value = read_answer(item, raw, allow_missing)
-    if value is MISSING and item.type == "text":
-        return ""
-    if value is MISSING:
-        raise AnswerError(f"item {item.id} needs an answer", item.id)
-    return value
-
-
-def to_int(raw):
-    """The whole number typed, or what was typed when it is not one."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return raw
-
-
-def check_answers(instrument, answers):
-    """Raise AnswerError for an unknown item or a value it cannot take (None is no answer)."""
-    for item_id, value in answers.items():
-        item = instrument.by_id.get(str(item_id))
-        if item is None:
-            raise AnswerError(f"unknown item {item_id}", item_id)
-        if value is not None and not item.accepts(value):
-            raise AnswerError(f"item {item_id} cannot be {value!r}", item_id)
-
-
-def missing_totals(instrument, answers):
-    """The total items still needed: a subscale with a total (paper MORS) needs all its item
-    answers or its total."""
-    return [sub["total_item"] for sub in instrument.subscales
-            if sub.get("total_item") and answers.get(sub["total_item"]) is None
-            and any(answers.get(i) is None for i in sub["items"])]
-
-
-# ---------------------------------------------------------------- scoring
-
-
-def scored_value(instrument, item_id, value):
-    if item_id in instrument.data.get("reverse_items", []):
-        return instrument.data["reverse_base"] - value
-    return value
-
-
-def score_subscale(instrument, subscale, answers):
-    """(value, valid): None and False when more answers are missing than the file allows."""
-    total_item = subscale.get("total_item")
-    if total_item and answers.get(total_item) is not None:
-        return float(answers[total_item]), True
-    values = [scored_value(instrument, i, answers[i]) for i in subscale["items"]
-              if answers.get(i) is not None]
-    missing = len(subscale["items"]) - len(values)
-    if not values or missing > subscale.get("max_missing", 0):
-        return None, False
-    if subscale["method"] == "mean":
-        return sum(values) / len(values), True
-    if subscale["method"] == "sum":
-        return float(sum(values)), True
-    return float(values[0]), True
-
-
-def score(instrument, answers):
-    """{subscale id: (value, valid)} for answers {item id: int or None}."""
-    answers = {str(k): v for k, v in answers.items()}
-    check_answers(instrument, answers)
-    numeric = {k: v for k, v in answers.items() if not isinstance(v, str)}
-    numeric = apply_zone_cutoffs(instrument, numeric)
-    return {sub["id"]: score_subscale(instrument, sub, numeric) for sub in instrument.subscales}
-
-
-def apply_zone_cutoffs(instrument, answers):
-    """ASQ:SE-2 with the service's cutoffs: the zone follows from the interval and the total."""
-    cutoffs = instrument.data.get("zone_cutoffs", {}).get(str(answers.get("interval")))
-    if not cutoffs or answers.get("total") is None:
-        return answers
-    total = answers["total"]
-    zone = 3 if total >= cutoffs["above"] else 2 if total >= cutoffs["monitoring"] else 1
-    return {**answers, "zone": zone}
-
-
-def scores_as_json(instrument, answers):
-    """The shape researchers script against: instrument, version, subscales, valid."""
-    scores = score(instrument, answers)
-    return {
-        "instrument": instrument.id,
-        "version": instrument.version,
-        "subscales": {name: value for name, (value, _valid) in scores.items()},
-        "valid": {name: valid for name, (_value, valid) in scores.items()},
-    }
