@@ -127,7 +127,7 @@ def home():
     parent = current_parent("welcome")
     if parent is None:
         return turn_away()
-    enrolments = service.enrolments_of(parent)
+    enrolments = service.enrolments_with_sessions(parent)
     schedules = {e.id: service.schedule(e) for e in enrolments}
     return render_template(
         "account/home.html", parent=parent, next_up=service.next_session(enrolments, schedules),
