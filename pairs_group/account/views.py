@@ -12,6 +12,7 @@ from pairs_group.account import (
     data_views,  # settings, calendar and data pages (and the calendar link's purpose)
     service,
 )
+from pairs_group.account.dates import LondonDates
 from pairs_group.account.forms import CantComeForm, ConfirmForm, SignInCodeForm, SignInForm
 from pairs_group.account.settings import code_problem_message
 from pairs_group.account.web import bp
@@ -132,7 +133,7 @@ def home():
     return render_template(
         "account/home.html", parent=parent, next_up=service.next_session(enrolments, schedules),
         enrolments=enrolments, schedules=schedules,
-        tasks=service.tasks_for(parent), full=is_parent(), form=ConfirmForm())
+        tasks=service.tasks_for(parent), full=is_parent(), when=LondonDates())
 
 
 def session_or_404(enrolment_id, session_id):
