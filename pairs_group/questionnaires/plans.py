@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import Group
+from pairs_group.groups.models import GroupSession
 from pairs_group.i18n import current_language
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
@@ -92,14 +93,29 @@ def is_open(enrolment, timepoint, now):
 
 
 def active_enrolments(parent):
-    """Her enrolments that can ask questions, each with its dyad, group and the group's
-    sessions (the answering windows), from one statement."""
-    return db.session.scalars(
+    """Her enrolments that can ask questions, each with its dyad and group from one statement,
+    and the groups' sessions (the answering windows) from at most one more."""
+    enrolments = db.session.scalars(
         sa.select(Enrolment).join(Enrolment.dyad)
         .where(Dyad.parent_id == parent.id, Enrolment.status.in_(ACTIVE))
-        .options(contains_eager(Enrolment.dyad),
-                 joinedload(Enrolment.group).joinedload(Group.sessions))
-        .order_by(Dyad.id, Enrolment.id)).unique().all()
+        .options(contains_eager(Enrolment.dyad), joinedload(Enrolment.group))
+        .order_by(Dyad.id, Enrolment.id)).all()
+    load_sessions([enrolment.group for enrolment in enrolments])
+    return enrolments
+
+
+def load_sessions(groups):
+    """Fill in each group's sessions, from one statement for those not loaded yet (her home page
+    has already loaded her groups')."""
+    waiting = {group.id: group for group in groups if "sessions" in sa.inspect(group).unloaded}
+    if not waiting:
+        return
+    found = {group_id: [] for group_id in waiting}
+    for session in db.session.scalars(sa.select(GroupSession).where(
+            GroupSession.group_id.in_(sorted(waiting))).order_by(GroupSession.starts_at)):
+        found[session.group_id].append(session)
+    for group_id, sessions in found.items():
+        set_committed_value(waiting[group_id], "sessions", sessions)
 
 
 def open_tasks(parent, now=None):
