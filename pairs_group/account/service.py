@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from blinker import Namespace
+from sqlalchemy.orm import joinedload
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import GroupSession, SessionStatus
+from pairs_group.groups.models import Group, GroupSession, SessionStatus
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.parents.places import withdraw_enrolment
 from pairs_group.questionnaires.plans import home_tasks
@@ -60,6 +61,17 @@ def enrolments_of(parent, statuses=LIVE):
         sa.select(Enrolment).join(Dyad).where(Dyad.parent_id == parent.id,
                                               Enrolment.status.in_(statuses))
         .order_by(Enrolment.created_at.desc())).all()
+
+
+def enrolments_with_sessions(parent):
+    """Her live enrolments as enrolments_of, each with its group, venue and sessions loaded by
+    the same statement: her home page shows them all."""
+    group = joinedload(Enrolment.group)
+    return db.session.scalars(
+        sa.select(Enrolment).join(Dyad).where(Dyad.parent_id == parent.id,
+                                              Enrolment.status.in_(LIVE))
+        .options(group.joinedload(Group.venue), group.joinedload(Group.sessions))
+        .order_by(Enrolment.created_at.desc())).unique().all()
 
 
 def enrolment_of(parent, enrolment_id):

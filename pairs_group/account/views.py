@@ -12,6 +12,7 @@ from pairs_group.account import (
     data_views,  # settings, calendar and data pages (and the calendar link's purpose)
     service,
 )
+from pairs_group.account.dates import LondonDates
 from pairs_group.account.forms import CantComeForm, ConfirmForm, SignInCodeForm, SignInForm
 from pairs_group.account.settings import code_problem_message
 from pairs_group.account.web import bp
@@ -128,12 +129,12 @@ def home():
     parent = current_parent("welcome")
     if parent is None:
         return turn_away()
-    enrolments = service.enrolments_of(parent)
+    enrolments = service.enrolments_with_sessions(parent)
     schedules = {e.id: service.schedule(e) for e in enrolments}
     return render_template(
         "account/home.html", parent=parent, next_up=service.next_session(enrolments, schedules),
         enrolments=enrolments, schedules=schedules,
-        tasks=service.tasks_for(parent), full=is_parent(), form=ConfirmForm())
+        tasks=service.tasks_for(parent), full=is_parent(), when=LondonDates())
 
 
 def session_or_404(enrolment_id, session_id):

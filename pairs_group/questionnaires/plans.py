@@ -5,11 +5,14 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
+from pairs_group.groups.models import GroupSession
 from pairs_group.i18n import current_language
-from pairs_group.parents.models import Dyad, EnrolmentStatus
+from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.answering import find_response
 from pairs_group.questionnaires.models import GroupInstrument, QuestionnaireResponse, Timepoint
@@ -90,28 +93,66 @@ def is_open(enrolment, timepoint, now):
 
 
 def active_enrolments(parent):
-    return [e for dyad in parent.dyads for e in dyad.enrolments if e.status in ACTIVE]
+    """Her enrolments that can ask questions, each with its dyad and group from one statement,
+    and the groups' sessions (the answering windows) from at most one more."""
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).join(Enrolment.dyad)
+        .where(Dyad.parent_id == parent.id, Enrolment.status.in_(ACTIVE))
+        .options(contains_eager(Enrolment.dyad), joinedload(Enrolment.group))
+        .order_by(Dyad.id, Enrolment.id)).all()
+    load_sessions([enrolment.group for enrolment in enrolments])
+    return enrolments
+
+
+def load_sessions(groups):
+    """Fill in each group's sessions, from one statement for those not loaded yet (her home page
+    has already loaded her groups')."""
+    waiting = {group.id: group for group in groups if "sessions" in sa.inspect(group).unloaded}
+    if not waiting:
+        return
+    found = {group_id: [] for group_id in waiting}
+    for session in db.session.scalars(sa.select(GroupSession).where(
+            GroupSession.group_id.in_(sorted(waiting))).order_by(GroupSession.starts_at)):
+        found[session.group_id].append(session)
+    for group_id, sessions in found.items():
+        set_committed_value(waiting[group_id], "sessions", sessions)
 
 
 def open_tasks(parent, now=None):
     """What she can answer now, on her phone: her home page shows these."""
-    now = now or utcnow()
-    tasks = {}  # one per dyad, instrument and timepoint, even if she is in two groups
+    now, due = now or utcnow(), {}  # one per dyad, instrument and timepoint, even in two groups
     for enrolment in active_enrolments(parent):
         for timepoint, ids in group_plan(enrolment.group).items():
-            if not is_open(enrolment, timepoint, now):
-                continue
-            for instrument_id in ids:
-                task = make_task(enrolment, instrument_id, timepoint)
-                key = (enrolment.dyad_id, instrument_id, str(timepoint))
-                if task is not None and key not in tasks:
-                    tasks[key] = task
-    return list(tasks.values())
+            if is_open(enrolment, timepoint, now):
+                for instrument in filter(answerable, map(instruments.get, ids)):
+                    key = (enrolment.dyad_id, instrument.id, str(timepoint))
+                    due.setdefault(key, (enrolment, instrument))
+    found = responses_of(due)
+    tasks = (open_task(enrolment, instrument, key[2], found.get(key))
+             for key, (enrolment, instrument) in due.items())
+    return [task for task in tasks if task is not None]
+
+
+def answerable(instrument):
+    """Whether she answers this instrument herself, on her phone."""
+    return instrument is not None and instrument.parent_can_answer
+
+
+def responses_of(keys):
+    """{(dyad id, instrument id, timepoint): response} for these keys, from one statement (none
+    for no keys)."""
+    if not keys:
+        return {}
+    rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
+        QuestionnaireResponse.dyad_id.in_(sorted({dyad_id for dyad_id, _i, _t in keys})),
+        QuestionnaireResponse.instrument_id.in_(sorted({i for _d, i, _t in keys})))).all()
+    found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
+    return {key: found[key] for key in keys if key in found}
 
 
 def make_task(enrolment, instrument_id, timepoint):
     instrument = instruments.get(instrument_id)
-    if instrument is None or not instrument.parent_can_answer:
+    if not answerable(instrument):
         return None
     return open_task(enrolment, instrument, timepoint,
                      find_response(enrolment.dyad_id, instrument_id, timepoint))
@@ -119,7 +160,7 @@ def make_task(enrolment, instrument_id, timepoint):
 
 def open_task(enrolment, instrument, timepoint, response):
     """Her task for this instrument, or None: not one she answers, or already sent."""
-    if instrument is None or not instrument.parent_can_answer:
+    if not answerable(instrument):
         return None
     if response is not None and response.is_submitted:
         return None
