@@ -2,13 +2,13 @@
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from babel import Locale as BabelLocale
 from flask import g, has_request_context, request
 from flask.globals import _cv_app
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, get_timezone
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -69,6 +69,15 @@ def _babel_space():
     return getattr(context.g, "_flask_babel", None) if context is not None else None
 
 
+def locale_and_zone():
+    """This page's locale and time zone (Europe/London), read where flask-babel keeps them once
+    chosen: its get_locale() and get_timezone() pass through several proxies on every call,
+    and a register or a report formats a few hundred dates and times."""
+    space = _babel_space()
+    locale = getattr(space, "babel_locale", None) or get_locale()
+    return locale, getattr(space, "babel_tzinfo", None) or get_timezone()
+
+
 class PairsBabel(Babel):
     """Flask-Babel with the RequestDomain, for templates and lazy strings alike."""
 
@@ -114,6 +123,7 @@ def babel_locale(code):
     return BABEL_LOCALES.get(code, code)
 
 
+@lru_cache(maxsize=128)
 def clock_pattern(locale, style="short"):
     """The language's time pattern on a 24-hour clock, as her texts write times: "18:30",
     never Somali's "6:30 GD" or Arabic's "6:30 م" beside a text that said 18:30."""
@@ -122,6 +132,7 @@ def clock_pattern(locale, style="short"):
     return re.sub(r"[hHkK]+", "HH", pattern)
 
 
+@lru_cache(maxsize=128)
 def datetime_pattern(locale, style="medium"):
     """The language's date-and-time pattern with its time on a 24-hour clock."""
     joined = str(locale.datetime_formats[style])

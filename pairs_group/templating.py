@@ -1,24 +1,25 @@
 """Jinja set-up: our templates first, then NHS.UK frontend's components; shared filters."""
 
 import hashlib
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import dates
 from flask import current_app, url_for
-from flask_babel import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_percent,
-    format_time,
-    get_locale,
-)
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from pairs_group.i18n import LANGUAGES, clock_pattern, datetime_pattern, describe
+from pairs_group.i18n import (
+    LANGUAGES,
+    clock_pattern,
+    datetime_pattern,
+    describe,
+    locale_and_zone,
+)
 
 
 @lru_cache(maxsize=256)
@@ -48,17 +49,32 @@ def _static_url(filename):
 
 
 def london_date(value, style="full"):
-    """A date (or moment) as the reader's language writes it, in Europe/London."""
-    return format_date(value, style) if value else ""
+    """A date (or moment) as the reader's language writes it, in Europe/London. What
+    flask_babel's format_date, format_time and format_datetime do, with the locale and the zone
+    read once (locale_and_zone)."""
+    if not value:
+        return ""
+    locale, zone = locale_and_zone()
+    if isinstance(value, datetime):
+        value = zone.normalize((value if value.tzinfo else value.replace(tzinfo=UTC))
+                               .astimezone(zone))
+    return dates.format_date(value, style, locale=locale)
 
 
 def london_time(value, style="short"):
     """A time on a 24-hour clock in every language, as in her texts."""
-    return format_time(value, clock_pattern(get_locale(), style)) if value else ""
+    if not value:
+        return ""
+    locale, zone = locale_and_zone()
+    return dates.format_time(value, clock_pattern(locale, style), tzinfo=zone, locale=locale)
 
 
 def london_datetime(value, style="full"):
-    return format_datetime(value, datetime_pattern(get_locale(), style)) if value else ""
+    if not value:
+        return ""
+    locale, zone = locale_and_zone()
+    return dates.format_datetime(value, datetime_pattern(locale, style), tzinfo=zone,
+                                 locale=locale)
 
 
 def every_week(group):
