@@ -27,16 +27,23 @@ def _fingerprint(path, mtime):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
-def static_url(filename):
-    """A static file's URL with a content hash, so browsers may cache it for a year.
-    Outside debug mode the files do not change while the app runs: each URL is worked out once
-    per process (a page links about ten files; looking at each on disk every time added up)."""
-    if current_app.debug:
-        return _static_url(filename)
-    known = current_app.extensions.setdefault("pairs_static_urls", {})
-    if filename not in known:
-        known[filename] = _static_url(filename)
-    return known[filename]
+def static_urls(app):
+    """static_url(filename) for the app's templates: a static file's URL with a content hash,
+    so browsers may cache it for a year. Outside debug mode the files do not change while the
+    app runs: each URL is worked out once per process, and found again without going through
+    current_app (a page links about ten files; each look-up on disk, then through the proxy,
+    added up)."""
+    known = {}
+
+    def static_url(filename):
+        if app.debug:
+            return _static_url(filename)
+        try:
+            return known[filename]
+        except KeyError:
+            return known.setdefault(filename, _static_url(filename))
+
+    return static_url
 
 
 def _static_url(filename):
@@ -204,7 +211,7 @@ def init_app(app):
     # and print or measure it: there it is the lenient kind, never in our templates' own names.
     app.jinja_env.globals["undefined"] = ChainableUndefined(name="undefined")
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja")])
-    app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items,
+    app.jinja_env.globals.update(static_url=static_urls(app), choice_items=choice_items,
                                   lang_dir=lang_dir)
     app.jinja_env.filters.update(
         london_date=london_date, london_time=london_time, london_datetime=london_datetime,
