@@ -12,6 +12,8 @@ from flask_babel import Babel, Domain, get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGE_COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -174,9 +176,17 @@ def select_locale():
     return babel_locale(
         saved
         or supported(request.cookies.get(LANGUAGE_COOKIE))
-        or request.accept_languages.best_match(list(LANGUAGES))
+        or browser_language(request.headers.get("Accept-Language", ""))
         or "en"
     )
+
+
+@lru_cache(maxsize=256)
+def browser_language(accept_language):
+    """The browser's best match among ours (werkzeug's request.accept_languages.best_match),
+    worked out once per Accept-Language header: browsers send a few dozen different ones, and
+    matching one took longer than choosing everything else about the page's language."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES))
 
 
 def remember(code):
