@@ -2,14 +2,18 @@
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from babel import Locale as BabelLocale
-from flask import g, has_request_context, request
+from flask import g, has_request_context, request, url_for
 from flask.globals import _cv_app
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, get_timezone
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGE_COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -69,6 +73,15 @@ def _babel_space():
     return getattr(context.g, "_flask_babel", None) if context is not None else None
 
 
+def locale_and_zone():
+    """This page's locale and time zone (Europe/London), read where flask-babel keeps them once
+    chosen: its get_locale() and get_timezone() pass through several proxies on every call,
+    and a register or a report formats a few hundred dates and times."""
+    space = _babel_space()
+    locale = getattr(space, "babel_locale", None) or get_locale()
+    return locale, getattr(space, "babel_tzinfo", None) or get_timezone()
+
+
 class PairsBabel(Babel):
     """Flask-Babel with the RequestDomain, for templates and lazy strings alike."""
 
@@ -86,6 +99,24 @@ class PairsBabel(Babel):
             pgettext=lambda c, s: translations().upgettext(c, s),
             npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
             newstyle=True)
+        app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _page_gettext(
+            translations)
+
+
+def _page_gettext(translations):
+    """Jinja's newstyle gettext in one call instead of four: a page says `_()` a few hundred
+    times, and jinja2.ext's `_` looks `gettext` up, which calls a wrapper, which calls ours.
+    Same result: the translation, escaped as markup when autoescaping, formatted with the
+    (escaped) variables, as always even without any (a msgid's "%%" prints "%")."""
+
+    @pass_eval_context
+    def gettext(eval_context, string, /, **variables):
+        text = translations().ugettext(string)
+        if eval_context.autoescape:
+            text = Markup(text)  # noqa: S704 - our catalogue, trusted as jinja2.ext trusts it
+        return text % variables if variables or "%" in text else text
+
+    return gettext
 
 
 babel = PairsBabel()
@@ -114,6 +145,7 @@ def babel_locale(code):
     return BABEL_LOCALES.get(code, code)
 
 
+@lru_cache(maxsize=128)
 def clock_pattern(locale, style="short"):
     """The language's time pattern on a 24-hour clock, as her texts write times: "18:30",
     never Somali's "6:30 GD" or Arabic's "6:30 م" beside a text that said 18:30."""
@@ -122,6 +154,7 @@ def clock_pattern(locale, style="short"):
     return re.sub(r"[hHkK]+", "HH", pattern)
 
 
+@lru_cache(maxsize=128)
 def datetime_pattern(locale, style="medium"):
     """The language's date-and-time pattern with its time on a 24-hour clock."""
     joined = str(locale.datetime_formats[style])
@@ -143,9 +176,17 @@ def select_locale():
     return babel_locale(
         saved
         or supported(request.cookies.get(LANGUAGE_COOKIE))
-        or request.accept_languages.best_match(list(LANGUAGES))
+        or browser_language(request.headers.get("Accept-Language", ""))
         or "en"
     )
+
+
+@lru_cache(maxsize=256)
+def browser_language(accept_language):
+    """The browser's best match among ours (werkzeug's request.accept_languages.best_match),
+    worked out once per Accept-Language header: browsers send a few dozen different ones, and
+    matching one took longer than choosing everything else about the page's language."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES))
 
 
 def remember(code):
@@ -173,8 +214,17 @@ def current_language():
     return LANGUAGES.get(locale.language if locale else "en", LANGUAGES["en"])
 
 
+def language_links():
+    """(language, this page's address in it) for the switch of someone not signed in. The
+    address is built once and each language adds its ?lang= (what url_for(..., lang=code)
+    gives: a page's own arguments are in its path)."""
+    here = url_for(request.endpoint or "pages.index", **(request.view_args or {}))
+    return [(language, f"{here}?lang={code}") for code, language in LANGUAGES.items()]
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["language_links"] = language_links
     babel.install_gettext(app)
     app.after_request(remember_language)
     app.context_processor(lambda: {"languages": LANGUAGES, "current_language": current_language()})

@@ -1,24 +1,25 @@
 """Jinja set-up: our templates first, then NHS.UK frontend's components; shared filters."""
 
 import hashlib
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import dates
 from flask import current_app, url_for
-from flask_babel import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_percent,
-    format_time,
-    get_locale,
-)
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from pairs_group.i18n import LANGUAGES, clock_pattern, datetime_pattern, describe
+from pairs_group.i18n import (
+    LANGUAGES,
+    clock_pattern,
+    datetime_pattern,
+    describe,
+    locale_and_zone,
+)
 
 
 @lru_cache(maxsize=256)
@@ -26,16 +27,23 @@ def _fingerprint(path, mtime):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
-def static_url(filename):
-    """A static file's URL with a content hash, so browsers may cache it for a year.
-    Outside debug mode the files do not change while the app runs: each URL is worked out once
-    per process (a page links about ten files; looking at each on disk every time added up)."""
-    if current_app.debug:
-        return _static_url(filename)
-    known = current_app.extensions.setdefault("pairs_static_urls", {})
-    if filename not in known:
-        known[filename] = _static_url(filename)
-    return known[filename]
+def static_urls(app):
+    """static_url(filename) for the app's templates: a static file's URL with a content hash,
+    so browsers may cache it for a year. Outside debug mode the files do not change while the
+    app runs: each URL is worked out once per process, and found again without going through
+    current_app (a page links about ten files; each look-up on disk, then through the proxy,
+    added up)."""
+    known = {}
+
+    def static_url(filename):
+        if app.debug:
+            return _static_url(filename)
+        try:
+            return known[filename]
+        except KeyError:
+            return known.setdefault(filename, _static_url(filename))
+
+    return static_url
 
 
 def _static_url(filename):
@@ -48,17 +56,32 @@ def _static_url(filename):
 
 
 def london_date(value, style="full"):
-    """A date (or moment) as the reader's language writes it, in Europe/London."""
-    return format_date(value, style) if value else ""
+    """A date (or moment) as the reader's language writes it, in Europe/London. What
+    flask_babel's format_date, format_time and format_datetime do, with the locale and the zone
+    read once (locale_and_zone)."""
+    if not value:
+        return ""
+    locale, zone = locale_and_zone()
+    if isinstance(value, datetime):
+        value = zone.normalize((value if value.tzinfo else value.replace(tzinfo=UTC))
+                               .astimezone(zone))
+    return dates.format_date(value, style, locale=locale)
 
 
 def london_time(value, style="short"):
     """A time on a 24-hour clock in every language, as in her texts."""
-    return format_time(value, clock_pattern(get_locale(), style)) if value else ""
+    if not value:
+        return ""
+    locale, zone = locale_and_zone()
+    return dates.format_time(value, clock_pattern(locale, style), tzinfo=zone, locale=locale)
 
 
 def london_datetime(value, style="full"):
-    return format_datetime(value, datetime_pattern(get_locale(), style)) if value else ""
+    if not value:
+        return ""
+    locale, zone = locale_and_zone()
+    return dates.format_datetime(value, datetime_pattern(locale, style), tzinfo=zone,
+                                 locale=locale)
 
 
 def every_week(group):
@@ -188,7 +211,7 @@ def init_app(app):
     # and print or measure it: there it is the lenient kind, never in our templates' own names.
     app.jinja_env.globals["undefined"] = ChainableUndefined(name="undefined")
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja")])
-    app.jinja_env.globals.update(static_url=static_url, choice_items=choice_items,
+    app.jinja_env.globals.update(static_url=static_urls(app), choice_items=choice_items,
                                   lang_dir=lang_dir)
     app.jinja_env.filters.update(
         london_date=london_date, london_time=london_time, london_datetime=london_datetime,

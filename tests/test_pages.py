@@ -1,5 +1,10 @@
+from datetime import date, timedelta
+
 import pytest
 
+from pairs_group.db import db
+from pairs_group.groups.models import GroupStatus
+from tests import parents_factories as pf
 from tests.pages import expect_redirect, get_page, post_page, url
 
 
@@ -68,3 +73,14 @@ def test_the_page_helper_checks_where_a_redirect_goes(client):
         expect_redirect(response, "pages.index")
     with pytest.raises(AssertionError):
         expect_redirect(client.get(url(client, "pages.index")), "pages.index")
+
+
+def test_the_landing_lists_the_first_six_groups_taking_parents_soonest_first(client):
+    soon = date.today() + timedelta(days=2)
+    groups = [pf.open_group(first_day=soon + timedelta(days=n)) for n in (6, 1, 3, 5, 2, 8, 4, 7)]
+    groups[1].status = GroupStatus.RUNNING  # no longer taking parents
+    db.session.commit()
+    page = get_page(client, "pages.index")
+    shown = [strong.get_text() for strong in page.select("main li strong")]
+    taking = sorted(groups[:1] + groups[2:], key=lambda group: group.first_session_at)
+    assert shown == [group.venue.name for group in taking[:6]]

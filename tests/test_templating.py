@@ -52,3 +52,14 @@ def test_a_form_without_csrf_protection_writes_no_token(app):
     with app.test_request_context():
         form = Form()
         assert render_template_string("[{{ form.csrf_token }}]", form=form) == "[]"
+
+
+def test_a_templates_words_are_translated_escaped_and_formatted_as_jinja_would(app):
+    with app.test_request_context("/?lang=pt"):
+        assert render_template_string("{{ _('Start now') }}") == "Começar agora"
+        assert render_template_string("{{ _('Not ours, 95%% sure') }}") == "Not ours, 95% sure"
+        shown = render_template_string("{{ _('Signed in as %(name)s', name=name) }}",
+                                       name="<b>Ana</b>")
+        assert "&lt;b&gt;Ana&lt;/b&gt;" in shown and "<b>" not in shown
+        assert render_template_string("{% autoescape false %}{{ _('x &') }}{% endautoescape %}"
+                                      ) == "x &"

@@ -364,4 +364,3 @@ def init_app(app):
     group_edits.init_app(app)
     app.cli.add_command(cli.waiting_list_commands)
     app.cli.add_command(cli.sign_up_commands)
-    app.jinja_env.globals["upcoming_groups"] = lambda: places.open_groups()[:6]
