@@ -150,14 +150,22 @@ def due_for_help(group, enrolments, now=None):
     """{enrolment id: [Task]}: what each family could answer with help now (the register's
     links), from one query for all their responses."""
     now, plan = now or utcnow(), group_plan(group)
+    # What she could answer, looked up once for the page rather than once for each family;
+    # only those instruments' responses are loaded.
+    answerable = {tp: [(i, instruments.get(i)) for i in ids
+                       if instruments.get(i) is not None and instruments.get(i).parent_can_answer]
+                  for tp, ids in plan.items()}
     rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
-        QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]))).all()
+        QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]),
+        QuestionnaireResponse.instrument_id.in_(
+            {i for pairs in answerable.values() for i, _instrument in pairs} or [""]))).all()
     found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
     due = {}
     for enrolment in enrolments:
-        tasks = [open_task(enrolment, instruments.get(i), tp,
+        tasks = [open_task(enrolment, instrument, tp,
                            found.get((enrolment.dyad_id, i, str(tp))))
-                 for tp in Timepoint if is_open(enrolment, tp, now) for i in plan[tp]]
+                 for tp in Timepoint if answerable[tp] and is_open(enrolment, tp, now)
+                 for i, instrument in answerable[tp]]
         due[enrolment.id] = [task for task in tasks if task is not None]
     return due
 
