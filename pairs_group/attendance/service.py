@@ -7,7 +7,8 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
@@ -123,7 +124,7 @@ def enrolments_outside(session: GroupSession, enrolment_ids):
 
 def marks_for(session: GroupSession):
     rows = db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id)
-                              .options(selectinload(Attendance.recorded_by)))
+                              .options(joinedload(Attendance.recorded_by)))
     return {a.enrolment_id: a for a in rows}
 
 
@@ -136,6 +137,8 @@ def register_for(session: GroupSession):
         Enrolment.group_id == session.group_id).options(
         joinedload(Enrolment.dyad, innerjoin=True).joinedload(Dyad.parent, innerjoin=True),
         joinedload(Enrolment.dyad, innerjoin=True).joinedload(Dyad.baby, innerjoin=True))).all()
+    for enrolment in enrolments:  # every one is in the session's group: no look-up for each
+        set_committed_value(enrolment, "group", session.group)
     before = earlier_sessions(session)
     rows = [
         RegisterRow(e, marks.get(e.id), not any(is_expected(e, s) for s in before),

@@ -70,10 +70,11 @@ def running_sessions(group):
     return [s for s in group.sessions if not s.is_cancelled]
 
 
-def window(enrolment, timepoint):
+def window(enrolment, timepoint, sessions=None):
     """(opens, closes) in UTC: pre from enrolment to the end of session 2; post from the last
-    session to 3 weeks after it (both configurable)."""
-    sessions = running_sessions(enrolment.group)
+    session to 3 weeks after it (both configurable). `sessions`: the group's running sessions,
+    when the caller asks about many of its families."""
+    sessions = running_sessions(enrolment.group) if sessions is None else sessions
     if not sessions:
         return None
     if timepoint == Timepoint.PRE:
@@ -84,8 +85,8 @@ def window(enrolment, timepoint):
     return sessions[-1].starts_at, sessions[-1].ends_at + timedelta(weeks=weeks)
 
 
-def is_open(enrolment, timepoint, now):
-    found = window(enrolment, timepoint)
+def is_open(enrolment, timepoint, now, sessions=None):
+    found = window(enrolment, timepoint, sessions)
     return found is not None and found[0] <= now <= found[1]
 
 
@@ -160,11 +161,12 @@ def due_for_help(group, enrolments, now=None):
         QuestionnaireResponse.instrument_id.in_(
             {i for pairs in answerable.values() for i, _instrument in pairs} or [""]))).all()
     found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
+    sessions = running_sessions(group)
     due = {}
     for enrolment in enrolments:
         tasks = [open_task(enrolment, instrument, tp,
                            found.get((enrolment.dyad_id, i, str(tp))))
-                 for tp in Timepoint if answerable[tp] and is_open(enrolment, tp, now)
+                 for tp in Timepoint if answerable[tp] and is_open(enrolment, tp, now, sessions)
                  for i, instrument in answerable[tp]]
         due[enrolment.id] = [task for task in tasks if task is not None]
     return due
