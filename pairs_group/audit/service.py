@@ -51,8 +51,11 @@ def record(action, target=None, **details):
 
 def insert(action, target=None, **details):
     """The same event as record(), written at once as one INSERT with no ORM object to flush:
-    for a read-audit written on every view of a busy page (the register)."""
-    db.session.execute(sa.insert(AuditEvent).values(**event_values(action, target, details)))
+    for a read-audit written on every view of a busy page (the register). It goes through the
+    session's connection, so it commits (or rolls back) with the request; the ORM's execute
+    hooks are skipped, and none concerns adding to the log."""
+    db.session.connection().execute(
+        sa.insert(AuditEvent.__table__).values(**event_values(action, target, details)))
 
 
 def record_shown(action, target=None, **details):
