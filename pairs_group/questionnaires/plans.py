@@ -156,10 +156,10 @@ def due_for_help(group, enrolments, now=None):
     answerable = {tp: [(i, instruments.get(i)) for i in ids
                        if instruments.get(i) is not None and instruments.get(i).parent_can_answer]
                   for tp, ids in plan.items()}
+    wanted = sorted({i for pairs in answerable.values() for i, _instrument in pairs})
     rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
         QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]),
-        QuestionnaireResponse.instrument_id.in_(
-            {i for pairs in answerable.values() for i, _instrument in pairs} or [""]))).all()
+        QuestionnaireResponse.instrument_id.in_(wanted or [""]))).all()
     found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
     sessions = running_sessions(group)
     due = {}
