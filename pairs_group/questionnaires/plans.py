@@ -148,8 +148,8 @@ def task_with_help(enrolment, instrument_id, timepoint, now=None):
 
 
 def due_for_help(group, enrolments, now=None):
-    """{enrolment id: [Task]}: what each family could answer with help now (the register's
-    links), from one query for all their responses."""
+    """{enrolment id: [Task]}: what each family (enrolments in `group`) could answer with help
+    now (the register's links), from one query for all their responses."""
     now, plan = now or utcnow(), group_plan(group)
     # What she could answer, looked up once for the page rather than once for each family;
     # only those instruments' responses are loaded.
