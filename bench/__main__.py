@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cpu, load, machine, pages, report, server, sign_in, weight
+from bench import cpu, load, machine, mix, pages, report, server, sign_in, weight
 
 HERE = Path(__file__).resolve().parent
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -111,6 +111,8 @@ def run_database(kind, urls, options):
                 db.engine.dispose()
         loaded, weights = load_pages(large_url, large, cookies, options)
         signing_in = sign_in.run(large_url, large_app, mobiles(large_app, options.sign_ins))
+        reminder_day = None if "mix" in options.skip else mix.run(
+            large_url, large_app, pages.SECRET_KEY, seconds=options.seconds * 2)
         with large_app.app_context():
             from pairs_group.db import db
 
@@ -118,7 +120,7 @@ def run_database(kind, urls, options):
     return {"database": kind, "seeded": {k: v for k, v in large.items() if k != "sample"},
             "seeded_small": {k: v for k, v in small.items() if k != "sample"},
             "statements": {str(options.small): small_counts, str(options.parents): large_counts},
-            "pages": loaded, "weight": weights, "sign_in": signing_in}
+            "pages": loaded, "weight": weights, "sign_in": signing_in, "mix": reminder_day}
 
 
 def mobiles(app, count):
@@ -171,7 +173,7 @@ def parse():
     parser.add_argument("--dyads", type=int, default=10_000, help="dyads in the reports bench")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["pages", "dispatch", "reports"])
+                        choices=["pages", "dispatch", "reports", "mix"])
     options = parser.parse_args()
     if options.cpu_requests < 300:
         parser.error("--cpu-requests must be at least 300 for a stable figure")

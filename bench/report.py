@@ -113,6 +113,7 @@ def markdown(results):
                              f"{counts[name]['statements']} |")
         lines.append("")
         lines += sign_in_lines(results["databases"])
+        lines += mix_lines(results["databases"])
         for run in results["databases"]:
             s = run["seeded"]
             lines.append(f"{run['database']}: seeded {s['parents']} parents, {s['groups']} groups, "
@@ -141,6 +142,28 @@ def sign_in_lines(runs):
             lines.append(f"| {run['database']} | {name} | {t['requests']} | {t['p50_ms']} | "
                          f"{t['p95_ms']} | {t['max_ms']} | {codes} | "
                          f"{t['queued_to_sent_p50_s']} / {t['queued_to_sent_p95_s']} |")
+    return [*lines, ""]
+
+
+def mix_lines(runs):
+    """A reminder day on one server (bench/mix.py): what each level of people served."""
+    lines = ["A reminder day on this one machine (`bench.mix`): parents opening texted links, "
+             "their home page and questions, saving answers, facilitators opening and saving "
+             "registers, in a fixed mix, each connection one person doing her next step at "
+             "once; at the highest level the dispatcher sends the day's reminders beside it "
+             "(fake Twilio, 50 ms). Load generator and dispatcher on the same cores.", "",
+             "| database | connections | requests/s | p50 ms | p95 ms | errors | slowest kind "
+             "(p95 ms) | texts sent |", "|---|---|---|---|---|---|---|---|"]
+    for run in runs:
+        mix = run.get("mix")
+        for level in (mix or {}).get("levels", []):
+            slowest = max(level["kinds"].items(), key=lambda k: k[1]["p95_ms"] or 0)
+            texts = (f"{mix['texts_sent']} in {mix['texts_seconds']} s"
+                     if level.get("with_dispatcher") else "-")
+            lines.append(f"| {run['database']} | {level['connections']} | "
+                         f"{level['requests_per_second']} | {level['p50_ms']} | "
+                         f"{level['p95_ms']} | {level['errors']} | {slowest[0]} "
+                         f"({slowest[1]['p95_ms']}) | {texts} |")
     return [*lines, ""]
 
 

@@ -1,5 +1,6 @@
 """The database: SQLAlchemy models' base, UTC times, SQLite pragmas and migrations."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -38,6 +39,19 @@ def insert_if_new(model, **values):
     statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
                  .returning(*table.primary_key.columns))
     return db.session.execute(statement).first() is not None  # no key back: it was there
+
+
+@contextmanager
+def savepoint():
+    """A savepoint inside the caller's transaction, who commits. pysqlite begins a transaction
+    only before a write, so a savepoint opened first would begin its own, and releasing it
+    would commit: on SQLite the transaction is begun here first."""
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+    with db.session.begin_nested():
+        yield
 
 
 def utcnow():

@@ -1,5 +1,5 @@
 """A texted link opened on two phones at the same moment works once (PostgreSQL): links.follow
-only flushes the spent nonce (in a savepoint) and the landing page commits, so the second
+only flushes the spent nonce (db.insert_if_new) and the landing page commits, so the second
 request waits on the unique nonce and is refused once the first commits."""
 
 import time

@@ -1,7 +1,8 @@
 """Conventions the code keeps: core modules import no feature; lower features never import
 higher ones; only the SMS sender talks to Twilio; every module has a place in the layers; a
 session key belongs to one feature; only the access matrix asks which pages exist; settings
-get their defaults and read the environment only in pairs_group/config.py."""
+get their defaults and read the environment only in pairs_group/config.py; services flush and
+the edge commits, but for the exceptions README › Layout names."""
 
 import ast
 from pathlib import Path
@@ -171,3 +172,37 @@ def test_the_settings_guard_sees_what_it_forbids(tmp_path):
                       'config["W"] or 3\n')
     found = list(settings_faults(module, tmp_path))
     assert len(found) == 4, found
+
+
+# --- transactions: services flush; views and commands commit (README › Layout) ---
+
+# The modules, besides views and commands, that commit on purpose: each is named in README ›
+# Layout with its reason (the outbox's claim-then-send, answers learnt one by one, the
+# providers' webhooks, read-audits, and the demo builders behind `flask demo` and the bench).
+COMMITTING = {"sms/dispatch.py", "sms/resolve.py", "sms/webhooks.py", "audit/service.py",
+              "demo.py", "demo_scale.py", "demo_register.py", "demo_evaluation.py",
+              "parents/demo.py", "questionnaires/demo.py", "referrals/demo.py"}
+
+
+def method_calls(path, name):
+    """The lines where this module calls something's `name` method."""
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == name]
+
+
+def test_only_views_commands_and_the_named_exceptions_commit():
+    for path, _owner in modules():
+        where = str(path.relative_to(PACKAGE))
+        if path.name.endswith("views.py") or path.name == "cli.py" or where in COMMITTING:
+            continue
+        assert not method_calls(path, "commit"), (
+            f"{where}:{method_calls(path, 'commit')} commits: flush, and let its caller commit")
+
+
+def test_savepoints_are_opened_only_through_db_savepoint():
+    for path, _owner in modules():
+        if path != PACKAGE / "db.py":
+            assert not method_calls(path, "begin_nested"), (
+                f"{path.relative_to(PACKAGE)} opens a savepoint itself: use db.savepoint(), "
+                "or on SQLite releasing it may commit the caller's work")

@@ -18,6 +18,7 @@ from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db, utcnow
 from pairs_group.groups.service import cancel_session
 from pairs_group.parents.models import EnrolmentStatus
+from pairs_group.parents.places import enrol_from_waiting_list
 from tests import factories
 from tests.attendance_factories import make_group_meeting_today
 
@@ -110,6 +111,23 @@ def test_cancelling_a_session_marks_everyone_cancelled_by_the_service(app):
     assert marks == [AttendanceStatus.CANCELLED_BY_SERVICE] * 3
     assert mark_service_cancellation(session) == 0  # already stored: nothing more to do
 
+
+
+def test_a_family_given_a_place_after_a_cancel_is_cancelled_by_us_at_the_sessions_to_come(app):
+    group, _today, _enrolments = make_group_meeting_today(dyads=2)
+    last_week, next_week = group.sessions[1], group.sessions[3]
+    waiting = factories.enrol(factories.make_dyad(), group, status=EnrolmentStatus.WAITING)
+    db.session.commit()
+    cancel_session(last_week, "Flooded")
+    cancel_session(next_week, "Flooded")
+    db.session.commit()
+    enrol_from_waiting_list(waiting)
+    db.session.commit()
+    marked = {s.id: db.session.scalars(sa.select(Attendance.enrolment_id).where(
+        Attendance.session_id == s.id)).all() for s in (last_week, next_week)}
+    assert waiting.id in marked[next_week.id] and waiting.id not in marked[last_week.id]
+    assert {row.stored_status for row in register_for(next_week)} == {
+        AttendanceStatus.CANCELLED_BY_SERVICE}
 
 def test_parents_apologies_are_on_the_register_already(app):
     _group, session, (enrolment, *_rest) = make_group_meeting_today()

@@ -1,16 +1,20 @@
-"""The hand-written NHS.UK radios and select (templates/macros/nhs_raw.html) match nhsuk-frontend's
-own macros for a small case: the same elements, nesting, classes, ids and ARIA wiring (error ids in
-aria-describedby, the fieldset and legend). An nhsuk-frontend upgrade that changes the component's
-markup fails here instead of leaving the busiest pages behind."""
+"""The hand-written NHS.UK radios, select and date input (templates/macros/nhs_raw.html) match
+nhsuk-frontend's own macros for a small case: the same elements, nesting, classes, ids and ARIA
+wiring (error ids in aria-describedby, the fieldset and legend). An nhsuk-frontend upgrade that
+changes the component's markup fails here instead of leaving the busiest pages behind."""
 
+from datetime import date
 from html.parser import HTMLParser
 
+import pytest
 from flask import render_template_string, request
+from flask_babel import force_locale
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from pairs_group.db import db
 from pairs_group.forms import Form
+from pairs_group.parents.forms import EligibilityForm
 from tests.attendance_factories import make_group_meeting_today
 from tests.pages import post_page
 
@@ -22,13 +26,14 @@ KEPT = ("id", "for", "name", "type", "value", "role", "checked", "selected",
 class Skeleton(HTMLParser):
     """Each element as (its ancestors' tags, tag, classes, the attributes that wire it up)."""
 
-    def __init__(self):
+    def __init__(self, kept=KEPT):
         super().__init__()
-        self.open, self.found = [], []
+        self.open, self.found, self.kept = [], [], kept
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        wiring = tuple((name, attrs[name]) for name in KEPT if name in attrs)
+        kept = self.kept or sorted(name for name in attrs if name != "class")
+        wiring = tuple((name, attrs[name]) for name in kept if name in attrs)
         classes = frozenset((attrs.get("class") or "").split())
         self.found.append((tuple(self.open), tag, classes, wiring))
         if tag not in VOID:
@@ -39,9 +44,10 @@ class Skeleton(HTMLParser):
             pass
 
 
-def skeleton(html, start=None):
-    """The elements from the first `start` element on (the whole fragment without one)."""
-    parser = Skeleton()
+def skeleton(html, start=None, kept=KEPT):
+    """The elements from the first `start` element on (the whole fragment without one);
+    `kept=None` keeps every attribute, not only the wiring."""
+    parser = Skeleton(kept)
     parser.feed(html)
     found = parser.found
     if start is None:
@@ -141,3 +147,103 @@ def test_a_refused_register_row_names_its_error_for_screen_readers(client, sign_
     assert page.select_one(f"#status-{b.id}-error")["class"] == ["nhsuk-error-message"]
     assert page.select_one(f'fieldset:has([name="status-{a.id}"])')["aria-describedby"] \
         == f"about-{a.id}"
+
+
+class Words(HTMLParser):
+    """The text of a fragment, a piece a line, whitespace at the tags' edges dropped."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_data(self, data):
+        if data.strip():
+            self.found.append(" ".join(data.split()))
+
+
+def words(html):
+    parser = Words()
+    parser.feed(html)
+    return parser.found
+
+
+# The born-or-pregnant question as macros/forms.html drew it with nhsuk-frontend's own macros
+# (radios with conditional content, each holding a date input), before it was written out.
+NHS_BABY_STATUS = """
+{%- from "nhsuk/components/radios/macro.jinja" import radios -%}
+{%- from "nhsuk/components/date-input/macro.jinja" import dateInput -%}
+{%- macro date_input(f) -%}
+  {{ dateInput({"id": f.id, "namePrefix": f.name,
+    "hint": {"text": f.description} if f.description else none,
+    "errorMessage": {"text": f.errors[0], "visuallyHiddenText": _("Error")} if f.errors else none,
+    "fieldset": {"legend": {"text": f.label.text, "size": "s"}},
+    "items": [
+      {"name": "day", "label": _("Day"), "value": f.parts.get("day", ""), "width": 2},
+      {"name": "month", "label": _("Month"), "value": f.parts.get("month", ""), "width": 2},
+      {"name": "year", "label": _("Year"), "value": f.parts.get("year", ""), "width": 4}]}) }}
+{%- endmacro -%}
+{{ radios({
+  "idPrefix": form.baby_status.id, "name": form.baby_status.name,
+  "fieldset": {"legend": {"text": form.baby_status.label.text, "size": "s"}},
+  "errorMessage": {"text": form.baby_status.errors[0], "visuallyHiddenText": _("Error")}
+    if form.baby_status.errors else none,
+  "items": [
+    {"value": "born", "text": "Born", "checked": form.baby_status.data == "born",
+     "conditional": {"html": date_input(form.date_of_birth)}},
+    {"value": "pregnant", "text": "Pregnant", "checked": form.baby_status.data == "pregnant",
+     "conditional": {"html": date_input(form.due_date)}},
+  ]}) }}"""
+
+RAW_BABY_STATUS = """{% from "macros/forms.html" import baby_status -%}
+{{ baby_status(form, "Born", "Pregnant") }}"""
+
+# The rest of the sign-up form as field() and button() in macros/forms.html draw them.
+NHS_POSTCODE_AND_BUTTON = """
+{%- from "nhsuk/components/input/macro.jinja" import input -%}
+{%- from "nhsuk/components/button/macro.jinja" import button -%}
+{%- set f = form.postcode -%}
+{{ input({"id": f.id, "name": f.name, "label": {"text": f.label.text}, "width": 10,
+  "hint": {"text": f.description}, "attributes": f.render_kw,
+  "errorMessage": {"text": f.errors[0], "visuallyHiddenText": _("Error")} if f.errors else none,
+  "value": f._value() if f.raw_data is none else (f.raw_data[0] if f.raw_data else "")}) }}
+{{ button({"text": "Continue", "preventDoubleClick": true}) }}"""
+
+RAW_POSTCODE_AND_BUTTON = """{% from "macros/nhs_raw.html" import submit_button, text_input -%}
+{{ text_input(form.postcode, width=10) }}{{ submit_button("Continue") }}"""
+
+SENT = {
+    "nothing": {},
+    "no answer": {"postcode": "SW9 9AA"},
+    "born, no date": {"baby_status": "born"},
+    "born, part of a date": {"baby_status": "born", "date_of_birth[day]": "3",
+                             "date_of_birth[year]": "2026", "due_date[month]": "4"},
+    "born, a date to come": {"baby_status": "born", "date_of_birth[day]": "3",
+                             "date_of_birth[month]": "3", "date_of_birth[year]": "2099"},
+    "pregnant, a date long ago": {"baby_status": "pregnant", "due_date[day]": "1",
+                                  "due_date[month]": "1", "due_date[year]": "2001"},
+    "pregnant, markup typed": {"postcode": "<b>'&", "baby_status": "pregnant",
+                               "due_date[day]": '<b>"&', "due_date[month]": "'"},
+}
+
+
+@pytest.mark.parametrize("sent", [None, *SENT])
+def test_the_sign_up_form_matches_nhs_radios_date_inputs_input_and_button(app, sent):
+    """The sign-up's first step (the born-or-pregnant question, the postcode, the button):
+    every attribute (the conditional reveal's data-aria-controls and ids, inputmode, role,
+    autocomplete) and every word, fresh and after each kind of mistake, with what she typed
+    kept; in French too ("Erreur: " is the frontend's, our own error line says "Erreur :")
+    and Arabic."""
+    for lang in ("en", "fr", "ar"):
+        method = "GET" if sent is None else "POST"
+        with (app.test_request_context("/join", method=method, data=SENT.get(sent)),
+              force_locale(lang)):
+            form = EligibilityForm(meta={"csrf": False}, today=date(2026, 12, 5))
+            if sent is not None:
+                form.validate()
+            raw = render_template_string(RAW_POSTCODE_AND_BUTTON + RAW_BABY_STATUS, form=form)
+            ours = render_template_string(NHS_POSTCODE_AND_BUTTON + NHS_BABY_STATUS, form=form)
+        assert skeleton(raw, kept=None) == skeleton(ours, kept=None)
+        assert words(raw) == words(ours)
+    pregnant = next(dict(wiring) for _p, _t, _c, wiring in skeleton(raw, kept=None)
+                    if ("id", "baby_status-2") in wiring)
+    assert pregnant["data-aria-controls"] == "conditional-baby_status-2"

@@ -276,7 +276,8 @@ def test_the_waiting_list_says_which_group_and_a_text_confirms_it(client, app):
     expect_redirect(pf.choose(client, group, waiting="yes"), "parents.signed_up_page")
     done = get_page(client, "parents.signed_up_page")
     day = format_datetime(in_london(group.first_session_at), "EEEE", locale="pt_PT")
-    assert done.lang == "pt" and day in done.text_of("main") and group.venue.name in done.text
+    assert done.lang == "pt" and day in done.text_of("main")
+    assert done.shows("main p.nhsuk-body-l", group.venue.name)
     [text] = [m for m in app.extensions["sms_backend"].sent if m["kind"] == "waiting_list_joined"]
     assert text["language"] == "pt"
     assert text["body"] == (f"Together Time: está na lista de espera de {group.venue.name}, "

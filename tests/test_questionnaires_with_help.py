@@ -98,9 +98,10 @@ def test_she_cannot_answer_the_same_timepoint_herself_afterwards(app, client, si
     assert response_of(enrolment).help_language == "Tigrinya"
     assert plans.open_tasks(parent) == []
     get_page(client, START, 404, **with_help(enrolment))  # nor a second time with help
-    client.post(url(client, "auth.sign_out"))
+    expect_redirect(post_form(client, "auth.sign_out", {}), "auth.sign_in")
     sign_in_parent(client, parent)
-    reply = client.get(f"/questionnaires/{enrolment.dyad_id}/prfq/pre/")
+    reply = client.get(url(client, "questionnaires.about", dyad_id=enrolment.dyad_id,
+                           instrument_id="prfq", timepoint="pre"))
     expect_redirect(reply, "questionnaires.answer")
 
 

@@ -14,7 +14,7 @@ from pairs_group.sms.service import dispatch_due, queue_sms
 from tests import factories
 from tests.account_factories import sign_in_parent, valid_mobile
 from tests.conftest import staff_sign_in
-from tests.pages import get_page
+from tests.pages import expect_redirect, get_page, post_form
 from tests.sms_factories import FakeTwilioHttp, signed_post, twilio_error, twilio_settings
 
 INBOUND = "/sms/twilio/inbound"
@@ -191,7 +191,8 @@ def test_the_code_page_says_how_to_unblock_texts_to_anyone_whose_code_did_not_co
     app = make_app(TWILIO_FROM_NUMBER="+447700900123")
     with app.app_context():
         client = app.test_client()
-        client.post(f"/sign-in?lang={language}", data={"mobile": valid_mobile()})
+        expect_redirect(post_form(client, "account.sign_in", {"mobile": valid_mobile()},
+                                  lang=language), "account.enter_code")
         page = get_page(client, "account.enter_code", query={"lang": language})
         assert page.lang == language
         assert page.shows("details .nhsuk-details__text p", words)

@@ -181,7 +181,7 @@ def test_sending_again_needs_the_forms_csrf_token(make_app, failures):
     admin = factories.make_staff("admin")
     db.session.commit()
     client = log_in(make_app(WTF_CSRF_ENABLED=True).test_client(), admin)
-    response = client.post(f"/staff/texts/{failures['failed'].id}/send-again")
+    response = post_form(client, "sms.resend_message", {}, message_id=failures["failed"].id)
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).where(
         OutboxMessage.resent_from_id.is_not(None))) == 0

@@ -103,6 +103,7 @@ def sign_out_everywhere():
     record("account.sign_out_everywhere", current_user)
     sign_out()
     db.session.commit()
+    end_session()
     flash(_("You have signed out on every device."), "info")
     return redirect(url_for("account.sign_in"))
 

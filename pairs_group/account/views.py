@@ -19,10 +19,11 @@ from pairs_group.audit.service import record
 from pairs_group.auth import links
 from pairs_group.auth.login import (
     SIGN_IN_ENDPOINTS,
+    end_session,
     is_safe_next,
     register_user_kind,
     sign_out,
-    start_session,
+    signing_in,
 )
 from pairs_group.auth.parents import current_parent, is_parent, turn_away
 from pairs_group.db import db
@@ -84,9 +85,9 @@ def enter_code():
 
 
 def finish_sign_in(parent, remember, target):
-    start_session(parent, remember=bool(remember))
-    record("account.sign_in", parent, remember=bool(remember), method="code")
-    db.session.commit()
+    with signing_in(parent, remember=bool(remember)):
+        record("account.sign_in", parent, remember=bool(remember), method="code")
+        db.session.commit()
     return redirect(target if is_safe_next(target) else url_for("account.home"))
 
 
@@ -94,6 +95,7 @@ def finish_sign_in(parent, remember, target):
 def parent_sign_out():
     sign_out()
     db.session.commit()
+    end_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("account.sign_in"))
 
@@ -102,13 +104,12 @@ def parent_sign_out():
 @limiter.limit(limit_setting("ACCOUNT_CODE_CHECKS_PER_ADDRESS"))
 def follow_link(purpose, token):
     try:
-        endpoint = links.follow(purpose[:40], token)
+        endpoint, parent, grant = links.follow(purpose[:40], token)
     except BadToken:
         return render_template("account/link_problem.html"), 400
-    parent = links.granted_parent(purpose[:40])
-    if parent is not None:  # every page reached from her text opens in her saved language
-        remember(parent.language)
-    db.session.commit()  # the link is spent
+    remember(parent.language)  # every page reached from her text opens in her saved language
+    db.session.commit()  # the link is spent before it lets her in
+    links.admit(grant)
     return redirect(url_for(endpoint))
 
 

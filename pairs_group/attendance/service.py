@@ -15,7 +15,7 @@ from pairs_group.audit.models import AuditEvent
 from pairs_group.audit.service import record
 from pairs_group.auth.models import StaffUser
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import Group, GroupSession
+from pairs_group.groups.models import Group, GroupSession, SessionStatus
 from pairs_group.groups.service import visible_group_ids
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.times import london_day_bounds, london_today
@@ -260,6 +260,18 @@ def on_session_changed(session, change, **_extra):
     """Listener for groups.service.session_changed: store the cancellation for the reports."""
     if change == "cancelled":
         mark_service_cancellation(session)
+
+
+def on_place_given(enrolment, **_extra):
+    """Listener for parents.places.place_given: she is expected at sessions the group has
+    already called off, which the register shows her cancelled by us at; stored now, so the
+    reports count her there as the cancel's listener counted everyone enrolled then."""
+    called_off = db.session.scalars(sa.select(GroupSession).where(
+        GroupSession.group_id == enrolment.group_id,
+        GroupSession.status == SessionStatus.CANCELLED)).all()
+    for session in called_off:
+        if is_expected(enrolment, session):
+            mark_service_cancellation(session)
 
 
 def history_of(attendance: Attendance | None):

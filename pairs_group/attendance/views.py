@@ -41,6 +41,7 @@ from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
 from pairs_group.navigation import add_staff_link, register_notes
 from pairs_group.parents.models import Enrolment
+from pairs_group.parents.places import place_given
 from pairs_group.times import london_today
 
 bp = Blueprint("attendance", __name__, url_prefix="/staff")
@@ -221,5 +222,6 @@ def render_change(session, enrolment, form, conflict):
 def init_app(app):
     app.register_blueprint(bp)
     session_changed.connect(service.on_session_changed)
+    place_given.connect(service.on_place_given)
     group_edit_asked.connect(service.on_group_edit_asked)
     add_staff_link("attendance.show_today", _l("Today"), order=5)

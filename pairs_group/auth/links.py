@@ -2,9 +2,10 @@
 
 A feature names what its links are for with register_purpose() in its init_app; link_url()
 builds the address a text carries (the one link format), and the account feature's landing
-page calls follow(), which spends the token and leaves session["link_grant"] = {"parent": id,
-"purpose": ..., "claims": {...}, "version": her session version}. granted_parent() reads that
-grant for the landing page (not a full sign-in: other pages still ask for the code).
+page calls follow(), which spends the token, commits, then admit(), which leaves
+session["link_grant"] = {"parent": id, "purpose": ..., "claims": {...}, "version": her session
+version}. granted_parent() reads that grant for the landing page (not a full sign-in: other
+pages still ask for the code).
 Tokens carry a random nonce "n" only to make each one unique; its length is not checked, so
 links already sent (8 hex digits from the account feature, 4 from questionnaires) still work.
 """
@@ -82,8 +83,9 @@ def _spend(token):
 
 
 def follow(purpose, token):
-    """The landing endpoint for a good, unused link (and the grant is set), or BadToken. The
-    caller commits the spent link."""
+    """(landing endpoint, parent, grant) for a good, unused link, or BadToken. The link is
+    spent (flushed): the caller commits, and only then lets her in with admit(grant), so a
+    link whose spending was not stored lets no one in."""
     if purpose not in purposes() or len(token) > 2000:
         raise BadToken("unknown purpose")
     endpoint, max_age = purposes()[purpose]
@@ -95,8 +97,12 @@ def follow(purpose, token):
              "version": parent.session_version}
     if not _spend(token) and session.get(GRANT) != grant:
         raise BadToken("used")
+    return endpoint, parent, grant
+
+
+def admit(grant):
+    """Let her in for a followed link's purpose, once the spent link is committed."""
     session[GRANT] = grant
-    return endpoint
 
 
 def granted_parent(*allowed):

@@ -9,6 +9,7 @@ request anyway, so it costs no query. get_id() stays "kind:id", the stable name 
 """
 
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
@@ -103,6 +104,19 @@ def start_session(user, remember=False):
     session["signed_in_at"] = session["seen_at"] = int(time.time())
 
 
+@contextmanager
+def signing_in(user, remember=False):
+    """Sign a person in for the work inside, which ends with the caller's commit: if it fails,
+    this browser is signed out again, so a code or step whose use was not stored lets no one
+    in (the sign-in's audit inside names her, as she is signed in)."""
+    start_session(user, remember=remember)
+    try:
+        yield
+    except BaseException:
+        end_session()
+        raise
+
+
 def end_session():
     """Forget this browser's session. logout_user() runs after the clear: it leaves the note
     that tells Flask-Login to delete the remember-me cookie in this response."""
@@ -111,11 +125,11 @@ def end_session():
 
 
 def sign_out():
-    """Sign the person out here and everywhere their cookies may have been copied to (the
-    caller commits)."""
+    """Sign the person out everywhere their cookies may have been copied to (flushed): the
+    caller commits, then forgets this browser with end_session(), so a sign-out that could not
+    be stored leaves her signed in here to try again."""
     if current_user.is_authenticated:
         end_every_session(current_user._get_current_object())
-    end_session()
 
 
 def _session_expired():

@@ -24,7 +24,7 @@ from pairs_group.auth.login import (
     end_session,
     is_safe_next,
     sign_out,
-    start_session,
+    signing_in,
 )
 from pairs_group.auth.models import Role, StaffUser
 from pairs_group.db import db
@@ -93,10 +93,10 @@ def home_for(user):
 
 
 def _finish_sign_in(user, target, **details):
-    start_session(user)
-    service.note_sign_in(user)
-    record("staff.sign_in", user, **details)
-    db.session.commit()
+    with signing_in(user):
+        service.note_sign_in(user)
+        record("staff.sign_in", user, **details)
+        db.session.commit()
     return redirect(target)
 
 
@@ -188,6 +188,7 @@ def sign_out_everywhere():
 def staff_sign_out():
     sign_out()
     db.session.commit()
+    end_session()
     flash(_("You have signed out."), "info")
     return forget_this_browser(redirect(url_for("auth.sign_in")))
 

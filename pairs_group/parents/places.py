@@ -27,6 +27,10 @@ signals = Namespace()
 # Sent with (enrolment) AFTER the commit that gave a parent her place (announce_place_taken);
 # the SMS feature sends the welcome text at once.
 place_taken = signals.signal("place-taken")
+# Sent with (enrolment) inside the transaction that gives her the place; the attendance feature
+# stores her "cancelled by us" at the group's sessions already called off, as the cancel did
+# for everyone enrolled then.
+place_given = signals.signal("place-given")
 # Sent with (offer) inside the transaction that makes the offer; the SMS feature queues the
 # text with the link, so an offer and its text are stored together or not at all.
 place_offered = signals.signal("place-offered")
@@ -89,6 +93,7 @@ def take_place(enrolment, *, except_offer_id=None):
         raise GroupFull(group.id)
     enrolment.status = EnrolmentStatus.ENROLLED
     enrolment.enrolled_at = utcnow()
+    place_given.send(enrolment)
     return enrolment
 
 

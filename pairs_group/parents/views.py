@@ -275,19 +275,20 @@ def finish_sign_up(pending, group_id, waiting):
 
 
 def signed_up(enrolment):
-    session.pop(SESSION_KEY, None)
-    session["joined"] = enrolment.id
     service.after_sign_up(enrolment)
+    joined, language = enrolment.id, enrolment.dyad.parent.language
     db.session.commit()  # her welcome text, queued by the listener; sent after the response
-    return redirect(url_for("parents.signed_up_page", lang=enrolment.dyad.parent.language))
+    session.pop(SESSION_KEY, None)  # her answers are forgotten once her place is stored
+    session["joined"] = joined
+    return redirect(url_for("parents.signed_up_page", lang=language))
 
 
 def signed_up_again(outcome):
     """Her number was already signed up: the same redirect and page as a new number's, from
     what a new number would have got (nothing was stored; the number's owner got a text)."""
+    db.session.commit()  # the owner's text, queued by the listener; sent after the response
     session.pop(SESSION_KEY, None)
     session["joined"] = outcome
-    db.session.commit()  # the owner's text, queued by the listener; sent after the response
     return redirect(url_for("parents.signed_up_page", lang=outcome["language"]))
 
 

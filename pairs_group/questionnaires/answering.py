@@ -1,7 +1,6 @@
 """Answering: her response is started once, her answers saved (all or nothing) and read back."""
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from pairs_group.db import db, insert_if_new, utcnow
 from pairs_group.questionnaires import instruments
@@ -108,14 +107,11 @@ def upsert_answer(response, answer, item_id, value):
     text_value = value if isinstance(value, str) else None
     number = None if isinstance(value, str) else value
     if answer is None:
-        answer = Answer(response_id=response.id, item_id=item_id, value=number, text=text_value)
-        try:
-            with db.session.begin_nested():
-                db.session.add(answer)
+        if insert_if_new(Answer, response_id=response.id, item_id=item_id, value=number,
+                         text=text_value):
             return
-        except IntegrityError:
-            answer = db.session.scalar(sa.select(Answer).where(
-                Answer.response_id == response.id, Answer.item_id == item_id))
+        answer = db.session.scalar(sa.select(Answer).where(
+            Answer.response_id == response.id, Answer.item_id == item_id))
     answer.value, answer.text, answer.answered_at = number, text_value, utcnow()
 
 

@@ -6,13 +6,11 @@ import sys
 import time as clock
 
 import click
-import sqlalchemy as sa
 
 from pairs_group.cli_params import now_option
 from pairs_group.db import db, utcnow
 from pairs_group.reminders import service
-from pairs_group.sms.models import WAITING, OutboxMessage
-from pairs_group.sms.service import dispatch_due, quiet_until
+from pairs_group.sms.service import dispatch_due, due_count, quiet_until
 
 PROGRESS_FROM = 50  # show a progress bar for runs at least this big
 
@@ -38,13 +36,8 @@ def queue_due(now):
     return len(due)
 
 
-def waiting_count(now):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status.in_(WAITING), OutboxMessage.send_after <= now))
-
-
 def send_due(now):
-    bar = progress_bar(waiting_count(now), "Sending texts")
+    bar = progress_bar(due_count(now), "Sending texts")
     if bar is None:
         return dispatch_due(now=now)
     with bar:

@@ -50,17 +50,27 @@ def claim(message_id):
     return result.rowcount == 1
 
 
+def due(now):
+    """The condition of a message the dispatcher would send at `now` (quiet hours aside)."""
+    return sa.and_(OutboxMessage.status.in_(WAITING), OutboxMessage.send_after <= now)
+
+
+def due_count(now):
+    """How many messages the dispatcher has to send at `now` (for a progress bar)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                             .where(due(now)))
+
+
 def claim_batch(now, size, urgent_only=False):
     """Claim up to `size` due messages; returns their ids. Nobody else can claim them after."""
-    due = (sa.select(OutboxMessage.id)
-           .where(OutboxMessage.status.in_(WAITING), OutboxMessage.send_after <= now)
-           .order_by(OutboxMessage.send_after, OutboxMessage.id).limit(size))
+    due_ids = (sa.select(OutboxMessage.id).where(due(now))
+               .order_by(OutboxMessage.send_after, OutboxMessage.id).limit(size))
     if urgent_only:
-        due = due.where(OutboxMessage.urgent)
+        due_ids = due_ids.where(OutboxMessage.urgent)
     claimed = {"status": MessageStatus.SENDING, "claimed_at": utcnow(),
                "attempts": OutboxMessage.attempts + 1}
     if db.session.get_bind().dialect.name == "postgresql":
-        ids = db.session.scalars(due.with_for_update(skip_locked=True)).all()
+        ids = db.session.scalars(due_ids.with_for_update(skip_locked=True)).all()
         if ids:
             db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                .values(**claimed))
@@ -68,7 +78,7 @@ def claim_batch(now, size, urgent_only=False):
         # SQLite: one UPDATE statement holds the write lock, so the pick and the claim are atomic.
         ids = db.session.scalars(
             sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()),
+            .where(OutboxMessage.id.in_(due_ids.scalar_subquery()),
                    OutboxMessage.status.in_(WAITING))
             .values(**claimed).returning(OutboxMessage.id)).all()
     db.session.commit()

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from pairs_group.audit.service import record
-from pairs_group.db import db, utcnow
+from pairs_group.db import db, savepoint, utcnow
 from pairs_group.parents.models import Parent
 from pairs_group.sms.backends import UNSUBSCRIBED_CODE
 from pairs_group.sms.explain import EXPLANATIONS
@@ -67,7 +67,7 @@ def resend(message):
                         context=dict(message.context))
     again.session_id, again.resent_from_id = message.session_id, message.id
     try:
-        with db.session.begin_nested():  # two staff at once: the unique link lets one win
+        with savepoint():  # two staff at once: the unique link lets one win
             db.session.add(again)
     except sa.exc.IntegrityError:
         raise CannotDoThat(_("This text has already been sent again.")) from None

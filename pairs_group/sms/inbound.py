@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 
 from pairs_group.audit.service import record
-from pairs_group.db import db, utcnow
+from pairs_group.db import db, savepoint, utcnow
 from pairs_group.parents.models import Parent
 from pairs_group.parents.phones import sender_e164
 from pairs_group.sms.dispatch import set_opted_out
@@ -112,7 +112,7 @@ def receive(from_number, body, provider_id=None, *, confirmed_by_provider=frozen
                              parent_id=parent.id if parent else None,
                              body=storable(body, 1600), received_at=received_at or utcnow())
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(inbound)
     except sa.exc.IntegrityError:  # the same text, delivered to another process meanwhile
         return already_received(provider_id)

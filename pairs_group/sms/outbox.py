@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
-from pairs_group.db import db, utcnow
+from pairs_group.db import db, savepoint, utcnow
 from pairs_group.i18n import babel_locale
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import MessageStatus, OutboxMessage
@@ -86,7 +86,7 @@ def queue_many(items):
     If another process used one of the keys meanwhile, the unique key stops the batch and each
     is queued on its own instead, so still no second copy."""
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add_all([new_message(**item) for item in items])
     except sa.exc.IntegrityError:
         for item in items:

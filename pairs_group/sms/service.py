@@ -21,6 +21,7 @@ from pairs_group.sms.dispatch import (  # noqa: F401 - the feature's face for ot
     claim,
     claim_batch,
     dispatch_due,
+    due_count,
     send_ids,
     send_now,
     set_opted_out,
