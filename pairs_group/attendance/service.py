@@ -7,7 +7,8 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
@@ -121,20 +122,22 @@ def enrolments_outside(session: GroupSession, enrolment_ids):
     return set(enrolment_ids) - set(ours)
 
 
-def marks_for(session: GroupSession):
-    rows = db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id)
-                              .options(selectinload(Attendance.recorded_by)))
-    return {a.enrolment_id: a for a in rows}
-
-
 def register_for(session: GroupSession):
     """Everyone expected at the session, plus anyone already marked, in name order."""
-    marks = marks_for(session)
-    # The register shows each parent's and baby's name: loaded together, not row by row.
-    enrolments = db.session.scalars(sa.select(Enrolment).where(
-        Enrolment.group_id == session.group_id).options(
-        selectinload(Enrolment.dyad).selectinload(Dyad.parent),
-        selectinload(Enrolment.dyad).selectinload(Dyad.baby))).all()
+    # One statement: each family of the group with her parent's and baby's names and her mark
+    # at this session (if any) with who made it, rather than row by row or in four look-ups.
+    found = db.session.execute(
+        sa.select(Enrolment, Attendance)
+        .outerjoin(Attendance, sa.and_(Attendance.enrolment_id == Enrolment.id,
+                                       Attendance.session_id == session.id))
+        .where(Enrolment.group_id == session.group_id)
+        .options(joinedload(Enrolment.dyad, innerjoin=True).joinedload(Dyad.parent, innerjoin=True),
+                 joinedload(Enrolment.dyad, innerjoin=True).joinedload(Dyad.baby, innerjoin=True),
+                 joinedload(Attendance.recorded_by))).all()
+    enrolments = [enrolment for enrolment, _mark in found]
+    marks = {enrolment.id: mark for enrolment, mark in found if mark is not None}
+    for enrolment in enrolments:  # every one is in the session's group: no look-up for each
+        set_committed_value(enrolment, "group", session.group)
     before = earlier_sessions(session)
     rows = [
         RegisterRow(e, marks.get(e.id), not any(is_expected(e, s) for s in before),

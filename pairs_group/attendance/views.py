@@ -17,8 +17,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from pairs_group.attendance import service
+from pairs_group.attendance.display import row_words
 from pairs_group.attendance.forms import (
     STATUS_LABELS,
     ChangeAttendanceForm,
@@ -30,10 +32,11 @@ from pairs_group.attendance.forms import (
     read_lines,
 )
 from pairs_group.attendance.models import AttendanceStatus
+from pairs_group.audit import service as audit
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.edits import group_edit_asked
-from pairs_group.groups.models import GroupSession
+from pairs_group.groups.models import Group, GroupSession
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
 from pairs_group.navigation import add_staff_link, register_notes
@@ -48,9 +51,17 @@ LOAF_ENTRY = "questionnaires.practitioner_entry"  # the practitioner's LOAF rati
 OFFLINE_DAY_HEADER = "Pairs-Offline-Day"
 
 
+# What a register shows of its session, and who may take it: one statement, not four.
+REGISTER_SESSION = (
+    joinedload(GroupSession.group).joinedload(Group.venue),
+    joinedload(GroupSession.group).joinedload(Group.facilitators),
+    joinedload(GroupSession.venue_override),
+)
+
+
 def session_for_register(session_id):
     """The session, if this member of staff may take its register (403 otherwise)."""
-    session = db.session.get(GroupSession, session_id) or abort(404)
+    session = db.session.get(GroupSession, session_id, options=REGISTER_SESSION) or abort(404)
     if not session.group.is_run_by(current_user):
         abort(403)
     return session
@@ -79,7 +90,8 @@ def show_today():
 def show_register(session_id):
     session = session_for_register(session_id)
     rows = service.register_for(session)
-    record("attendance.view_register", session, enrolment_ids=[r.enrolment.id for r in rows])
+    audit.insert("attendance.view_register", session,
+                 enrolment_ids=[r.enrolment.id for r in rows])
     # Rendered before the commit: a commit expires every loaded row, and the page would then
     # reload each family's rows one at a time.
     page = render_register(session, RegisterForm(), lines_from_rows(rows))
@@ -145,10 +157,12 @@ def saved_message(lines):
 
 def render_register(session, form, lines, conflicts=None, status=200):
     offline_day = day_kept_offline(session)
+    labels = translated(STATUS_LABELS)
     page = render_template(
         "attendance/register.html", session=session, group=session.group, form=form,
-        lines=lines, conflicts=conflicts or {}, labels=translated(STATUS_LABELS),
-        choices=service.REGISTER_CHOICES, loaf_endpoint=LOAF_ENTRY, offline=bool(offline_day),
+        lines=lines, conflicts=conflicts or {}, labels=labels,
+        words=row_words(session, lines, labels, LOAF_ENTRY),
+        choices=service.REGISTER_CHOICES, offline=bool(offline_day),
         started=service.has_started(session),
         notes=register_notes(session, [line.row.enrolment for line in lines]),
     )

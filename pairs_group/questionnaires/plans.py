@@ -73,10 +73,11 @@ def running_sessions(group):
     return [s for s in group.sessions if not s.is_cancelled]
 
 
-def window(enrolment, timepoint):
+def window(enrolment, timepoint, sessions=None):
     """(opens, closes) in UTC: pre from enrolment to the end of session 2; post from the last
-    session to 3 weeks after it (both configurable)."""
-    sessions = running_sessions(enrolment.group)
+    session to 3 weeks after it (both configurable). `sessions`: the group's running sessions,
+    when the caller asks about many of its families."""
+    sessions = running_sessions(enrolment.group) if sessions is None else sessions
     if not sessions:
         return None
     if timepoint == Timepoint.PRE:
@@ -87,8 +88,8 @@ def window(enrolment, timepoint):
     return sessions[-1].starts_at, sessions[-1].ends_at + timedelta(weeks=weeks)
 
 
-def is_open(enrolment, timepoint, now):
-    found = window(enrolment, timepoint)
+def is_open(enrolment, timepoint, now, sessions=None):
+    found = window(enrolment, timepoint, sessions)
     return found is not None and found[0] <= now <= found[1]
 
 
@@ -188,17 +189,26 @@ def task_with_help(enrolment, instrument_id, timepoint, now=None):
 
 
 def due_for_help(group, enrolments, now=None):
-    """{enrolment id: [Task]}: what each family could answer with help now (the register's
-    links), from one query for all their responses."""
+    """{enrolment id: [Task]}: what each family (enrolments in `group`) could answer with help
+    now (the register's links), from one query for all their responses."""
     now, plan = now or utcnow(), group_plan(group)
+    # What she could answer, looked up once for the page rather than once for each family;
+    # only those instruments' responses are loaded.
+    answerable = {tp: [(i, instruments.get(i)) for i in ids
+                       if instruments.get(i) is not None and instruments.get(i).parent_can_answer]
+                  for tp, ids in plan.items()}
+    wanted = sorted({i for pairs in answerable.values() for i, _instrument in pairs})
     rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
-        QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]))).all()
+        QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]),
+        QuestionnaireResponse.instrument_id.in_(wanted or [""]))).all()
     found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
+    sessions = running_sessions(group)
     due = {}
     for enrolment in enrolments:
-        tasks = [open_task(enrolment, instruments.get(i), tp,
+        tasks = [open_task(enrolment, instrument, tp,
                            found.get((enrolment.dyad_id, i, str(tp))))
-                 for tp in Timepoint if is_open(enrolment, tp, now) for i in plan[tp]]
+                 for tp in Timepoint if answerable[tp] and is_open(enrolment, tp, now, sessions)
+                 for i, instrument in answerable[tp]]
         due[enrolment.id] = [task for task in tasks if task is not None]
     return due
 

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     render_template,
     request,
     stream_with_context,
@@ -106,6 +107,16 @@ def page_links(kept, table, page, label):
 
     return {"previous": {**link(page.previous), "text": _("Previous")},
             "next": {**link(page.next), "text": _("Next")}, "ariaLabel": label}
+
+
+def nav_icon(name):
+    """NHS.UK frontend's icon `name` (its arrows, for the pagination), drawn once per process:
+    the frontend's icon macro costs more to call than the rest of a page's pagination."""
+    icons = current_app.extensions.setdefault("reports.nav_icons", {})
+    if name not in icons:
+        macros = current_app.jinja_env.get_template("nhsuk/macros/icon.jinja").module
+        icons[name] = macros.nhsukIcon(name)
+    return icons[name]
 
 
 @bp.get("/")
@@ -212,6 +223,7 @@ def init_app(app):
     cache.init_app(app)
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
                                  report_p=p_value)
+    app.jinja_env.globals["nav_icon"] = nav_icon
     add_staff_link("reports.show_attendance", _l("Reports"), order=80)
     app.cli.add_command(export_command)
     app.cli.add_command(report_command)
