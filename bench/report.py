@@ -152,8 +152,9 @@ def mix_lines(runs):
              "registers, in a fixed mix, each connection one person doing her next step at "
              "once; at the highest level the dispatcher sends the day's reminders beside it "
              "(fake Twilio, 50 ms). Load generator and dispatcher on the same cores.", "",
-             "| database | connections | requests/s | p50 ms | p95 ms | errors | slowest kind "
-             "(p95 ms) | texts sent |", "|---|---|---|---|---|---|---|---|"]
+             "| database | connections | requests/s | p50 ms | p95 ms | errors | register "
+             "conflicts (409) | slowest kind (p95 ms) | texts sent |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         mix = run.get("mix")
         for level in (mix or {}).get("levels", []):
@@ -162,7 +163,8 @@ def mix_lines(runs):
                      if level.get("with_dispatcher") else "-")
             lines.append(f"| {run['database']} | {level['connections']} | "
                          f"{level['requests_per_second']} | {level['p50_ms']} | "
-                         f"{level['p95_ms']} | {level['errors']} | {slowest[0]} "
+                         f"{level['p95_ms']} | {level['errors']} | "
+                         f"{level.get('conflicts', 0)} | {slowest[0]} "
                          f"({slowest[1]['p95_ms']}) | {texts} |")
     return [*lines, ""]
 
