@@ -195,6 +195,12 @@ def lets_in(endpoint, user):
     return bool(roles_of(user) & allowed)
 
 
+def may_open(endpoint):
+    """For templates: whether the signed-in person may open a page, so a link to it is shown
+    by the same rule that lets her in (no role names in templates)."""
+    return lets_in(endpoint, current_user) is True
+
+
 def enforce():
     """Before every request: turn away anyone the matrix does not name for this page. Unknown
     endpoints are left to their views (the matrix test fails for them instead)."""
@@ -207,3 +213,4 @@ def enforce():
 
 def init_app(app):
     app.before_request(enforce)
+    app.jinja_env.globals["may_open"] = may_open

@@ -1,6 +1,7 @@
 """Conventions the code keeps: core modules import no feature; lower features never import
 higher ones; only the SMS sender talks to Twilio; every module has a place in the layers; a
-session key belongs to one feature; only the access matrix asks which pages exist; settings
+session key belongs to one feature; only the access matrix asks which pages exist, and no
+template names a role; settings
 get their defaults and read the environment only in pairs_group/config.py; services flush and
 the edge commits, but for the exceptions README › Layout names."""
 
@@ -105,6 +106,20 @@ def test_only_the_access_matrix_reads_view_functions():
         if path.name != "access.py":
             assert "view_functions" not in path.read_text(), (
                 f"{path.relative_to(PACKAGE)} asks which pages exist: use url_for, or access.py")
+
+
+def test_templates_name_no_role():
+    """Who may open a page is declared once, in the access matrix: a template shows a link with
+    may_open(endpoint), never by comparing someone's role with a role's name."""
+    import re
+
+    from pairs_group.access import Role
+
+    names = "|".join(role.value for role in Role)
+    compared = re.compile(rf"""\.role\s*(==|!=|in)|["']({names})["']""")
+    for path in (PACKAGE.parent / "templates").rglob("*.html"):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            assert not compared.search(line), f"{path.name}:{number} names a role: {line.strip()}"
 
 
 def test_every_root_module_has_a_place():

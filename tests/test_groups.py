@@ -180,3 +180,31 @@ def test_moving_a_session_to_a_time_already_started_is_refused(client, sign_in):
     assert "This time has already started" in page.text_of(".nhsuk-error-summary")
     db.session.expire_all()
     assert session.starts_at == before and session.status != SessionStatus.MOVED
+
+
+ADMIN_LINKS = {  # the links on group pages only the access matrix's admins may follow
+    "groups.list_groups": {"groups.new_group": {}},
+    "groups.show_group": {"groups.edit_group": {"group_id"}, "groups.edit_venue": {"venue_id"}},
+    "questionnaires.show_group": {"questionnaires.edit_plan": {"group_id"}},
+}
+
+
+def test_group_pages_link_to_what_the_access_matrix_lets_each_person_open(client, sign_in):
+    """The links to admin pages are shown by the rule that opens them (access.may_open), not
+    by role names in templates: an admin sees them, the facilitator running the group does not."""
+    from flask import url_for
+
+    from pairs_group.access import ACCESS
+
+    for role in ("admin", "facilitator"):
+        user = sign_in(role)  # a fresh session each time: signing in starts one
+        group = factories.make_group(facilitators=[user] if role == "facilitator" else [])
+        db.session.commit()
+        ids = {"group_id": group.id, "venue_id": group.venue.id}
+        for page, links in ADMIN_LINKS.items():
+            found = get_page(client, page, **({"group_id": group.id} if "show" in page else {}))
+            for endpoint, needs in links.items():
+                with client.application.test_request_context():
+                    href = url_for(endpoint, **{key: ids[key] for key in needs})
+                shown = bool(found.select(f'a[href="{href}"]'))
+                assert shown == (role in ACCESS[endpoint]), (role, page, endpoint)

@@ -118,9 +118,17 @@ def test_a_password_the_sign_in_rules_refuse_keeps_the_link(app):
 
 def test_a_new_admin_sets_up_the_authenticator_after_the_password(app):
     link = add_person(admin_client(app), role="admin")
+    ahead = "Next you will set up an authenticator app on your phone"
+    assert ahead in get_page(app.test_client(), link).text_of("form")
     client, response = set_password(app, link)
     response = client.get(expect_redirect(response, "groups.list_groups"))
-    get_page(client, expect_redirect(response, "auth.set_up_two_factor"))
+    page = get_page(client, expect_redirect(response, "auth.set_up_two_factor"))
+    assert page.shows(".nhsuk-inset-text", "Admins must use a code from an app")
+
+
+def test_a_facilitators_set_up_says_nothing_of_an_authenticator(app):
+    link = add_person(admin_client(app))
+    assert "authenticator" not in get_page(app.test_client(), link).text_of("form")
 
 
 def test_an_email_that_has_an_account_is_refused(app):

@@ -141,9 +141,14 @@ def _session_expired():
             or now - session.get("signed_in_at", 0) > longest)
 
 
+def two_factor_required(user):
+    """Whether this person must sign in with a code from an app as well (admins, unless the
+    service has turned that off)."""
+    return current_app.config["STAFF_TOTP_REQUIRED_FOR_ADMINS"] and user.role == Role.ADMIN
+
+
 def _needs_two_factor_setup():
-    return (current_app.config["STAFF_TOTP_REQUIRED_FOR_ADMINS"]
-            and current_user.role == Role.ADMIN and not current_user.has_two_factor)
+    return two_factor_required(current_user) and not current_user.has_two_factor
 
 
 def check_staff_session():
@@ -169,3 +174,4 @@ def init_app(app):
     register_user_kind("staff", StaffUser)
     login_manager.init_app(app)
     app.before_request(check_staff_session)
+    app.jinja_env.globals["two_factor_required"] = two_factor_required
