@@ -3,7 +3,8 @@ refuses to start with no provider at all."""
 
 from flask import current_app
 
-from pairs_group.config import ConfigError, public_base_url
+from pairs_group.auth.links import absolute_url
+from pairs_group.config import ConfigError
 from pairs_group.sms import backends
 
 
@@ -38,7 +39,7 @@ def make_backend(config):
             config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
             from_number=config["TWILIO_FROM_NUMBER"],
             messaging_service_sid=config["TWILIO_MESSAGING_SERVICE_SID"],
-            status_callback=public_base_url() + "/sms/twilio/status",
+            status_callback=absolute_url("sms_webhooks.twilio_status"),
             api_base_url=config["TWILIO_API_BASE_URL"] or None,
             http_client_factory=config["TWILIO_HTTP_CLIENT_FACTORY"])
     if name == "notify":
