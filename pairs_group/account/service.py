@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from blinker import Namespace
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.service import record
@@ -64,14 +65,23 @@ def enrolments_of(parent, statuses=LIVE):
 
 
 def enrolments_with_sessions(parent):
-    """Her live enrolments as enrolments_of, each with its group, venue and sessions loaded by
-    the same statement: her home page shows them all."""
-    group = joinedload(Enrolment.group)
-    return db.session.scalars(
-        sa.select(Enrolment).join(Dyad).where(Dyad.parent_id == parent.id,
-                                              Enrolment.status.in_(LIVE))
+    """Her live enrolments as enrolments_of, each with its group, venue and sessions: her home
+    page shows them all."""
+    live = [enrolment for enrolment in load_families(parent) if enrolment.status in LIVE]
+    return sorted(live, key=lambda enrolment: enrolment.created_at, reverse=True)
+
+
+def load_families(parent):
+    """Every enrolment of each of her babies, with its group, venue and sessions, from one
+    statement, kept as `parent.dyads`: the questionnaires feature then finds her open
+    questionnaires among the same objects instead of asking the database again."""
+    group = joinedload(Dyad.enrolments).joinedload(Enrolment.group)
+    dyads = db.session.scalars(
+        sa.select(Dyad).where(Dyad.parent_id == parent.id)
         .options(group.joinedload(Group.venue), group.joinedload(Group.sessions))
-        .order_by(Enrolment.created_at.desc())).unique().all()
+        .order_by(Dyad.id)).unique().all()
+    set_committed_value(parent, "dyads", dyads)
+    return [enrolment for dyad in dyads for enrolment in dyad.enrolments]
 
 
 def enrolment_of(parent, enrolment_id):
@@ -98,9 +108,29 @@ class ScheduleRow:
                     self.attendance.status == AttendanceStatus.CANCELLED_BY_PARENT)
 
 
-def schedule(enrolment, now=None):
-    """Every session of her group, with what she told us about each."""
-    now, marks = now or utcnow(), attendance_by_session(enrolment)
+def schedules(enrolments, now=None):
+    """{enrolment id: schedule(enrolment)}, what she told us about all of them read by one
+    statement."""
+    now, marks = now or utcnow(), attendance_by_enrolment(enrolments)
+    return {enrolment.id: schedule(enrolment, now, marks[enrolment.id])
+            for enrolment in enrolments}
+
+
+def attendance_by_enrolment(enrolments):
+    """{enrolment id: attendance_by_session(enrolment)} from one statement (none for none)."""
+    marks = {enrolment.id: {} for enrolment in enrolments}
+    if marks:
+        for row in db.session.scalars(sa.select(Attendance).where(
+                Attendance.enrolment_id.in_(sorted(marks)))):
+            marks[row.enrolment_id][row.session_id] = row
+    return marks
+
+
+def schedule(enrolment, now=None, marks=None):
+    """Every session of her group, with what she told us about each (`marks`, if read
+    already)."""
+    now = now or utcnow()
+    marks = attendance_by_session(enrolment) if marks is None else marks
     return [ScheduleRow(s, marks.get(s.id), _changeable(enrolment, s, marks.get(s.id), now))
             for s in enrolment.group.sessions]
 

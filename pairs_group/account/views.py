@@ -130,7 +130,7 @@ def home():
     if parent is None:
         return turn_away()
     enrolments = service.enrolments_with_sessions(parent)
-    schedules = {e.id: service.schedule(e) for e in enrolments}
+    schedules = service.schedules(enrolments)
     return render_template(
         "account/home.html", parent=parent, next_up=service.next_session(enrolments, schedules),
         enrolments=enrolments, schedules=schedules,

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import GroupSession
+from pairs_group.groups.models import Group, GroupSession
 from pairs_group.i18n import current_language
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
@@ -47,14 +47,31 @@ def default_plan():
 
 def group_plan(group):
     """{timepoint: [instrument ids]} for this group (its own rows, else the default)."""
-    rows = db.session.scalars(sa.select(GroupInstrument).where(
-        GroupInstrument.group_id == group.id)).all()
+    return group_plans([group])[group.id]
+
+
+def group_plans(groups):
+    """{group id: group_plan(group)} for these groups, from one statement (none for no groups):
+    her home page asks about each of her groups."""
+    rows = {group.id: [] for group in groups}
+    if not rows:
+        return {}
+    for group_id, timepoint, instrument_id in db.session.execute(
+            sa.select(GroupInstrument.group_id, GroupInstrument.timepoint,
+                      GroupInstrument.instrument_id)
+            .where(GroupInstrument.group_id.in_(sorted(rows))).order_by(GroupInstrument.id)):
+        rows[group_id].append((timepoint, instrument_id))
+    return {group_id: plan_of(found) for group_id, found in rows.items()}
+
+
+def plan_of(rows):
+    """The plan from a group's own (timepoint, instrument id) rows, else the default."""
     if not rows:
         plan = default_plan()
     else:
         plan = {tp: [] for tp in Timepoint}
-        for row in sorted(rows, key=lambda r: r.id):
-            plan[row.timepoint].append(row.instrument_id)
+        for timepoint, instrument_id in rows:
+            plan[timepoint].append(instrument_id)
     return {tp: [i for i in plan.get(tp, []) if instruments.get(i)] for tp in Timepoint}
 
 
@@ -94,15 +111,32 @@ def is_open(enrolment, timepoint, now, sessions=None):
 
 
 def active_enrolments(parent):
-    """Her enrolments that can ask questions, each with its dyad and group from one statement,
-    and the groups' sessions (the answering windows) from at most one more."""
-    enrolments = db.session.scalars(
-        sa.select(Enrolment).join(Enrolment.dyad)
-        .where(Dyad.parent_id == parent.id, Enrolment.status.in_(ACTIVE))
-        .options(contains_eager(Enrolment.dyad), joinedload(Enrolment.group))
-        .order_by(Dyad.id, Enrolment.id)).all()
-    load_sessions([enrolment.group for enrolment in enrolments])
-    return enrolments
+    """Her enrolments that can ask questions, each with its dyad, group and the group's sessions
+    (the answering windows): walked in memory when her home page has loaded them, else from one
+    statement."""
+    enrolments = loaded_enrolments(parent)
+    if enrolments is None:
+        return db.session.scalars(
+            sa.select(Enrolment).join(Enrolment.dyad)
+            .where(Dyad.parent_id == parent.id, Enrolment.status.in_(ACTIVE))
+            .options(contains_eager(Enrolment.dyad),
+                     joinedload(Enrolment.group).joinedload(Group.sessions))
+            .order_by(Dyad.id, Enrolment.id)).unique().all()
+    active = [enrolment for enrolment in enrolments if enrolment.status in ACTIVE]
+    load_sessions([enrolment.group for enrolment in active])
+    return active
+
+
+def loaded_enrolments(parent):
+    """Every enrolment of hers ordered as active_enrolments orders them, if her dyads and their
+    enrolments are loaded already (walked in memory, nothing is asked of the database); else
+    None."""
+    state = sa.inspect(parent)
+    if "dyads" in state.unloaded or any("enrolments" in sa.inspect(dyad).unloaded
+                                        for dyad in state.dict["dyads"]):
+        return None
+    return sorted((enrolment for dyad in parent.dyads for enrolment in dyad.enrolments),
+                  key=lambda enrolment: (enrolment.dyad_id, enrolment.id))
 
 
 def load_sessions(groups):
@@ -119,19 +153,29 @@ def load_sessions(groups):
         set_committed_value(waiting[group_id], "sessions", sessions)
 
 
-def open_tasks(parent, now=None):
-    """What she can answer now, on her phone: her home page shows these."""
-    now, due = now or utcnow(), {}  # one per dyad, instrument and timepoint, even in two groups
-    for enrolment in active_enrolments(parent):
-        for timepoint, ids in group_plan(enrolment.group).items():
-            if is_open(enrolment, timepoint, now):
-                for instrument in filter(answerable, map(instruments.get, ids)):
-                    key = (enrolment.dyad_id, instrument.id, str(timepoint))
-                    due.setdefault(key, (enrolment, instrument))
+def open_tasks(parent, now=None, key=None):
+    """What she can answer now, on her phone: her home page shows these. `key` (dyad id,
+    instrument id, timepoint): only that one task, if it is open (one questionnaire's pages)."""
+    due = due_tasks(active_enrolments(parent), now or utcnow())
+    if key is not None:
+        due = {key: due[key]} if key in due else {}
     found = responses_of(due)
     tasks = (open_task(enrolment, instrument, key[2], found.get(key))
              for key, (enrolment, instrument) in due.items())
     return [task for task in tasks if task is not None]
+
+
+def due_tasks(enrolments, now):
+    """{(dyad id, instrument id, timepoint): (enrolment, instrument)} open now: one per dyad,
+    instrument and timepoint, even in two groups."""
+    due, plans = {}, group_plans({enrolment.group for enrolment in enrolments})
+    for enrolment in enrolments:
+        for timepoint, ids in plans[enrolment.group_id].items():
+            if is_open(enrolment, timepoint, now):
+                for instrument in filter(answerable, map(instruments.get, ids)):
+                    key = (enrolment.dyad_id, instrument.id, str(timepoint))
+                    due.setdefault(key, (enrolment, instrument))
+    return due
 
 
 def answerable(instrument):
@@ -171,11 +215,10 @@ def open_task(enrolment, instrument, timepoint, response):
 
 def task_for(parent, dyad_id, instrument_id, timepoint, now=None):
     """Her task for this dyad/instrument/timepoint if it is open, else NotAllowed."""
-    for task in open_tasks(parent, now):
-        if (task.dyad.id, task.instrument.id, str(task.timepoint)) == (
-                dyad_id, instrument_id, timepoint):
-            return task
-    raise NotAllowed(instrument_id)
+    tasks = open_tasks(parent, now, key=(dyad_id, instrument_id, timepoint))
+    if not tasks:
+        raise NotAllowed(instrument_id)
+    return tasks[0]
 
 
 def task_with_help(enrolment, instrument_id, timepoint, now=None):
