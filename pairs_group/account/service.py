@@ -1,6 +1,7 @@
 """Her schedule and what she can do with it: the next session, "I can't come", withdrawing."""
 
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -75,13 +76,19 @@ def load_families(parent):
     """Every enrolment of each of her babies, with its group, venue and sessions, from one
     statement, kept as `parent.dyads`: the questionnaires feature then finds her open
     questionnaires among the same objects instead of asking the database again."""
-    group = joinedload(Dyad.enrolments).joinedload(Enrolment.group)
-    dyads = db.session.scalars(
-        sa.select(Dyad).where(Dyad.parent_id == parent.id)
-        .options(group.joinedload(Group.venue), group.joinedload(Group.sessions))
-        .order_by(Dyad.id)).unique().all()
+    dyads = db.session.scalars(_families_statement(), {"parent_id": parent.id}).unique().all()
     set_committed_value(parent, "dyads", dyads)
     return [enrolment for dyad in dyads for enrolment in dyad.enrolments]
+
+
+@cache
+def _families_statement():
+    """Built once, her id a parameter: building it and its cache key cost about as much as
+    running it."""
+    group = joinedload(Dyad.enrolments).joinedload(Enrolment.group)
+    return (sa.select(Dyad).where(Dyad.parent_id == sa.bindparam("parent_id"))
+            .options(group.joinedload(Group.venue), group.joinedload(Group.sessions))
+            .order_by(Dyad.id))
 
 
 def enrolment_of(parent, enrolment_id):
@@ -120,10 +127,16 @@ def attendance_by_enrolment(enrolments):
     """{enrolment id: attendance_by_session(enrolment)} from one statement (none for none)."""
     marks = {enrolment.id: {} for enrolment in enrolments}
     if marks:
-        for row in db.session.scalars(sa.select(Attendance).where(
-                Attendance.enrolment_id.in_(sorted(marks)))):
+        for row in db.session.scalars(_attendance_statement(), {"ids": sorted(marks)}):
             marks[row.enrolment_id][row.session_id] = row
     return marks
+
+
+@cache
+def _attendance_statement():
+    """Built once, the enrolments' ids a parameter."""
+    return sa.select(Attendance).where(
+        Attendance.enrolment_id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def schedule(enrolment, now=None, marks=None):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -56,12 +57,20 @@ def group_plans(groups):
     rows = {group.id: [] for group in groups}
     if not rows:
         return {}
-    for group_id, timepoint, instrument_id in db.session.execute(
-            sa.select(GroupInstrument.group_id, GroupInstrument.timepoint,
-                      GroupInstrument.instrument_id)
-            .where(GroupInstrument.group_id.in_(sorted(rows))).order_by(GroupInstrument.id)):
+    for group_id, timepoint, instrument_id in db.session.execute(_plans_statement(),
+                                                                 {"ids": sorted(rows)}):
         rows[group_id].append((timepoint, instrument_id))
     return {group_id: plan_of(found) for group_id, found in rows.items()}
+
+
+@cache
+def _plans_statement():
+    """Built once, the groups' ids a parameter: building a select costs about as much as
+    running one this small."""
+    return (sa.select(GroupInstrument.group_id, GroupInstrument.timepoint,
+                      GroupInstrument.instrument_id)
+            .where(GroupInstrument.group_id.in_(sa.bindparam("ids", expanding=True)))
+            .order_by(GroupInstrument.id))
 
 
 def plan_of(rows):
@@ -116,15 +125,22 @@ def active_enrolments(parent):
     statement."""
     enrolments = loaded_enrolments(parent)
     if enrolments is None:
-        return db.session.scalars(
-            sa.select(Enrolment).join(Enrolment.dyad)
-            .where(Dyad.parent_id == parent.id, Enrolment.status.in_(ACTIVE))
-            .options(contains_eager(Enrolment.dyad),
-                     joinedload(Enrolment.group).joinedload(Group.sessions))
-            .order_by(Dyad.id, Enrolment.id)).unique().all()
+        return db.session.scalars(_active_enrolments_statement(),
+                                  {"parent_id": parent.id}).unique().all()
     active = [enrolment for enrolment in enrolments if enrolment.status in ACTIVE]
     load_sessions([enrolment.group for enrolment in active])
     return active
+
+
+@cache
+def _active_enrolments_statement():
+    """Built once, her id a parameter: building it and its cache key cost about as much as
+    running it."""
+    return (sa.select(Enrolment).join(Enrolment.dyad)
+            .where(Dyad.parent_id == sa.bindparam("parent_id"), Enrolment.status.in_(ACTIVE))
+            .options(contains_eager(Enrolment.dyad),
+                     joinedload(Enrolment.group).joinedload(Group.sessions))
+            .order_by(Dyad.id, Enrolment.id))
 
 
 def loaded_enrolments(parent):
@@ -188,11 +204,19 @@ def responses_of(keys):
     for no keys)."""
     if not keys:
         return {}
-    rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
-        QuestionnaireResponse.dyad_id.in_(sorted({dyad_id for dyad_id, _i, _t in keys})),
-        QuestionnaireResponse.instrument_id.in_(sorted({i for _d, i, _t in keys})))).all()
+    rows = db.session.scalars(_responses_statement(), {
+        "dyad_ids": sorted({dyad_id for dyad_id, _i, _t in keys}),
+        "instrument_ids": sorted({i for _d, i, _t in keys})})
     found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
     return {key: found[key] for key in keys if key in found}
+
+
+@cache
+def _responses_statement():
+    """Built once, the dyads' and instruments' ids parameters."""
+    return sa.select(QuestionnaireResponse).where(
+        QuestionnaireResponse.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
+        QuestionnaireResponse.instrument_id.in_(sa.bindparam("instrument_ids", expanding=True)))
 
 
 def make_task(enrolment, instrument_id, timepoint):
