@@ -169,12 +169,9 @@ def load_sessions(groups):
         set_committed_value(waiting[group_id], "sessions", sessions)
 
 
-def open_tasks(parent, now=None, key=None):
-    """What she can answer now, on her phone: her home page shows these. `key` (dyad id,
-    instrument id, timepoint): only that one task, if it is open (one questionnaire's pages)."""
+def open_tasks(parent, now=None):
+    """What she can answer now, on her phone: her home page shows these."""
     due = due_tasks(active_enrolments(parent), now or utcnow())
-    if key is not None:
-        due = {key: due[key]} if key in due else {}
     found = responses_of(due)
     tasks = (open_task(enrolment, instrument, key[2], found.get(key))
              for key, (enrolment, instrument) in due.items())
@@ -239,10 +236,35 @@ def open_task(enrolment, instrument, timepoint, response):
 
 def task_for(parent, dyad_id, instrument_id, timepoint, now=None):
     """Her task for this dyad/instrument/timepoint if it is open, else NotAllowed."""
-    tasks = open_tasks(parent, now, key=(dyad_id, instrument_id, timepoint))
-    if not tasks:
+    enrolments, responses = enrolments_with_response(parent, instrument_id, timepoint)
+    due = due_tasks(enrolments, now or utcnow()).get((dyad_id, instrument_id, timepoint))
+    task = open_task(*due, timepoint, responses[dyad_id]) if due else None
+    if task is None:
         raise NotAllowed(instrument_id)
-    return tasks[0]
+    return task
+
+
+def enrolments_with_response(parent, instrument_id, timepoint):
+    """(active_enrolments(parent), {dyad id: her response to this instrument at this timepoint,
+    or None}) from one statement: one questionnaire's pages need nothing else of hers."""
+    if timepoint not in {str(tp) for tp in Timepoint}:
+        return [], {}
+    rows = db.session.execute(_enrolments_with_response_statement(), {
+        "parent_id": parent.id, "instrument_id": instrument_id,
+        "timepoint": Timepoint(timepoint)}).unique().all()
+    return ([enrolment for enrolment, _response in rows],
+            {enrolment.dyad_id: response for enrolment, response in rows})
+
+
+@cache
+def _enrolments_with_response_statement():
+    """As _active_enrolments_statement, each enrolment beside its dyad's response (one at
+    most: a dyad answers an instrument once at each timepoint)."""
+    return (_active_enrolments_statement().add_columns(QuestionnaireResponse)
+            .outerjoin(QuestionnaireResponse, sa.and_(
+                QuestionnaireResponse.dyad_id == Enrolment.dyad_id,
+                QuestionnaireResponse.instrument_id == sa.bindparam("instrument_id"),
+                QuestionnaireResponse.timepoint == sa.bindparam("timepoint"))))
 
 
 def task_with_help(enrolment, instrument_id, timepoint, now=None):
