@@ -10,7 +10,7 @@ from pairs_group.account.service import Task, enrolment_withdrawn
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db, utcnow
 from pairs_group.groups.service import cancel_session, move_session
-from pairs_group.parents.models import EnrolmentStatus
+from pairs_group.parents.models import Baby, Dyad, EnrolmentStatus
 from pairs_group.tokens import make_token
 from tests import factories
 from tests.account_factories import family_in_group, make_parent, sign_in_parent
@@ -76,6 +76,20 @@ def test_her_open_questionnaires_come_from_the_questionnaires_feature(app, clien
     parent, _ = signed_in_family(client)
     monkeypatch.setattr(service, "home_tasks", lambda p: [("Baby and me", "/q/1", None)])
     assert home(client).text_of('a[href="/q/1"]') == "Baby and me"
+
+
+def test_her_home_lists_the_questionnaires_her_list_does_for_each_baby_and_group(app, client):
+    parent, enrolment = signed_in_family(client)
+    twin, baby = (Dyad(parent_id=parent.id, baby=Baby(name=name)) for name in ("Twin", "Baby"))
+    db.session.add_all([twin, baby])
+    factories.enrol(twin, enrolment.group)
+    factories.enrol(baby, factories.make_group(), status=EnrolmentStatus.WAITING)
+    factories.enrol(baby, factories.make_group(), status=EnrolmentStatus.WITHDRAWN)
+    db.session.commit()
+    on_home = home(client).select("[aria-labelledby=tasks-heading] li a")
+    on_list = get_page(client, "questionnaires.answer").select("main a.nhsuk-card__link")
+    assert [a["href"] for a in on_home] == [a["href"] for a in on_list]
+    assert {a["href"].split("/")[2] for a in on_home} == {str(enrolment.dyad_id), str(twin.id)}
 
 
 def test_she_says_she_cant_come_next_week_and_can_undo_it(app, client):

@@ -1,50 +1,59 @@
 """Days and times for one page of hers, written as the london_date and london_time filters write
-them, with the locale, its patterns and the clock looked up once and each moment moved to London
-once (her home page shows a session's day, its time and its short day)."""
+them, with the locale and the zone looked up once per page and each (moment, style, language)
+written once per process: her group's sessions are on the home page of every parent in it,
+each time she opens it, and Babel works a day or a time out afresh on every call."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 
 from babel.dates import get_date_format, parse_pattern
-from flask_babel import get_locale, to_user_timezone
 
-from pairs_group.i18n import clock_pattern
+from pairs_group.i18n import clock_pattern, locale_and_zone
 
 STYLES = ("full", "long", "medium", "short")
 
 
 class LondonDates:
-    """Made per request: it holds nothing of hers beyond the page being made."""
+    """Made per request: it holds nothing of hers, only the page's language and zone."""
 
     def __init__(self):
-        self.locale = get_locale()
-        self._patterns, self._in_london = {}, {}
+        self.locale, self.zone = locale_and_zone()
 
     def date(self, moment, style="full"):
         """As `moment|london_date(style)`."""
         if not moment:
             return ""
-        day = self._local(moment).date() if isinstance(moment, datetime) else moment
-        return self._pattern("date", style).apply(day, self.locale)
+        return written_date(moment, style, self.zone, self.locale)
 
     def time(self, moment, style="short"):
         """As `moment|london_time(style)`: a 24-hour clock in every language."""
         if not moment:
             return ""
-        return self._pattern("time", style).apply(self._local(moment).timetz(), self.locale,
-                                                  reference_date=moment.date())
+        return written_time(_aware(moment), style, self.zone, self.locale)
 
-    def _local(self, moment):
-        if moment not in self._in_london:
-            self._in_london[moment] = to_user_timezone(moment)
-        return self._in_london[moment]
 
-    def _pattern(self, kind, style):
-        key = (kind, style)
-        if key not in self._patterns:
-            if kind == "time":
-                self._patterns[key] = parse_pattern(clock_pattern(self.locale, style))
-            elif style in STYLES:
-                self._patterns[key] = parse_pattern(get_date_format(style, self.locale))
-            else:
-                self._patterns[key] = parse_pattern(style)
-        return self._patterns[key]
+@lru_cache(maxsize=4096)
+def written_date(moment, style, zone, locale):
+    """A day (or a moment's day in `zone`) in a Babel style or pattern of this language. Only
+    the arguments decide the words, so they are kept (a few weeks of sessions' days, in each
+    language)."""
+    day = _in_zone(moment, zone).date() if isinstance(moment, datetime) else moment
+    pattern = get_date_format(style, locale).pattern if style in STYLES else style
+    return parse_pattern(pattern).apply(day, locale)
+
+
+@lru_cache(maxsize=4096)
+def written_time(moment, style, zone, locale):
+    """A moment's time of day in `zone` on a 24-hour clock in this language, kept as
+    written_date keeps a day."""
+    return parse_pattern(clock_pattern(locale, style)).apply(
+        _in_zone(moment, zone).timetz(), locale, reference_date=moment.date())
+
+
+def _in_zone(moment, zone):
+    return zone.normalize(_aware(moment).astimezone(zone))
+
+
+def _aware(moment):
+    """A stored moment is UTC; a naive one is read as UTC too, as flask-babel reads it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

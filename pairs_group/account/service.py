@@ -1,10 +1,12 @@
 """Her schedule and what she can do with it: the next session, "I can't come", withdrawing."""
 
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from blinker import Namespace
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.service import record
@@ -63,15 +65,45 @@ def enrolments_of(parent, statuses=LIVE):
         .order_by(Enrolment.created_at.desc())).all()
 
 
-def enrolments_with_sessions(parent):
-    """Her live enrolments as enrolments_of, each with its group, venue and sessions loaded by
-    the same statement: her home page shows them all."""
-    group = joinedload(Enrolment.group)
-    return db.session.scalars(
-        sa.select(Enrolment).join(Dyad).where(Dyad.parent_id == parent.id,
-                                              Enrolment.status.in_(LIVE))
-        .options(group.joinedload(Group.venue), group.joinedload(Group.sessions))
-        .order_by(Enrolment.created_at.desc())).unique().all()
+def her_schedules(parent, now=None):
+    """Her live enrolments as enrolments_of orders them, each with its group, venue and
+    sessions, and {enrolment id: schedule(enrolment)}, from one statement: her home page shows
+    them all."""
+    now, marks = now or utcnow(), load_families(parent)
+    live = sorted((enrolment for dyad in parent.dyads for enrolment in dyad.enrolments
+                   if enrolment.status in LIVE),
+                  key=lambda enrolment: enrolment.created_at, reverse=True)
+    return live, {enrolment.id: schedule(enrolment, now, marks[enrolment.id])
+                  for enrolment in live}
+
+
+def load_families(parent):
+    """Every enrolment of each of her babies, with its group, venue and sessions, kept as
+    `parent.dyads` (the questionnaires feature then finds her open questionnaires among the
+    same objects instead of asking the database again), and what she told us about each
+    session: {enrolment id: attendance_by_session(enrolment)}. One statement."""
+    rows = db.session.execute(_families_statement(), {"parent_id": parent.id}).unique().all()
+    set_committed_value(parent, "dyads", list(dict.fromkeys(dyad for dyad, _mark in rows)))
+    marks = {enrolment.id: {} for dyad in parent.dyads for enrolment in dyad.enrolments}
+    for _dyad, mark in rows:
+        if mark is not None:
+            marks[mark.enrolment_id][mark.session_id] = mark
+    return marks
+
+
+@cache
+def _families_statement():
+    """Built once, her id a parameter: building it and its cache key cost about as much as
+    running it. Her attendance comes on the row of its enrolment's session (one at most)."""
+    group = contains_eager(Dyad.enrolments).contains_eager(Enrolment.group)
+    return (sa.select(Dyad, Attendance)
+            .outerjoin(Dyad.enrolments).outerjoin(Enrolment.group).outerjoin(Group.venue)
+            .outerjoin(Group.sessions)
+            .outerjoin(Attendance, sa.and_(Attendance.enrolment_id == Enrolment.id,
+                                           Attendance.session_id == GroupSession.id))
+            .where(Dyad.parent_id == sa.bindparam("parent_id"))
+            .options(group.contains_eager(Group.venue), group.contains_eager(Group.sessions))
+            .order_by(Dyad.id, Enrolment.id, GroupSession.starts_at))
 
 
 def enrolment_of(parent, enrolment_id):
@@ -98,9 +130,11 @@ class ScheduleRow:
                     self.attendance.status == AttendanceStatus.CANCELLED_BY_PARENT)
 
 
-def schedule(enrolment, now=None):
-    """Every session of her group, with what she told us about each."""
-    now, marks = now or utcnow(), attendance_by_session(enrolment)
+def schedule(enrolment, now=None, marks=None):
+    """Every session of her group, with what she told us about each (`marks`, if read
+    already)."""
+    now = now or utcnow()
+    marks = attendance_by_session(enrolment) if marks is None else marks
     return [ScheduleRow(s, marks.get(s.id), _changeable(enrolment, s, marks.get(s.id), now))
             for s in enrolment.group.sessions]
 

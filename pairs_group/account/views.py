@@ -129,8 +129,7 @@ def home():
     parent = current_parent("welcome")
     if parent is None:
         return turn_away()
-    enrolments = service.enrolments_with_sessions(parent)
-    schedules = {e.id: service.schedule(e) for e in enrolments}
+    enrolments, schedules = service.her_schedules(parent)
     return render_template(
         "account/home.html", parent=parent, next_up=service.next_session(enrolments, schedules),
         enrolments=enrolments, schedules=schedules,

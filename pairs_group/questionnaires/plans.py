@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -10,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import GroupSession
+from pairs_group.groups.models import Group, GroupSession
 from pairs_group.i18n import current_language
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
@@ -47,14 +48,39 @@ def default_plan():
 
 def group_plan(group):
     """{timepoint: [instrument ids]} for this group (its own rows, else the default)."""
-    rows = db.session.scalars(sa.select(GroupInstrument).where(
-        GroupInstrument.group_id == group.id)).all()
+    return group_plans([group])[group.id]
+
+
+def group_plans(groups):
+    """{group id: group_plan(group)} for these groups, from one statement (none for no groups):
+    her home page asks about each of her groups."""
+    rows = {group.id: [] for group in groups}
+    if not rows:
+        return {}
+    for group_id, timepoint, instrument_id in db.session.execute(_plans_statement(),
+                                                                 {"ids": sorted(rows)}):
+        rows[group_id].append((timepoint, instrument_id))
+    return {group_id: plan_of(found) for group_id, found in rows.items()}
+
+
+@cache
+def _plans_statement():
+    """Built once, the groups' ids a parameter: building a select costs about as much as
+    running one this small."""
+    return (sa.select(GroupInstrument.group_id, GroupInstrument.timepoint,
+                      GroupInstrument.instrument_id)
+            .where(GroupInstrument.group_id.in_(sa.bindparam("ids", expanding=True)))
+            .order_by(GroupInstrument.id))
+
+
+def plan_of(rows):
+    """The plan from a group's own (timepoint, instrument id) rows, else the default."""
     if not rows:
         plan = default_plan()
     else:
         plan = {tp: [] for tp in Timepoint}
-        for row in sorted(rows, key=lambda r: r.id):
-            plan[row.timepoint].append(row.instrument_id)
+        for timepoint, instrument_id in rows:
+            plan[timepoint].append(instrument_id)
     return {tp: [i for i in plan.get(tp, []) if instruments.get(i)] for tp in Timepoint}
 
 
@@ -94,15 +120,39 @@ def is_open(enrolment, timepoint, now, sessions=None):
 
 
 def active_enrolments(parent):
-    """Her enrolments that can ask questions, each with its dyad and group from one statement,
-    and the groups' sessions (the answering windows) from at most one more."""
-    enrolments = db.session.scalars(
-        sa.select(Enrolment).join(Enrolment.dyad)
-        .where(Dyad.parent_id == parent.id, Enrolment.status.in_(ACTIVE))
-        .options(contains_eager(Enrolment.dyad), joinedload(Enrolment.group))
-        .order_by(Dyad.id, Enrolment.id)).all()
-    load_sessions([enrolment.group for enrolment in enrolments])
-    return enrolments
+    """Her enrolments that can ask questions, each with its dyad, group and the group's sessions
+    (the answering windows): walked in memory when her home page has loaded them, else from one
+    statement."""
+    enrolments = loaded_enrolments(parent)
+    if enrolments is None:
+        return db.session.scalars(_active_enrolments_statement(),
+                                  {"parent_id": parent.id}).unique().all()
+    active = [enrolment for enrolment in enrolments if enrolment.status in ACTIVE]
+    load_sessions([enrolment.group for enrolment in active])
+    return active
+
+
+@cache
+def _active_enrolments_statement():
+    """Built once, her id a parameter: building it and its cache key cost about as much as
+    running it."""
+    return (sa.select(Enrolment).join(Enrolment.dyad)
+            .where(Dyad.parent_id == sa.bindparam("parent_id"), Enrolment.status.in_(ACTIVE))
+            .options(contains_eager(Enrolment.dyad),
+                     joinedload(Enrolment.group).joinedload(Group.sessions))
+            .order_by(Dyad.id, Enrolment.id))
+
+
+def loaded_enrolments(parent):
+    """Every enrolment of hers ordered as active_enrolments orders them, if her dyads and their
+    enrolments are loaded already (walked in memory, nothing is asked of the database); else
+    None."""
+    state = sa.inspect(parent)
+    if "dyads" in state.unloaded or any("enrolments" in sa.inspect(dyad).unloaded
+                                        for dyad in state.dict["dyads"]):
+        return None
+    return sorted((enrolment for dyad in parent.dyads for enrolment in dyad.enrolments),
+                  key=lambda enrolment: (enrolment.dyad_id, enrolment.id))
 
 
 def load_sessions(groups):
@@ -121,17 +171,24 @@ def load_sessions(groups):
 
 def open_tasks(parent, now=None):
     """What she can answer now, on her phone: her home page shows these."""
-    now, due = now or utcnow(), {}  # one per dyad, instrument and timepoint, even in two groups
-    for enrolment in active_enrolments(parent):
-        for timepoint, ids in group_plan(enrolment.group).items():
-            if is_open(enrolment, timepoint, now):
-                for instrument in filter(answerable, map(instruments.get, ids)):
-                    key = (enrolment.dyad_id, instrument.id, str(timepoint))
-                    due.setdefault(key, (enrolment, instrument))
+    due = due_tasks(active_enrolments(parent), now or utcnow())
     found = responses_of(due)
     tasks = (open_task(enrolment, instrument, key[2], found.get(key))
              for key, (enrolment, instrument) in due.items())
     return [task for task in tasks if task is not None]
+
+
+def due_tasks(enrolments, now):
+    """{(dyad id, instrument id, timepoint): (enrolment, instrument)} open now: one per dyad,
+    instrument and timepoint, even in two groups."""
+    due, plans = {}, group_plans({enrolment.group for enrolment in enrolments})
+    for enrolment in enrolments:
+        for timepoint, ids in plans[enrolment.group_id].items():
+            if is_open(enrolment, timepoint, now):
+                for instrument in filter(answerable, map(instruments.get, ids)):
+                    key = (enrolment.dyad_id, instrument.id, str(timepoint))
+                    due.setdefault(key, (enrolment, instrument))
+    return due
 
 
 def answerable(instrument):
@@ -144,11 +201,19 @@ def responses_of(keys):
     for no keys)."""
     if not keys:
         return {}
-    rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
-        QuestionnaireResponse.dyad_id.in_(sorted({dyad_id for dyad_id, _i, _t in keys})),
-        QuestionnaireResponse.instrument_id.in_(sorted({i for _d, i, _t in keys})))).all()
+    rows = db.session.scalars(_responses_statement(), {
+        "dyad_ids": sorted({dyad_id for dyad_id, _i, _t in keys}),
+        "instrument_ids": sorted({i for _d, i, _t in keys})})
     found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
     return {key: found[key] for key in keys if key in found}
+
+
+@cache
+def _responses_statement():
+    """Built once, the dyads' and instruments' ids parameters."""
+    return sa.select(QuestionnaireResponse).where(
+        QuestionnaireResponse.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
+        QuestionnaireResponse.instrument_id.in_(sa.bindparam("instrument_ids", expanding=True)))
 
 
 def make_task(enrolment, instrument_id, timepoint):
@@ -171,11 +236,35 @@ def open_task(enrolment, instrument, timepoint, response):
 
 def task_for(parent, dyad_id, instrument_id, timepoint, now=None):
     """Her task for this dyad/instrument/timepoint if it is open, else NotAllowed."""
-    for task in open_tasks(parent, now):
-        if (task.dyad.id, task.instrument.id, str(task.timepoint)) == (
-                dyad_id, instrument_id, timepoint):
-            return task
-    raise NotAllowed(instrument_id)
+    enrolments, responses = enrolments_with_response(parent, instrument_id, timepoint)
+    due = due_tasks(enrolments, now or utcnow()).get((dyad_id, instrument_id, timepoint))
+    task = open_task(*due, timepoint, responses[dyad_id]) if due else None
+    if task is None:
+        raise NotAllowed(instrument_id)
+    return task
+
+
+def enrolments_with_response(parent, instrument_id, timepoint):
+    """(active_enrolments(parent), {dyad id: her response to this instrument at this timepoint,
+    or None}) from one statement: one questionnaire's pages need nothing else of hers."""
+    if timepoint not in {str(tp) for tp in Timepoint}:
+        return [], {}
+    rows = db.session.execute(_enrolments_with_response_statement(), {
+        "parent_id": parent.id, "instrument_id": instrument_id,
+        "timepoint": Timepoint(timepoint)}).unique().all()
+    return ([enrolment for enrolment, _response in rows],
+            {enrolment.dyad_id: response for enrolment, response in rows})
+
+
+@cache
+def _enrolments_with_response_statement():
+    """As _active_enrolments_statement, each enrolment beside its dyad's response (one at
+    most: a dyad answers an instrument once at each timepoint)."""
+    return (_active_enrolments_statement().add_columns(QuestionnaireResponse)
+            .outerjoin(QuestionnaireResponse, sa.and_(
+                QuestionnaireResponse.dyad_id == Enrolment.dyad_id,
+                QuestionnaireResponse.instrument_id == sa.bindparam("instrument_id"),
+                QuestionnaireResponse.timepoint == sa.bindparam("timepoint"))))
 
 
 def task_with_help(enrolment, instrument_id, timepoint, now=None):
