@@ -23,8 +23,6 @@ from pairs_group.questionnaires.models import (
 )
 
 ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
-# A response as its unsent self (made once: making an alias costs more than its query).
-UNSENT = aliased(QuestionnaireResponse, name="unsent")
 
 
 class NotAllowed(Exception):
@@ -212,18 +210,29 @@ def due_for_help(group, enrolments, now=None):
             for e in enrolments}
 
 
+def _unsent_of():
+    """Responses of some dyads to some instruments: each one's key, and the response itself
+    while unsent (built once: building it, an alias above all, cost more than running it)."""
+    response, unsent = QuestionnaireResponse, aliased(QuestionnaireResponse, name="unsent")
+    return (
+        sa.select(response.dyad_id, response.instrument_id, response.timepoint, unsent)
+        .outerjoin(unsent, sa.and_(unsent.id == response.id,
+                                   unsent.status != ResponseStatus.SUBMITTED))
+        .where(response.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
+               response.instrument_id.in_(sa.bindparam("instrument_ids", expanding=True))))
+
+
+UNSENT_OF = _unsent_of()
+
+
 def unsent_responses_of(keys):
     """({key: her unsent response}, {the keys she has sent}) for these keys of responses_of,
     from one statement, even for no keys (a page runs as many statements whatever its
     families' windows). A sent one comes back as its key alone: families on a register have
     sent most of theirs, and an object for each cost most of its notes."""
-    response, unsent = QuestionnaireResponse, UNSENT
-    rows = db.session.execute(
-        sa.select(response.dyad_id, response.instrument_id, response.timepoint, unsent)
-        .outerjoin(unsent, sa.and_(unsent.id == response.id,
-                                   unsent.status != ResponseStatus.SUBMITTED))
-        .where(response.dyad_id.in_(sorted({dyad_id for dyad_id, _i, _t in keys})),
-               response.instrument_id.in_(sorted({i for _d, i, _t in keys}))))
+    rows = db.session.execute(UNSENT_OF, {
+        "dyad_ids": sorted({dyad_id for dyad_id, _i, _t in keys}),
+        "instrument_ids": sorted({i for _d, i, _t in keys})})
     found, sent = {}, set()
     for dyad_id, instrument_id, timepoint, unsent_response in rows:
         key = (dyad_id, instrument_id, str(timepoint))
