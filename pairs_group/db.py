@@ -42,6 +42,18 @@ def insert_if_new(model, **values):
 
 
 @contextmanager
+def kept_after_commit():
+    """Commits that leave the loaded rows loaded, for work that reads them after its commit,
+    or that is done with them: expiring each one would be work wasted."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
+
+
+@contextmanager
 def savepoint():
     """A savepoint inside the caller's transaction, who commits. pysqlite begins a transaction
     only before a write, so a savepoint opened first would begin its own, and releasing it

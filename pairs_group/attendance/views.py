@@ -34,7 +34,7 @@ from pairs_group.attendance.forms import (
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.audit import service as audit
 from pairs_group.audit.service import record
-from pairs_group.db import db, utcnow
+from pairs_group.db import db, kept_after_commit, utcnow
 from pairs_group.groups.edits import group_edit_asked
 from pairs_group.groups.models import Group, GroupSession
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
@@ -92,10 +92,9 @@ def show_register(session_id):
     rows = service.register_for(session)
     audit.insert("attendance.view_register", session,
                  enrolment_ids=[r.enrolment.id for r in rows])
-    # Rendered before the commit: a commit expires every loaded row, and the page would then
-    # reload each family's rows one at a time.
     page = render_register(session, RegisterForm(), lines_from_rows(rows))
-    db.session.commit()
+    with kept_after_commit():  # the page is made: expiring its ~130 rows would be work wasted
+        db.session.commit()
     return page
 
 

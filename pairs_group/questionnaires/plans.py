@@ -6,7 +6,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.audit.service import record
@@ -16,7 +16,12 @@ from pairs_group.i18n import current_language
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.answering import find_response
-from pairs_group.questionnaires.models import GroupInstrument, QuestionnaireResponse, Timepoint
+from pairs_group.questionnaires.models import (
+    GroupInstrument,
+    QuestionnaireResponse,
+    ResponseStatus,
+    Timepoint,
+)
 
 ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
@@ -279,27 +284,52 @@ def task_with_help(enrolment, instrument_id, timepoint, now=None):
 
 def due_for_help(group, enrolments, now=None):
     """{enrolment id: [Task]}: what each family (enrolments in `group`) could answer with help
-    now (the register's links), from one query for all their responses."""
-    now, plan = now or utcnow(), group_plan(group)
-    # What she could answer, looked up once for the page rather than once for each family;
-    # only those instruments' responses are loaded.
-    answerable = {tp: [(i, instruments.get(i)) for i in ids
-                       if instruments.get(i) is not None and instruments.get(i).parent_can_answer]
-                  for tp, ids in plan.items()}
-    wanted = sorted({i for pairs in answerable.values() for i, _instrument in pairs})
-    rows = db.session.scalars(sa.select(QuestionnaireResponse).where(
-        QuestionnaireResponse.dyad_id.in_([e.dyad_id for e in enrolments] or [-1]),
-        QuestionnaireResponse.instrument_id.in_(wanted or [""]))).all()
-    found = {(r.dyad_id, r.instrument_id, str(r.timepoint)): r for r in rows}
-    sessions = running_sessions(group)
-    due = {}
-    for enrolment in enrolments:
-        tasks = [open_task(enrolment, instrument, tp,
-                           found.get((enrolment.dyad_id, i, str(tp))))
-                 for tp in Timepoint if answerable[tp] and is_open(enrolment, tp, now, sessions)
-                 for i, instrument in answerable[tp]]
-        due[enrolment.id] = [task for task in tasks if task is not None]
-    return due
+    now (the register's links), from one query for the responses of what is open."""
+    now, sessions = now or utcnow(), running_sessions(group)
+    # What she could answer, looked up once for the page rather than once for each family.
+    plan = {tp: list(filter(answerable, map(instruments.get, ids)))
+            for tp, ids in group_plan(group).items()}
+    opened = {e.id: [((e.dyad_id, instrument.id, str(tp)), tp, instrument)
+                     for tp, found in plan.items() if found and is_open(e, tp, now, sessions)
+                     for instrument in found]
+              for e in enrolments}
+    found, sent = unsent_responses_of({key for due in opened.values() for key, _tp, _i in due})
+    return {e.id: [open_task(e, instrument, tp, found.get(key))
+                   for key, tp, instrument in opened[e.id] if key not in sent]
+            for e in enrolments}
+
+
+def _unsent_of():
+    """Responses of some dyads to some instruments: each one's key, and the response itself
+    while unsent (built once: building it, an alias above all, cost more than running it)."""
+    response, unsent = QuestionnaireResponse, aliased(QuestionnaireResponse, name="unsent")
+    return (
+        sa.select(response.dyad_id, response.instrument_id, response.timepoint, unsent)
+        .outerjoin(unsent, sa.and_(unsent.id == response.id,
+                                   unsent.status != ResponseStatus.SUBMITTED))
+        .where(response.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
+               response.instrument_id.in_(sa.bindparam("instrument_ids", expanding=True))))
+
+
+UNSENT_OF = _unsent_of()
+
+
+def unsent_responses_of(keys):
+    """({key: her unsent response}, {the keys she has sent}) for these keys of responses_of,
+    from one statement, even for no keys (a page runs as many statements whatever its
+    families' windows). A sent one comes back as its key alone: families on a register have
+    sent most of theirs, and an object for each cost most of its notes."""
+    rows = db.session.execute(UNSENT_OF, {
+        "dyad_ids": sorted({dyad_id for dyad_id, _i, _t in keys}),
+        "instrument_ids": sorted({i for _d, i, _t in keys})})
+    found, sent = {}, set()
+    for dyad_id, instrument_id, timepoint, unsent_response in rows:
+        key = (dyad_id, instrument_id, str(timepoint))
+        if unsent_response is None:
+            sent.add(key)
+        elif key in keys:
+            found[key] = unsent_response
+    return found, sent
 
 
 def home_tasks(parent, now=None):

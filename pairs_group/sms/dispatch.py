@@ -16,14 +16,13 @@ own work is committed.
 import logging
 import math
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from pairs_group.db import db, utcnow
+from pairs_group.db import db, kept_after_commit, utcnow
 from pairs_group.parents.consents import consent_allows, current_consent, sms_consents
 from pairs_group.parents.models import ConsentKind, Parent
 from pairs_group.sms import backends
@@ -355,18 +354,6 @@ def record_outcomes(answered):
         apply_outcome(message, provider_id, error)
         hide_if_secret(message)
     db.session.commit()
-
-
-@contextmanager
-def kept_after_commit():
-    """Commits that leave the batch's rows loaded: recording one outcome must not make the next
-    one read its row again (a SELECT per text)."""
-    session = db.session()
-    before, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = before
 
 
 def dispatch_due(now=None, limit=None, workers=None, progress=None):
