@@ -90,9 +90,15 @@ def render_section(section, build, cached=True):
                            sections=SECTIONS, query=query, worked_out_at=worked_out_at,
                            page_links=partial(page_links, {**query, **paging.page_args(pages)}),
                            instruments=instruments, rules=rules,
-                           status_labels=attendance.STATUS_LABELS,
+                           status_labels=translated(attendance.STATUS_LABELS),
                            status_keys=attendance.STATUS_KEYS,
                            can_export=lets_in("reports.show_exports", current_user))
+
+
+def translated(labels):
+    """{key: label} with each lazy label translated once: the attendance page writes each
+    status's name a dozen times (chart, key, table heads), each a catalogue look-up."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def page_links(kept, table, page, label):
