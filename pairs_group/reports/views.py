@@ -41,6 +41,8 @@ from pairs_group.reports.cli import export_command, report_command
 from pairs_group.reports.csvfiles import csv_lines
 from pairs_group.reports.forms import FilterForm
 from pairs_group.reports.tables import TABLES
+from pairs_group.templating import london_date
+from pairs_group.times import in_london
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
@@ -224,11 +226,24 @@ def p_value(value):
     return "< 0.001" if value < 0.001 else _formatted(value, "0.000", locale_and_zone()[0])
 
 
+@lru_cache(maxsize=1024)
+def _day_written(day, style, _locale):
+    """london_date(day, style) in `_locale`, the page's (london_date reads it itself)."""
+    return london_date(day, style)
+
+
+def session_day(moment, style="medium"):
+    """The London day of `moment` as london_date writes it, each day written once: a page of
+    20 sessions falls on a few days, and Babel takes ~15 us to write one."""
+    locale, _zone = locale_and_zone()
+    return _day_written(in_london(moment).date(), style, locale)
+
+
 def init_app(app):
     app.register_blueprint(bp)
     cache.init_app(app)
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
-                                 report_p=p_value)
+                                 report_p=p_value, report_day=session_day)
     app.jinja_env.globals["nav_icon"] = nav_icon
     add_staff_link("reports.show_attendance", _l("Reports"), order=80)
     app.cli.add_command(export_command)
