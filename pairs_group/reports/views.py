@@ -54,19 +54,22 @@ SECTIONS = {
 
 def visible_groups():
     """Admins and evaluators see every group; a facilitator sees the groups she runs.
-    Just the columns the filter needs (every group of the borough, on every report page)."""
+    Just the columns the filter needs (every group of the borough, on every report page), run
+    on the session's connection: rows of plain columns need none of the ORM's execute steps."""
     query = (group_rules.visible_groups(current_user)
              .with_only_columns(Group.id, Group.name, Group.venue_id)
              .order_by(Group.first_session_at.desc()))
-    return db.session.execute(query).all()
+    return db.session.connection().execute(query).all()
 
 
 def read_filter():
     """The filter form from the query string, and the filter it gives (None when invalid)."""
     groups = visible_groups()
-    venues = db.session.execute(sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
+    venues = db.session.connection().execute(
+        sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
     if not group_rules.sees_every_group(current_user):
-        venues = [v for v in venues if v.id in {g.venue_id for g in groups}]
+        used = {g.venue_id for g in groups}
+        venues = [v for v in venues if v.id in used]
     form = FilterForm(request.args, groups=groups, venues=venues)
     if not form.validate():
         return form, None
