@@ -1,9 +1,8 @@
 """Report pages for the service lead, evaluators and facilitators, with CSV for every table."""
 
-from functools import lru_cache, partial
+from functools import partial
 
 import sqlalchemy as sa
-from babel.numbers import parse_pattern
 from flask import (
     Blueprint,
     Response,
@@ -23,7 +22,6 @@ from pairs_group.audit.service import record
 from pairs_group.db import db
 from pairs_group.groups import service as group_rules
 from pairs_group.groups.models import Group, Venue
-from pairs_group.i18n import locale_and_zone
 from pairs_group.navigation import add_staff_link
 from pairs_group.reports import (
     attendance,
@@ -39,10 +37,9 @@ from pairs_group.reports import (
 )
 from pairs_group.reports.cli import export_command, report_command
 from pairs_group.reports.csvfiles import csv_lines
+from pairs_group.reports.formatting import number, p_value, percent, session_day
 from pairs_group.reports.forms import FilterForm
 from pairs_group.reports.tables import TABLES
-from pairs_group.templating import london_date
-from pairs_group.times import in_london
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
@@ -190,56 +187,6 @@ def download_export(name):
     record("export", None, file=name, kind="pseudonymised", filters=report_filter.describe())
     db.session.commit()
     return csv_response(name, lines())
-
-
-@lru_cache(maxsize=16)
-def _pattern(text):
-    """A number pattern parsed once (Babel parses it again on every format_* call: ~50 us,
-    thousands of times on a report page)."""
-    return parse_pattern(text)
-
-
-@lru_cache(maxsize=4096)
-def _formatted(value, pattern, locale):
-    """As flask_babel.format_percent/format_decimal would write it in this locale; remembered,
-    because a cached report page shows the same figures to every reader."""
-    return _pattern(pattern).apply(value, locale)
-
-
-def percent(value, digits=1):
-    """A proportion as a percentage in the reader's language; a dash when there is none."""
-    if value is None:
-        return "–"
-    locale, _zone = locale_and_zone()  # get_locale() costs ~3 us, a page asks ~200 times
-    pattern = "#,##0." + "0" * digits + "%" if digits else locale.percent_formats[None].pattern
-    return _formatted(value, pattern, locale)
-
-
-def number(value, digits=2):
-    if value is None:
-        return "–"
-    locale, _zone = locale_and_zone()
-    pattern = "#,##0." + "0" * digits if digits else locale.decimal_formats[None].pattern
-    return _formatted(value, pattern, locale)
-
-
-def p_value(value):
-    if value is None:
-        return "–"
-    return "< 0.001" if value < 0.001 else _formatted(value, "0.000", locale_and_zone()[0])
-
-
-@lru_cache(maxsize=1024)
-def _day_written(day, style, _locale):
-    """london_date(day, style) in `_locale`, the page's (london_date reads it itself)."""
-    return london_date(day, style)
-
-
-def session_day(moment, style="medium"):
-    """The London day of `moment` as london_date writes it, each day written once: a page of
-    20 sessions falls on a few days, and Babel takes ~15 us to write one."""
-    locale, _zone = locale_and_zone()
-    return _day_written(in_london(moment).date(), style, locale)
 
 
 def init_app(app):
