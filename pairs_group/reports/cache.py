@@ -76,8 +76,10 @@ class FiguresCache:
 
 
 def current_generation():
-    return db.session.scalar(sa.select(ReportDataGeneration.number)
-                             .where(ReportDataGeneration.id == THE_ROW)) or 0
+    """The number, read on the session's connection (one column of one row: the ORM's execute
+    steps would cost more than the query, on every report page)."""
+    return db.session.connection().scalar(sa.select(ReportDataGeneration.number)
+                                          .where(ReportDataGeneration.id == THE_ROW)) or 0
 
 
 def section_figures(section, report_filter, pages, build):

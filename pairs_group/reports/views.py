@@ -1,9 +1,8 @@
 """Report pages for the service lead, evaluators and facilitators, with CSV for every table."""
 
-from functools import lru_cache, partial
+from functools import partial
 
 import sqlalchemy as sa
-from babel.numbers import parse_pattern
 from flask import (
     Blueprint,
     Response,
@@ -14,7 +13,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,6 +37,7 @@ from pairs_group.reports import (
 )
 from pairs_group.reports.cli import export_command, report_command
 from pairs_group.reports.csvfiles import csv_lines
+from pairs_group.reports.formatting import number, p_value, percent, session_day
 from pairs_group.reports.forms import FilterForm
 from pairs_group.reports.tables import TABLES
 
@@ -52,19 +51,22 @@ SECTIONS = {
 
 def visible_groups():
     """Admins and evaluators see every group; a facilitator sees the groups she runs.
-    Just the columns the filter needs (every group of the borough, on every report page)."""
+    Just the columns the filter needs (every group of the borough, on every report page), run
+    on the session's connection: rows of plain columns need none of the ORM's execute steps."""
     query = (group_rules.visible_groups(current_user)
              .with_only_columns(Group.id, Group.name, Group.venue_id)
              .order_by(Group.first_session_at.desc()))
-    return db.session.execute(query).all()
+    return db.session.connection().execute(query).all()
 
 
 def read_filter():
     """The filter form from the query string, and the filter it gives (None when invalid)."""
     groups = visible_groups()
-    venues = db.session.execute(sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
+    venues = db.session.connection().execute(
+        sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
     if not group_rules.sees_every_group(current_user):
-        venues = [v for v in venues if v.id in {g.venue_id for g in groups}]
+        used = {g.venue_id for g in groups}
+        venues = [v for v in venues if v.id in used]
     form = FilterForm(request.args, groups=groups, venues=venues)
     if not form.validate():
         return form, None
@@ -90,9 +92,15 @@ def render_section(section, build, cached=True):
                            sections=SECTIONS, query=query, worked_out_at=worked_out_at,
                            page_links=partial(page_links, {**query, **paging.page_args(pages)}),
                            instruments=instruments, rules=rules,
-                           status_labels=attendance.STATUS_LABELS,
+                           status_labels=translated(attendance.STATUS_LABELS),
                            status_keys=attendance.STATUS_KEYS,
                            can_export=lets_in("reports.show_exports", current_user))
+
+
+def translated(labels):
+    """{key: label} with each lazy label translated once: the attendance page writes each
+    status's name a dozen times (chart, key, table heads), each a catalogue look-up."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def page_links(kept, table, page, label):
@@ -181,48 +189,11 @@ def download_export(name):
     return csv_response(name, lines())
 
 
-@lru_cache(maxsize=16)
-def _pattern(text):
-    """A number pattern parsed once (Babel parses it again on every format_* call: ~50 us,
-    thousands of times on a report page)."""
-    return parse_pattern(text)
-
-
-@lru_cache(maxsize=4096)
-def _formatted(value, pattern, locale):
-    """As flask_babel.format_percent/format_decimal would write it in this locale; remembered,
-    because a cached report page shows the same figures to every reader."""
-    return _pattern(pattern).apply(value, locale)
-
-
-def percent(value, digits=1):
-    """A proportion as a percentage in the reader's language; a dash when there is none."""
-    if value is None:
-        return "–"
-    locale = get_locale()
-    pattern = "#,##0." + "0" * digits + "%" if digits else locale.percent_formats[None].pattern
-    return _formatted(value, pattern, locale)
-
-
-def number(value, digits=2):
-    if value is None:
-        return "–"
-    locale = get_locale()
-    pattern = "#,##0." + "0" * digits if digits else locale.decimal_formats[None].pattern
-    return _formatted(value, pattern, locale)
-
-
-def p_value(value):
-    if value is None:
-        return "–"
-    return "< 0.001" if value < 0.001 else _formatted(value, "0.000", get_locale())
-
-
 def init_app(app):
     app.register_blueprint(bp)
     cache.init_app(app)
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
-                                 report_p=p_value)
+                                 report_p=p_value, report_day=session_day)
     app.jinja_env.globals["nav_icon"] = nav_icon
     add_staff_link("reports.show_attendance", _l("Reports"), order=80)
     app.cli.add_command(export_command)
