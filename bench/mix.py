@@ -294,19 +294,26 @@ print(sent, round(time.perf_counter() - started, 2))
 def queue_reminders(app, count):
     """`count` reminders due now to the seeded parents, queued as a reminder day queues them
     (one per parent and coming session, with the reminder's own details)."""
+    from pairs_group.attendance.models import Attendance, AttendanceStatus
     from pairs_group.db import db, utcnow
-    from pairs_group.groups.models import GroupSession
+    from pairs_group.groups.models import GroupSession, SessionStatus
     from pairs_group.parents.models import Enrolment, EnrolmentStatus
     from pairs_group.reminders.service import reminder_context
     from pairs_group.sms.outbox import queue_many
 
+    # Only reminders the dispatcher will still want (reminders.texts): not for a cancelled session,
+    # nor where she said she can't come (the demo has such a mother).
+    not_coming = sa.exists().where(
+        Attendance.enrolment_id == Enrolment.id, Attendance.session_id == GroupSession.id,
+        Attendance.status == AttendanceStatus.CANCELLED_BY_PARENT)
     with app.app_context():
         now = utcnow()
         rows = db.session.execute(
             sa.select(Enrolment, GroupSession)
             .join(GroupSession, GroupSession.group_id == Enrolment.group_id)
-            .where(Enrolment.status == EnrolmentStatus.ENROLLED, GroupSession.starts_at > now)
-            .order_by(GroupSession.starts_at).limit(count)).all()
+            .where(Enrolment.status == EnrolmentStatus.ENROLLED, GroupSession.starts_at > now,
+                   GroupSession.status != SessionStatus.CANCELLED, ~not_coming)
+            .order_by(GroupSession.starts_at, Enrolment.id).limit(count)).all()
         queue_many([{"kind": "reminder", "key": f"bench-mix-{enrolment.id}-{session.id}",
                      "parent": enrolment.dyad.parent, "session": session, "send_after": now,
                      "context": reminder_context(session, enrolment)}
