@@ -54,22 +54,22 @@ class SectionForm(AnswersForm):
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
             return False
-        posted = request.form
+        posted, allow_missing = request.form, self.instrument.allow_missing
         allowed = {item.field_name for item in self.items}
         if any(key.startswith(instruments.FIELD_PREFIX) and key not in allowed for key in posted):
             self.item_errors.append((self.items[0].field_name, _(
                 "We did not recognise one of the answers. Nothing was saved. Please try again.")))
             return False
         for item in self.items:
-            self._read(item, posted.get(item.field_name))
+            self._read(item, posted.get(item.field_name), allow_missing)
         return not self.item_errors
 
-    def _read(self, item, raw):
+    def _read(self, item, raw, allow_missing):
         if raw is not None:
             self.chosen[item.id] = (raw if item.type == "text" else None
                                     if raw == instruments.DECLINED else instruments.to_int(raw))
         try:
-            value = instruments.read_answer(item, raw, self.instrument.allow_missing)
+            value = instruments.read_answer(item, raw, allow_missing)
         except instruments.AnswerError as error:
             self.item_errors.append((item.field_name, answer_message(item, error)))
             return

@@ -274,6 +274,13 @@ def get(instrument_id):
     return instrument
 
 
+def parent_answers(instrument_ids):
+    """The instruments among these a parent answers herself on her phone (known, switched on,
+    hers to complete, with words to show), in the order given."""
+    return [instrument for instrument in map(get, instrument_ids)
+            if instrument is not None and instrument.parent_can_answer]
+
+
 def is_enabled(instrument):
     return not instrument.optional or instrument.id in current_app.config[
         "QUESTIONNAIRES_OPTIONAL"]

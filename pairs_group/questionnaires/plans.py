@@ -186,14 +186,21 @@ def open_tasks(parent, now=None):
 def due_tasks(enrolments, now):
     """{(dyad id, instrument id, timepoint): (enrolment, instrument)} open now: one per dyad,
     instrument and timepoint, even in two groups."""
-    due, plans = {}, group_plans({enrolment.group for enrolment in enrolments})
+    due, plans = {}, answerable_plans({enrolment.group for enrolment in enrolments})
     for enrolment in enrolments:
-        for timepoint, ids in plans[enrolment.group_id].items():
-            if is_open(enrolment, timepoint, now):
-                for instrument in filter(answerable, map(instruments.get, ids)):
+        for timepoint, found in plans[enrolment.group_id].items():
+            if found and is_open(enrolment, timepoint, now):
+                for instrument in found:
                     key = (enrolment.dyad_id, instrument.id, str(timepoint))
                     due.setdefault(key, (enrolment, instrument))
     return due
+
+
+def answerable_plans(groups):
+    """{group id: {timepoint: [the instruments she answers herself]}}: each group's plan with
+    its instruments looked up once."""
+    return {group_id: {tp: instruments.parent_answers(ids) for tp, ids in plan.items()}
+            for group_id, plan in group_plans(groups).items()}
 
 
 def answerable(instrument):
@@ -287,8 +294,7 @@ def due_for_help(group, enrolments, now=None):
     now (the register's links), from one query for the responses of what is open."""
     now, sessions = now or utcnow(), running_sessions(group)
     # What she could answer, looked up once for the page rather than once for each family.
-    plan = {tp: list(filter(answerable, map(instruments.get, ids)))
-            for tp, ids in group_plan(group).items()}
+    plan = answerable_plans([group])[group.id]
     opened = {e.id: [((e.dyad_id, instrument.id, str(tp)), tp, instrument)
                      for tp, found in plan.items() if found and is_open(e, tp, now, sessions)
                      for instrument in found]
