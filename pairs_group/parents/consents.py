@@ -85,3 +85,10 @@ def sms_consents(parent_ids):
         .where(Consent.parent_id.in_(parent_ids), Consent.kind == ConsentKind.SMS)
         .order_by(Consent.answered_at, Consent.id)).all()
     return dict(rows)  # the latest answer wins
+
+
+def sms_allowed(parent_ids):
+    """The parents among these whose consent lets us text them (consent_allows of each one's
+    latest answer), from one query."""
+    answers = sms_consents(parent_ids)
+    return {parent_id for parent_id in parent_ids if consent_allows(answers.get(parent_id))}

@@ -12,7 +12,7 @@ from pairs_group.attendance.service import StaleAttendance, current_mark, mark_a
 from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupSession, SessionStatus
-from pairs_group.parents.consents import consent_allows, sms_consents
+from pairs_group.parents.consents import sms_allowed
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.reminders import texts  # noqa: F401 - registers the reminder kinds
 from pairs_group.reminders.models import DEFAULT_OFFSETS, MAX_DAYS_BEFORE, ReminderOffset
@@ -129,14 +129,15 @@ def cancelled_by_parent(session_ids):
         Attendance.status == AttendanceStatus.CANCELLED_BY_PARENT)).all())
 
 
-def may_remind(enrolment, due_at, consents):
-    """Not opted out (in the app or at the provider), agreed to texts, and enrolled before the
-    reminder fell due (a reminder that fell due before she joined is stale)."""
+def may_remind(enrolment, due_at, allowed):
+    """Not opted out (in the app or at the provider), agreed to texts (her id in `allowed`, from
+    sms_allowed), and enrolled before the reminder fell due (a reminder that fell due before she
+    joined is stale)."""
     parent = enrolment.dyad.parent
     joined = enrolment.enrolled_at or enrolment.created_at
     if parent.sms_opted_out_at or parent.sms_carrier_blocked_at or (joined and joined > due_at):
         return False
-    return consent_allows(consents.get(parent.id))
+    return parent.id in allowed
 
 
 def due_reminders(now):
@@ -145,7 +146,7 @@ def due_reminders(now):
     stored = stored_offsets()
     by_group = enrolments_in({s.group_id for s in sessions})
     not_coming = cancelled_by_parent([s.id for s in sessions])
-    consents = sms_consents({e.dyad.parent_id for found in by_group.values() for e in found})
+    allowed = sms_allowed({e.dyad.parent_id for found in by_group.values() for e in found})
     due = []
     for session in sessions:
         offset = latest_due_offset(session, offsets_for(session.group_id, stored), now)
@@ -153,7 +154,7 @@ def due_reminders(now):
             continue
         for enrolment in by_group.get(session.group_id, []):
             if (enrolment.id, session.id) not in not_coming and may_remind(
-                    enrolment, offset.due_at(session), consents):
+                    enrolment, offset.due_at(session), allowed):
                 due.append(DueReminder(session, enrolment, offset))
     return due
 
