@@ -90,9 +90,11 @@ def show_today():
 def show_register(session_id):
     session = session_for_register(session_id)
     rows = service.register_for(session)
+    page = render_register(session, RegisterForm(), lines_from_rows(rows))
+    # Written once the page is made, in a transaction of its own: on SQLite the INSERT takes
+    # the write lock, which every other page's write would wait for through the render.
     audit.insert("attendance.view_register", session,
                  enrolment_ids=[r.enrolment.id for r in rows])
-    page = render_register(session, RegisterForm(), lines_from_rows(rows))
     with kept_after_commit():  # the page is made: expiring its ~130 rows would be work wasted
         db.session.commit()
     return page
