@@ -203,11 +203,6 @@ def answerable_plans(groups):
             for group_id, plan in group_plans(groups).items()}
 
 
-def answerable(instrument):
-    """Whether she answers this instrument herself, on her phone."""
-    return instrument is not None and instrument.parent_can_answer
-
-
 def responses_of(keys):
     """{(dyad id, instrument id, timepoint): response} for these keys, from one statement (none
     for no keys)."""
@@ -229,17 +224,16 @@ def _responses_statement():
 
 
 def make_task(enrolment, instrument_id, timepoint):
-    instrument = instruments.get(instrument_id)
-    if not answerable(instrument):
+    found = instruments.parent_answers([instrument_id])
+    if not found:
         return None
-    return open_task(enrolment, instrument, timepoint,
+    return open_task(enrolment, found[0], timepoint,
                      find_response(enrolment.dyad_id, instrument_id, timepoint))
 
 
 def open_task(enrolment, instrument, timepoint, response):
-    """Her task for this instrument, or None: not one she answers, or already sent."""
-    if not answerable(instrument):
-        return None
+    """Her task for this instrument (one of instruments.parent_answers), or None: already
+    sent."""
     if response is not None and response.is_submitted:
         return None
     return Task(enrolment.dyad, instrument, Timepoint(timepoint), response,
