@@ -4,6 +4,7 @@ import sys
 
 from pairs_group import create_app
 from pairs_group.config import ConfigError
+from pairs_group.serving import settle_for_serving
 from pairs_group.startup import refusal_text, refuse_to_serve
 
 try:
@@ -14,3 +15,4 @@ except ConfigError as error:
     print(refusal_text([str(error)]), file=sys.stderr)
     sys.exit(3)
 refuse_to_serve(app)
+settle_for_serving()

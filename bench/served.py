@@ -5,6 +5,7 @@ instance/ is read or changed."""
 import os
 
 from pairs_group import create_app
+from pairs_group.serving import settle_for_serving
 
 
 def settings(environ):
@@ -29,3 +30,4 @@ def settings(environ):
 
 
 app = create_app(settings(os.environ))
+settle_for_serving()  # as wsgi.py

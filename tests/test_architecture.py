@@ -11,7 +11,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
         "navigation", "health", "tokens", "limits", "cli_params",
-        "startup", "access", "backup", "delivery", "form_messages", "proxies", "run_due"}
+        "startup", "serving", "access", "backup", "delivery", "form_messages", "proxies",
+        "run_due"}
 # Lowest first: a feature may import only features before it in this list.
 LAYERS = ["audit", "geo", "auth", "groups", "staff", "parents", "sms", "attendance",
           "questionnaires", "reminders", "referrals", "account", "privacy", "pages", "reports"]
