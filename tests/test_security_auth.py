@@ -3,6 +3,7 @@ sign-out everywhere, and the audit of sign-ins."""
 
 import time
 import uuid
+from contextlib import contextmanager
 
 import pyotp
 import pytest
@@ -198,7 +199,10 @@ def test_the_code_page_needs_a_right_password_first(client):
     assert expect_redirect(response, "auth.sign_in") == url(client, "auth.sign_in")
 
 
-def test_an_idle_staff_session_is_signed_out_with_a_message(make_app):
+@contextmanager
+def facilitator_signed_in(make_app):
+    """(app, client) of a facilitator signed in through the form, 30 minutes' idle time-out,
+    inside the app's context."""
     app = make_app(STAFF_IDLE_MINUTES=30)
     with app.app_context():
         user = factories.make_staff("facilitator")
@@ -206,6 +210,11 @@ def test_an_idle_staff_session_is_signed_out_with_a_message(make_app):
         client = app.test_client()
         staff_sign_in(client, user)
         get_page(client, "groups.list_groups")
+        yield app, client
+
+
+def test_an_idle_staff_session_is_signed_out_with_a_message(make_app):
+    with facilitator_signed_in(make_app) as (_app, client):
         with client.session_transaction() as session:
             session["seen_at"] -= 31 * 60
         groups = url(client, "groups.list_groups")
@@ -214,6 +223,27 @@ def test_an_idle_staff_session_is_signed_out_with_a_message(make_app):
         assert path.startswith(url(client, "auth.sign_in") + "?next=" + groups)
         page = get_page(client, path)
         assert page.shows("[role=status]", "had not used the service for 30 minutes")
+
+
+def test_a_staff_page_keeps_her_session_cookie_unless_a_minute_has_passed(make_app):
+    """The last-seen time is written back at most once a minute: pages in between send no new
+    session cookie, and a page after a minute's gap moves it on (so she stays signed in)."""
+    with facilitator_signed_in(make_app) as (app, client):
+        response = client.get(url(client, "groups.list_groups"))
+        assert response.status_code == 200
+        cookie = app.config["SESSION_COOKIE_NAME"] + "="
+        assert not any(c.startswith(cookie) for c in response.headers.getlist("Set-Cookie"))
+        with client.session_transaction() as session:
+            session["seen_at"] -= 29 * 60
+            was = session["seen_at"]
+        response = client.get(url(client, "groups.list_groups"))
+        assert response.status_code == 200
+        assert any(c.startswith(cookie) for c in response.headers.getlist("Set-Cookie"))
+        with client.session_transaction() as session:
+            assert session["seen_at"] - was >= 29 * 60
+        with client.session_transaction() as session:
+            session["seen_at"] -= 29 * 60  # 29 minutes since the page above: still signed in
+        assert client.get(url(client, "groups.list_groups")).status_code == 200
 
 
 def test_sign_out_everywhere_ends_every_session_of_that_person(app, sign_in):
