@@ -7,7 +7,9 @@ SIGN_IN_RATIO = 2.0  # POST /sign-in p95, slow or hanging provider / the 10 ms p
 
 
 def cpu_ratio(page, floor):
-    cost = floor.get("cpu_ms_per_request") if floor else None
+    """The page's CPU per request over the floor's counted beside it (just before and after),
+    or over the run's one floor for results that have none beside."""
+    cost = page.get("floor_beside") or (floor.get("cpu_ms_per_request") if floor else None)
     return page["cpu_ms_per_request"] / cost if cost else None
 
 
@@ -95,11 +97,13 @@ def markdown(results):
                   f"{o['clients']} and at {o['low_clients']} connections for {o['seconds']} s "
                   f"per page; then CPU (user + system of the master and every worker, /proc) "
                   f"over exactly {o['cpu_requests']} requests a page ({3 * o['cpu_requests']} "
-                  f"for the floor) at {o['low_clients']} connections, divided by the count.", "",
-                  "| database | page | CPU ms/req | CPU / floor | target | req/s | p50 ms | "
-                  f"p95 ms | p50 / p95 ms at {o['low_clients']} | SQL |",
-                  "|---|---|---|---|---|---|---|---|---|---|",
-                  f"| - | floor (bare Flask + Jinja) | {f['cpu_ms_per_request']} | 1.0 | - | "
+                  f"for the floor) at {o['low_clients']} connections, divided by the count. "
+                  "Each page is divided by the floor counted just before and just after it "
+                  "(their mean, \"floor beside\"): the machine's speed drifts during a run.", "",
+                  "| database | page | CPU ms/req | floor beside | CPU / floor | target | req/s | "
+                  f"p50 ms | p95 ms | p50 / p95 ms at {o['low_clients']} | SQL |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|",
+                  f"| - | floor (bare Flask + Jinja) | {f['cpu_ms_per_request']} | - | 1.0 | - | "
                   f"{f['requests_per_second']} | {f['p50_ms']} | {f['p95_ms']} | "
                   f"{f['at_low']['p50_ms']} / {f['at_low']['p95_ms']} | 0 |"]
         for run in results["databases"]:
@@ -107,7 +111,8 @@ def markdown(results):
             for name, p in run["pages"].items():
                 target = CPU_TARGETS.get(name)
                 lines.append(f"| {run['database']} | {name} | {p['cpu_ms_per_request']} | "
-                             f"{cpu_ratio(p, f):.1f} | {f'<= {target}' if target else '-'} | "
+                             f"{p.get('floor_beside', '-')} | {cpu_ratio(p, f):.1f} | "
+                             f"{f'<= {target}' if target else '-'} | "
                              f"{p['requests_per_second']} | {p['p50_ms']} | {p['p95_ms']} | "
                              f"{p['at_low']['p50_ms']} / {p['at_low']['p95_ms']} | "
                              f"{counts[name]['statements']} |")
