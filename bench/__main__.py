@@ -58,21 +58,23 @@ def load_pages(url, made, cookies, options):
     """Every page under gunicorn: load from wrk at `clients` and `low_clients` connections, then
     CPU per request over exactly `cpu_requests` requests; the first answer of each must be 200.
     The floor is served beside it and counted just before and just after each page's CPU count
-    ("floor_beside", their mean): a machine's speed drifts during a run, and a page compared with
-    a floor counted minutes earlier moved its ratio by a quarter."""
+    ("floor_beside", their mean; one page's after is the next one's before): a machine's speed
+    drifts during a run, and a page compared with a floor counted minutes earlier moved its
+    ratio by a quarter."""
     env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET_KEY": pages.SECRET_KEY}
     results, weights = {}, {}
     with server.gunicorn_process("bench.served:app", env) as (port, master), \
             server.gunicorn_process("bench.floor:app") as floor_server:
+        before = floor_cpu(floor_server, options)
         for name, path, who in pages.pages(made["sample"]):
             cookie = f"session={cookies[who]}" if who else None
             status = weight.fetch(port, path, cookie)[1]
             if status != 200:
                 raise SystemExit(f"{name} ({path}) answered {status}, not 200")
-            before = floor_cpu(floor_server, options)
             results[name] = measured(master, port, path, cookie, options)
             after = floor_cpu(floor_server, options)
             results[name]["floor_beside"] = round((before + after) / 2, 3)
+            before = after
             results[name]["path"] = path
         for name, who in (("landing", None), ("parent_home", "parent")):
             path = dict((n, p) for n, p, _w in pages.pages(made["sample"]))[name]
