@@ -61,25 +61,43 @@ def london_date(value, style="full"):
     read once (locale_and_zone)."""
     if not value:
         return ""
-    locale, zone = locale_and_zone()
-    if isinstance(value, datetime):
-        value = zone.normalize((value if value.tzinfo else value.replace(tzinfo=UTC))
-                               .astimezone(zone))
-    return dates.format_date(value, style, locale=locale)
+    return _london_date(value, style, *locale_and_zone())
 
 
 def london_time(value, style="short"):
     """A time on a 24-hour clock in every language, as in her texts."""
     if not value:
         return ""
-    locale, zone = locale_and_zone()
-    return dates.format_time(value, clock_pattern(locale, style), tzinfo=zone, locale=locale)
+    return _london_time(value, style, *locale_and_zone())
 
 
 def london_datetime(value, style="full"):
     if not value:
         return ""
-    locale, zone = locale_and_zone()
+    return _london_datetime(value, style, *locale_and_zone())
+
+
+# Each moment is written once per process for each style and language: Babel takes 15-20 µs
+# for one, pages show the same few dozen sessions to everyone (the landing page a dozen dates
+# and times on every visit), and the words depend on nothing else.
+FORMATTED_KEPT = 4096
+
+
+@lru_cache(maxsize=FORMATTED_KEPT)
+def _london_date(value, style, locale, zone):
+    if isinstance(value, datetime):
+        value = zone.normalize((value if value.tzinfo else value.replace(tzinfo=UTC))
+                               .astimezone(zone))
+    return dates.format_date(value, style, locale=locale)
+
+
+@lru_cache(maxsize=FORMATTED_KEPT)
+def _london_time(value, style, locale, zone):
+    return dates.format_time(value, clock_pattern(locale, style), tzinfo=zone, locale=locale)
+
+
+@lru_cache(maxsize=FORMATTED_KEPT)
+def _london_datetime(value, style, locale, zone):
     return dates.format_datetime(value, datetime_pattern(locale, style), tzinfo=zone,
                                  locale=locale)
 

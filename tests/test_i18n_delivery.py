@@ -92,6 +92,23 @@ def test_dates_and_times_are_written_in_london_time_in_each_language(app):
         assert london_time(time(10, 30)) and london_date(None) == ""
 
 
+def test_a_moment_written_once_is_written_again_in_each_reader_s_language(app):
+    """Dates and times are kept once written (templating._london_date): the same moment read
+    in another language, or at another time of year, is written afresh."""
+    winter = datetime(2027, 1, 11, 9, 30, tzinfo=UTC)  # 09:30 in London (GMT)
+    with app.test_request_context():
+        with force_locale("en_GB"):
+            assert london_date(winter) == "Monday, 11 January 2027"
+        with force_locale("pt"):
+            assert london_date(winter).startswith("segunda-feira")
+            assert london_date(winter, "EEEE") == "segunda-feira"
+        with force_locale("en_GB"):
+            assert london_date(winter) == "Monday, 11 January 2027"
+            assert london_date(winter, "EEEE") == "Monday"
+            assert london_time(winter) == "09:30"
+            assert london_time(winter.replace(month=7)) == "10:30"
+
+
 def test_ltr_keeps_phone_numbers_left_to_right_and_escapes_them():
     assert str(ltr("07700 900123")) == '<bdi class="pairs-ltr" dir="ltr">07700 900123</bdi>'
     assert "&lt;b&gt;" in str(ltr("<b>")) and ltr(None) == ""
