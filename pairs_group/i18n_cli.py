@@ -10,6 +10,10 @@ from babel import Locale, UnknownLocaleError
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "translations"
 TEMPLATE = CATALOGUES / "messages.pot"
+# The calls whose words are collected, beside pybabel's own (_, gettext, ngettext...):
+# {name: which arguments are the words (None: the first)}. sentence() is the register's
+# sentences, translated once a page (attendance/display.py).
+KEYWORDS = {"_l": None, "lazy_gettext": None, "plural": (1, 2), "sentence": None}
 
 
 def pybabel(*args):
@@ -27,8 +31,10 @@ def translate_commands():
 @translate_commands.command("extract")
 def extract():
     """Collect every translatable string into translations/messages.pot."""
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-            "-k", "plural:1,2", "--no-location",
+    keywords = [f"{name}:{','.join(map(str, spec))}" if spec else name
+                for name, spec in KEYWORDS.items()]
+    pybabel("extract", "-F", "babel.cfg", *(arg for k in keywords for arg in ("-k", k)),
+            "--no-location",
             "--sort-output", "-o", str(TEMPLATE), ".")
 
 

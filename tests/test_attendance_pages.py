@@ -1,12 +1,14 @@
 """The Today page, the register and corrections, as a facilitator uses them (JS off)."""
 
 import sqlalchemy as sa
+from flask_babel import refresh
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.attendance.service import mark_attendance
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db, utcnow
 from pairs_group.groups.service import cancel_session
+from pairs_group.templating import london_time
 from pairs_group.times import london_today
 from tests import factories
 from tests.attendance_factories import make_group_meeting_today
@@ -59,6 +61,30 @@ def test_today_lists_her_sessions_with_a_link_to_each_register(client, sign_in):
     assert today in [link["href"] for link in menu]  # in her menu
     first = url(client, "attendance.show_register", session_id=group.sessions[0].id)
     assert get_page(client, "groups.show_group", group_id=group.id).select_one(f'a[href="{first}"]')
+
+
+def test_today_and_the_register_say_which_session_in_her_language(client, sign_in):
+    """Whole sentences, so Arabic gets its own comma and each language its own word for
+    where (the Today card once said "10:00 a las <venue>" in Spanish)."""
+    me = sign_in("facilitator")
+    _group, session, _enrolments = make_group_meeting_today(facilitators=[me])
+    db.session.commit()
+    caption = open_register(client, session).text_of(".nhsuk-caption-l")
+    assert caption.startswith(f"Session {session.number}, ") and caption.endswith(
+        london_time(session.starts_at))
+    post_form(client, "pages.change_language", {"language": "ar", "next": "/staff/today"})
+    db.session.refresh(me)  # the test's copy of her, as the switch saved it
+    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+    caption = open_register(client, session).text_of(".nhsuk-caption-l")
+    assert caption.startswith(f"الجلسة {session.number}، ") and "," not in caption
+    card = get_page(client, "attendance.show_today").text_of(".nhsuk-card__description")
+    assert card.startswith(f"الجلسة {session.number}، الساعة ") and "," not in card
+    assert card.endswith(f"في {session.venue.name}")
+    post_form(client, "pages.change_language", {"language": "es", "next": "/staff/today"})
+    db.session.refresh(me)  # the test's copy of her, as the switch saved it
+    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+    card = get_page(client, "attendance.show_today").text_of(".nhsuk-card__description")
+    assert card.endswith(f" en {session.venue.name}") and "a las" not in card
 
 
 def test_evaluators_never_see_registers(client, sign_in):

@@ -10,19 +10,19 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from pairs_group import i18n_cli
 from pairs_group.form_messages import MESSAGES, PLURALS
 from pairs_group.i18n import LANGUAGES, shipped_languages
 from pairs_group.i18n_cli import CATALOGUES, ROOT
 
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[#0\- +]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa%])")
 TRANSLATED = sorted(code for code in LANGUAGES if code != "en")
-# As `flask translate extract` calls pybabel: its default keywords plus _l, lazy_gettext, plural.
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None,
-            "lazy_gettext": None, "plural": (1, 2)}
+# As `flask translate extract` calls pybabel: its default keywords plus the project's own.
+KEYWORDS = {**DEFAULT_KEYWORDS, **i18n_cli.KEYWORDS}
 
 
 def catalogue(code):
