@@ -46,6 +46,13 @@ def register_data(enrolments, chosen, versions=None, was=None):
     return data
 
 
+def choose_language(client, me, code):
+    """Her language chosen with the switch in the header, as a signed-in person does."""
+    post_form(client, "pages.change_language", {"language": code, "next": "/staff/today"})
+    db.session.refresh(me)  # the test's copy of her, as the switch saved it
+    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+
+
 def test_today_lists_her_sessions_with_a_link_to_each_register(client, sign_in):
     me = sign_in("facilitator")
     group, session, _enrolments = make_group_meeting_today(facilitators=[me], name="Mine today")
@@ -72,17 +79,13 @@ def test_today_and_the_register_say_which_session_in_her_language(client, sign_i
     caption = open_register(client, session).text_of(".nhsuk-caption-l")
     assert caption.startswith(f"Session {session.number}, ") and caption.endswith(
         london_time(session.starts_at))
-    post_form(client, "pages.change_language", {"language": "ar", "next": "/staff/today"})
-    db.session.refresh(me)  # the test's copy of her, as the switch saved it
-    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+    choose_language(client, me, "ar")
     caption = open_register(client, session).text_of(".nhsuk-caption-l")
     assert caption.startswith(f"الجلسة {session.number}، ") and "," not in caption
     card = get_page(client, "attendance.show_today").text_of(".nhsuk-card__description")
     assert card.startswith(f"الجلسة {session.number}، الساعة ") and "," not in card
     assert card.endswith(f"في {session.venue.name}")
-    post_form(client, "pages.change_language", {"language": "es", "next": "/staff/today"})
-    db.session.refresh(me)  # the test's copy of her, as the switch saved it
-    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+    choose_language(client, me, "es")
     card = get_page(client, "attendance.show_today").text_of(".nhsuk-card__description")
     assert card.endswith(f" en {session.venue.name}") and "a las" not in card
 
