@@ -7,9 +7,10 @@ from flask_login import current_user
 from pairs_group.access import lets_in, roles_of
 
 STAFF_LINKS = []  # (order, endpoint, label)
-# Functions (session, enrolments) -> {enrolment id: [{"text", "url"}]}: a higher feature's
+# Functions (session, families) -> {enrolment id: [{"text", "url"}]}: a higher feature's
 # words on each family's register row, a link (or, with url None, a tag to notice); the
-# register cannot import that feature.
+# register cannot import that feature. `families` are attendance.service.Family: each
+# enrolment's own columns and her name, read for the page.
 REGISTER_NOTES = []
 
 
@@ -18,11 +19,11 @@ def add_register_notes(provider):
         REGISTER_NOTES.append(provider)
 
 
-def register_notes(session, enrolments):
+def register_notes(session, families):
     """{enrolment id: [note]} from every feature that adds notes to register rows."""
     notes = {}
     for provider in REGISTER_NOTES:
-        for key, found in provider(session, enrolments).items():
+        for key, found in provider(session, families).items():
             notes.setdefault(key, []).extend(found)
     return notes
 

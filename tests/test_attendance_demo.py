@@ -17,4 +17,4 @@ def test_the_demo_facilitator_has_a_session_today_with_families_to_mark(runner):
     assert len(rows) == 10
     assert sum(r.is_new for r in rows) == 1
     assert [r.status for r in rows].count(AttendanceStatus.CANCELLED_BY_PARENT) == 1
-    assert any(r.enrolment.dyad.parent.interpreter_language for r in rows)
+    assert any(r.family.interpreter_language for r in rows)

@@ -64,25 +64,24 @@ class Words:
             if loaf_endpoint else None
 
     def row(self, row):
-        enrolment = row.enrolment
-        parent, baby = enrolment.dyad.parent, enrolment.dyad.baby
+        family = row.family
         return RowWords(
-            name=parent.name or self.nameless,
-            baby=self.with_baby % {"baby": baby.name} if baby.name else "",
+            name=family.name or self.nameless,
+            baby=self.with_baby % {"baby": family.baby} if family.baby else "",
             new=self.new if row.is_new else "",
-            interpreter=self.interpreter % {"language": parent.interpreter_language}
-            if parent.interpreter_language else "",
-            access=self.access % {"needs": parent.access_needs} if parent.access_needs else "",
+            interpreter=self.interpreter % {"language": family.interpreter_language}
+            if family.interpreter_language else "",
+            access=self.access % {"needs": family.access_needs} if family.access_needs else "",
             marked=self.marked(row.attendance) if row.attendance else "",
-            change_url=self.change_url(enrolment.id),
-            loaf_url=self.loaf_url(enrolment.dyad_id) if self.loaf_url else "",
+            change_url=self.change_url(family.id),
+            loaf_url=self.loaf_url(family.dyad_id) if self.loaf_url else "",
         )
 
     def marked(self, mark):
         """Who made a mark and when."""
-        if mark.recorded_by:
+        if mark.recorded_by is not None:
             return self.marked_by % {"status": self.labels[mark.status],
-                                     "name": mark.recorded_by.name,
+                                     "name": mark.recorded_by,
                                      "time": london_time(mark.recorded_at)}
         if mark.status == AttendanceStatus.CANCELLED_BY_PARENT:
             return self.apologies % {"date": london_date(mark.recorded_at, "medium")}

@@ -41,7 +41,7 @@ class RegisterLine:
 
     @property
     def key(self):
-        return self.row.enrolment.id
+        return self.row.family.id
 
 
 class RegisterForm(Form):
@@ -75,7 +75,7 @@ def read_lines(form, formdata, session, rows):
     session has started, become errors next to that row (the refused choice is not kept)."""
     lines = []
     for row in rows:
-        key = row.enrolment.id
+        key = row.family.id
         was = formdata.get(f"was-{key}", "")
         line = RegisterLine(row, formdata.get(f"status-{key}", ""),
                             parse_version(formdata.get(f"version-{key}")), was)
@@ -89,7 +89,7 @@ def read_lines(form, formdata, session, rows):
 
 def row_error(session, line):
     """What is wrong with the choice on one row, or ""."""
-    name = line.row.enrolment.dyad.parent.name
+    name = line.row.family.name
     if not line.chosen or line.chosen == line.was:
         return ""
     if line.chosen not in {s.value for s in REGISTER_CHOICES}:

@@ -7,7 +7,6 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
@@ -50,14 +49,46 @@ def may_mark(session: GroupSession, status, now: datetime | None = None):
     return status in KNOWN_AHEAD or has_started(session, now)
 
 
+@dataclass(slots=True, frozen=True)
+class Family:
+    """One family on a register, as read for the page: plain values, not ORM objects (hydrating
+    an enrolment, dyad, parent, baby, mark and marker for each of 25 rows cost three times
+    reading their columns). The enrolment's own columns keep Enrolment's names (id is the
+    enrolment's), so is_expected, the answering windows and mark_attendance read it as they
+    read an Enrolment."""
+
+    id: int
+    dyad_id: int
+    group_id: int
+    status: EnrolmentStatus
+    enrolled_at: datetime | None
+    ended_at: datetime | None
+    created_at: datetime | None
+    name: str
+    baby: str
+    interpreter_language: str
+    access_needs: str
+
+
+@dataclass(slots=True, frozen=True)
+class Mark:
+    """A family's mark at the session, as read for the page. `recorded_by` is the name of the
+    member of staff who made it, None when the parent (apologies) or the system made it."""
+
+    status: AttendanceStatus
+    version: int
+    recorded_at: datetime
+    recorded_by: str | None
+
+
 @dataclass
 class RegisterRow:
-    """One dyad on a register: the enrolment, its mark (if any) and whether it is her first time.
+    """One dyad on a register: the family, its mark (if any) and whether it is her first time.
     At a cancelled session everyone reads as cancelled by us, stored yet or not (the listener
     stores it when the session is cancelled; the page only reads)."""
 
-    enrolment: Enrolment
-    attendance: Attendance | None
+    family: Family
+    attendance: Mark | None
     is_new: bool
     session_cancelled: bool = False
 
@@ -122,12 +153,14 @@ def enrolments_outside(session: GroupSession, enrolment_ids):
 
 
 # One statement: each family of a group with her parent's and baby's names and her mark at one
-# session (if any) with who made it, rather than row by row or in four look-ups. Built once:
-# building it on every register cost a third as much as running it. Each row's objects are
-# selected side by side and joined up in register_for: eager loading (joinedload) did the same
-# joining at ~1.6 times the cost of reading the rows.
+# session (if any) with who made it, as columns (see Family). Built once: building it on every
+# register cost a third as much as running it.
 REGISTER_ROWS = (
-    sa.select(Enrolment, Dyad, Parent, Baby, Attendance, StaffUser)
+    sa.select(Enrolment.id, Enrolment.dyad_id, Enrolment.group_id, Enrolment.status,
+              Enrolment.enrolled_at, Enrolment.ended_at, Enrolment.created_at,
+              Parent.name, Baby.name, Parent.interpreter_language, Parent.access_needs,
+              Attendance.status, Attendance.version, Attendance.recorded_at,
+              Attendance.recorded_by_id, StaffUser.name)
     .join(Dyad, Dyad.id == Enrolment.dyad_id)
     .join(Parent, Parent.id == Dyad.parent_id)
     .join(Baby, Baby.id == Dyad.baby_id)
@@ -139,25 +172,19 @@ REGISTER_ROWS = (
 
 def register_for(session: GroupSession):
     """Everyone expected at the session, plus anyone already marked, in name order."""
-    enrolments, marks = [], {}
-    for enrolment, dyad, parent, baby, mark, recorder in db.session.execute(
-            REGISTER_ROWS, {"group_id": session.group_id, "session_id": session.id}):
-        # every one is in the session's group: no look-up for each
-        set_committed_value(enrolment, "group", session.group)
-        set_committed_value(enrolment, "dyad", dyad)
-        set_committed_value(dyad, "parent", parent)
-        set_committed_value(dyad, "baby", baby)
-        if mark is not None:
-            set_committed_value(mark, "recorded_by", recorder)
-            marks[enrolment.id] = mark
-        enrolments.append(enrolment)
     before = earlier_sessions(session)
-    rows = [
-        RegisterRow(e, marks.get(e.id), not any(is_expected(e, s) for s in before),
-                    session.is_cancelled)
-        for e in enrolments if e.id in marks or is_expected(e, session)
-    ]
-    return sorted(rows, key=lambda r: (r.enrolment.dyad.parent.name.casefold(), r.enrolment.id))
+    rows = []
+    for *columns, status, version, recorded_at, recorded_by_id, recorded_by in \
+            db.session.execute(REGISTER_ROWS, {"group_id": session.group_id,
+                                               "session_id": session.id}):
+        family = Family(*columns)
+        mark = None if status is None else Mark(
+            status, version, recorded_at, recorded_by if recorded_by_id is not None else None)
+        if mark is not None or is_expected(family, session):
+            rows.append(RegisterRow(family, mark,
+                                    not any(is_expected(family, s) for s in before),
+                                    session.is_cancelled))
+    return sorted(rows, key=lambda r: (r.family.name.casefold(), r.family.id))
 
 
 def current_mark(session, enrolment):
@@ -238,8 +265,8 @@ def mark_service_cancellation(session: GroupSession, by=None):
             continue
         for _attempt in range(2):  # a parent's apology may land at the same moment: retry once
             try:
-                current = current_mark(session, row.enrolment)
-                mark_attendance(session, row.enrolment, AttendanceStatus.CANCELLED_BY_SERVICE,
+                current = current_mark(session, row.family)
+                mark_attendance(session, row.family, AttendanceStatus.CANCELLED_BY_SERVICE,
                                 by, current.version if current else 0)
                 changed += 1
                 break

@@ -94,7 +94,7 @@ def show_register(session_id):
     # Written once the page is made, in a transaction of its own: on SQLite the INSERT takes
     # the write lock, which every other page's write would wait for through the render.
     audit.insert("attendance.view_register", session,
-                 enrolment_ids=[r.enrolment.id for r in rows])
+                 enrolment_ids=[r.family.id for r in rows])
     with kept_after_commit():  # the page is made: expiring its ~130 rows would be work wasted
         db.session.commit()
     return page
@@ -127,7 +127,7 @@ def save_lines(session, lines):
     conflicts = {}
     for line in lines:
         try:
-            service.mark_attendance(session, line.row.enrolment, line.chosen, current_user,
+            service.mark_attendance(session, line.row.family, line.chosen, current_user,
                                     line.version)
         except service.StaleAttendance as stale:
             conflicts[line.key] = (line.chosen, stale.current)
@@ -165,7 +165,7 @@ def render_register(session, form, lines, conflicts=None, status=200):
         words=row_words(session, lines, labels, LOAF_ENTRY),
         choices=service.REGISTER_CHOICES, offline=bool(offline_day),
         started=service.has_started(session),
-        notes=register_notes(session, [line.row.enrolment for line in lines]),
+        notes=register_notes(session, [line.row.family for line in lines]),
     )
     return page, status, {OFFLINE_DAY_HEADER: offline_day} if offline_day else {}
 

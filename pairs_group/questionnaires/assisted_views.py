@@ -144,22 +144,25 @@ def submit_with_help(group_id, dyad_id, instrument_id, timepoint):
     return redirect(url_for("questionnaires.show_group", group_id=group.id))
 
 
-def register_notes(session, enrolments):
+def register_notes(session, families):
     """On the register: who would like help, and a link to answer each open questionnaire
-    with her."""
-    due = plans.due_for_help(session.group, enrolments)
-    return {key: notes_for(session.group, tasks) for key, tasks in due.items() if tasks}
+    with her (`families`: the register's, as attendance.service.Family)."""
+    due = plans.due_for_help(session.group, families)
+    return {family.id: notes_for(session.group, family, due[family.id])
+            for family in families if due[family.id]}
 
 
-def notes_for(group, tasks):
-    parent = tasks[0].dyad.parent
-    asked = [{"text": _("%(name)s would like help with the questionnaire", name=parent.name),
-              "url": None} for task in tasks if task.response and task.response.help_requested_at]
+def notes_for(group, family, due):
+    """`due`: (instrument, timepoint, her unsent response or None) she could answer now."""
+    asked = [{"text": _("%(name)s would like help with the questionnaire", name=family.name),
+              "url": None} for _i, _tp, response in due if response and response.help_requested_at]
     return asked[:1] + [
         {"text": _("Answer the questionnaire with her: %(title)s",
-                   title=task.instrument.title_in(current_language().code)),
-         "url": url_for("questionnaires.start_with_help", **pages_args(group, task))}
-        for task in tasks]
+                   title=instrument.title_in(current_language().code)),
+         "url": url_for("questionnaires.start_with_help", group_id=group.id,
+                        dyad_id=family.dyad_id, instrument_id=instrument.id,
+                        timepoint=str(timepoint))}
+        for instrument, timepoint, _response in due]
 
 
 def init_app(app):

@@ -284,8 +284,9 @@ def task_with_help(enrolment, instrument_id, timepoint, now=None):
 
 
 def due_for_help(group, enrolments, now=None):
-    """{enrolment id: [Task]}: what each family (enrolments in `group`) could answer with help
-    now (the register's links), from one query for the responses of what is open."""
+    """{enrolment id: [(instrument, timepoint, her unsent response or None)]}: what each family
+    (enrolments in `group`, or the register's plain records of them) could answer with help now
+    (the register's links), from one query for the responses of what is open."""
     now, sessions = now or utcnow(), running_sessions(group)
     # What she could answer, looked up once for the page rather than once for each family.
     plan = answerable_plans([group])[group.id]
@@ -294,7 +295,7 @@ def due_for_help(group, enrolments, now=None):
                      for instrument in found]
               for e in enrolments}
     found, sent = unsent_responses_of({key for due in opened.values() for key, _tp, _i in due})
-    return {e.id: [open_task(e, instrument, tp, found.get(key))
+    return {e.id: [(instrument, tp, found.get(key))
                    for key, tp, instrument in opened[e.id] if key not in sent]
             for e in enrolments}
 
