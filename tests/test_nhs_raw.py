@@ -7,6 +7,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import render_template_string, request
 from flask_babel import force_locale
 from wtforms import SelectField
@@ -130,6 +131,31 @@ def test_the_select_matches_nhs_select(app):
                 "errorMessage": {"text": error} if error else none}) }}""",
                       items=items, hint=hint, error=error)
         assert skeleton(raw) == skeleton(ours)
+
+
+class PlainFilter(Form):
+    group = SelectField("Group")  # choices set as (value, label) pairs, as the report's filter
+
+
+def test_options_written_once_still_follow_the_choice_and_escape_names(app):
+    """select_options keeps each list's markup: a second visit choosing another group, or the
+    same list with a renamed group, must not get the first one's."""
+    def options(query, names):
+        with app.test_request_context(query):
+            form = PlainFilter(request.args, meta={"csrf": False})
+            form.group.choices = [("", "All groups")] + list(enumerate(names, start=1))
+            page = BeautifulSoup(render_template_string(
+                '{% from "macros/nhs_raw.html" import select %}'
+                '{{ select(f, none, none, none, {}) }}', f=form.group), "html.parser")
+        return [(o["value"], o.get_text(), o.has_attr("selected")) for o in page.select("option")]
+
+    names = ["Tuesday <b>", "Friday & co"]
+    assert options("/?group=1", names) == [
+        ("", "All groups", False), ("1", "Tuesday <b>", True), ("2", "Friday & co", False)]
+    assert options("/?group=2", names)[1:] == [
+        ("1", "Tuesday <b>", False), ("2", "Friday & co", True)]
+    assert options("/?group=1", ["Monday", "Friday & co"])[1] == ("1", "Monday", True)
+    assert not any(selected for _v, _n, selected in options("/", names))
 
 
 def test_a_refused_register_row_names_its_error_for_screen_readers(client, sign_in):
