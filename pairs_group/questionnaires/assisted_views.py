@@ -153,16 +153,16 @@ def register_notes(session, families):
 
 
 def notes_for(group, family, due):
-    """`due`: (instrument, timepoint, her unsent response or None) she could answer now."""
+    """`due`: (instrument, timepoint, whether she asked for help) she could answer now."""
     asked = [{"text": _("%(name)s would like help with the questionnaire", name=family.name),
-              "url": None} for _i, _tp, response in due if response and response.help_requested_at]
+              "url": None} for _i, _tp, asked_for_help in due if asked_for_help]
     return asked[:1] + [
         {"text": _("Answer the questionnaire with her: %(title)s",
                    title=instrument.title_in(current_language().code)),
          "url": url_for("questionnaires.start_with_help", group_id=group.id,
                         dyad_id=family.dyad_id, instrument_id=instrument.id,
                         timepoint=str(timepoint))}
-        for instrument, timepoint, _response in due]
+        for instrument, timepoint, _asked in due]
 
 
 def init_app(app):

@@ -6,7 +6,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pairs_group.audit.service import record
@@ -284,9 +284,9 @@ def task_with_help(enrolment, instrument_id, timepoint, now=None):
 
 
 def due_for_help(group, enrolments, now=None):
-    """{enrolment id: [(instrument, timepoint, her unsent response or None)]}: what each family
-    (enrolments in `group`, or the register's plain records of them) could answer with help now
-    (the register's links), from one query for the responses of what is open."""
+    """{enrolment id: [(instrument, timepoint, whether she asked for help with it)]}: what each
+    family (enrolments in `group`, or the register's plain records of them) could answer with
+    help now (the register's links), from one query for what of it she has sent or asked about."""
     now, sessions = now or utcnow(), running_sessions(group)
     # What she could answer, looked up once for the page rather than once for each family.
     plan = answerable_plans([group])[group.id]
@@ -294,43 +294,38 @@ def due_for_help(group, enrolments, now=None):
                      for tp, found in plan.items() if found and is_open(e, tp, now, sessions)
                      for instrument in found]
               for e in enrolments}
-    found, sent = unsent_responses_of({key for due in opened.values() for key, _tp, _i in due})
-    return {e.id: [(instrument, tp, found.get(key))
+    sent, asked = help_states_of({key for due in opened.values() for key, _tp, _i in due})
+    return {e.id: [(instrument, tp, key in asked)
                    for key, tp, instrument in opened[e.id] if key not in sent]
             for e in enrolments}
 
 
-def _unsent_of():
-    """Responses of some dyads to some instruments: each one's key, and the response itself
-    while unsent (built once: building it, an alias above all, cost more than running it)."""
-    response, unsent = QuestionnaireResponse, aliased(QuestionnaireResponse, name="unsent")
-    return (
-        sa.select(response.dyad_id, response.instrument_id, response.timepoint, unsent)
-        .outerjoin(unsent, sa.and_(unsent.id == response.id,
-                                   unsent.status != ResponseStatus.SUBMITTED))
-        .where(response.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
-               response.instrument_id.in_(sa.bindparam("instrument_ids", expanding=True))))
+# Where some dyads stand with some instruments: sent, or asked for help with (built once).
+HELP_STATES_OF = (
+    sa.select(QuestionnaireResponse.dyad_id, QuestionnaireResponse.instrument_id,
+              QuestionnaireResponse.timepoint, QuestionnaireResponse.status,
+              QuestionnaireResponse.help_requested_at)
+    .where(QuestionnaireResponse.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
+           QuestionnaireResponse.instrument_id.in_(
+               sa.bindparam("instrument_ids", expanding=True))))
 
 
-UNSENT_OF = _unsent_of()
-
-
-def unsent_responses_of(keys):
-    """({key: her unsent response}, {the keys she has sent}) for these keys of responses_of,
-    from one statement, even for no keys (a page runs as many statements whatever its
-    families' windows). A sent one comes back as its key alone: families on a register have
-    sent most of theirs, and an object for each cost most of its notes."""
-    rows = db.session.execute(UNSENT_OF, {
+def help_states_of(keys):
+    """({the keys she has sent}, {those of these keys, unsent, she asked for help with}) for
+    these keys of responses_of, from one statement, even for no keys (a page runs as many
+    statements whatever its families' windows). Columns, not responses: families on a register
+    have sent most of theirs, and an object for each cost most of its notes."""
+    rows = db.session.execute(HELP_STATES_OF, {
         "dyad_ids": sorted({dyad_id for dyad_id, _i, _t in keys}),
         "instrument_ids": sorted({i for _d, i, _t in keys})})
-    found, sent = {}, set()
-    for dyad_id, instrument_id, timepoint, unsent_response in rows:
+    sent, asked = set(), set()
+    for dyad_id, instrument_id, timepoint, status, help_requested_at in rows:
         key = (dyad_id, instrument_id, str(timepoint))
-        if unsent_response is None:
+        if status == ResponseStatus.SUBMITTED:
             sent.add(key)
-        elif key in keys:
-            found[key] = unsent_response
-    return found, sent
+        elif help_requested_at is not None and key in keys:
+            asked.add(key)
+    return sent, asked
 
 
 def home_tasks(parent, now=None):
