@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import DateField, Field, SelectField, StringField
-from wtforms.fields.choices import Choice
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -162,15 +161,6 @@ class ChoiceFilterField(SelectField):
     def pre_validate(self, form):
         if self.data not in {str(value) for value, *_rest in self.choices}:
             raise ValidationError(self.message or _l("Choose one of the answers."))
-
-    def iter_choices(self):
-        """SelectField's options, a (value, label) pair made its Choice directly rather than
-        through a SelectChoice first: a report's group filter lists hundreds of groups."""
-        choices = self.choices or []
-        if not all(type(choice) is tuple and len(choice) == 2 for choice in choices):
-            return super().iter_choices()
-        return [Choice(value, label, self.coerce(value) == self.data, {})
-                for value, label in choices]
 
 
 class NoControlCharacters:

@@ -169,7 +169,9 @@ def select_options(field):
     """A select field's <option>s as markup, written once per process for each list of options
     and choice: a report's filter lists some 200 groups and 20 venues, and writing them out
     option by option cost ~0.4 ms of its ~4.5 on every report page. Options are (value, label,
-    selected); a label of ours that is markup stays markup, anything else is escaped."""
+    selected), read straight from (value, label) pairs where the choices are those (a Choice
+    made for each of hundreds cost as much again); a label of ours that is markup stays
+    markup, anything else is escaped."""
     data, coerce = field.data, field.coerce
     choices = field.choices or []
     if all(type(choice) is tuple and len(choice) == 2 for choice in choices):

@@ -159,8 +159,7 @@ REGISTER_ROWS = (
     sa.select(Enrolment.id, Enrolment.dyad_id, Enrolment.group_id, Enrolment.status,
               Enrolment.enrolled_at, Enrolment.ended_at, Enrolment.created_at,
               Parent.name, Baby.name, Parent.interpreter_language, Parent.access_needs,
-              Attendance.status, Attendance.version, Attendance.recorded_at,
-              Attendance.recorded_by_id, StaffUser.name)
+              Attendance.status, Attendance.version, Attendance.recorded_at, StaffUser.name)
     .join(Dyad, Dyad.id == Enrolment.dyad_id)
     .join(Parent, Parent.id == Dyad.parent_id)
     .join(Baby, Baby.id == Dyad.baby_id)
@@ -174,12 +173,11 @@ def register_for(session: GroupSession):
     """Everyone expected at the session, plus anyone already marked, in name order."""
     before = earlier_sessions(session)
     rows = []
-    for *columns, status, version, recorded_at, recorded_by_id, recorded_by in \
-            db.session.execute(REGISTER_ROWS, {"group_id": session.group_id,
-                                               "session_id": session.id}):
+    for *columns, status, version, recorded_at, recorded_by in db.session.execute(
+            REGISTER_ROWS, {"group_id": session.group_id, "session_id": session.id}):
         family = Family(*columns)
-        mark = None if status is None else Mark(
-            status, version, recorded_at, recorded_by if recorded_by_id is not None else None)
+        # a staff member's name is never null: None is no one (the outer join found no one)
+        mark = None if status is None else Mark(status, version, recorded_at, recorded_by)
         if mark is not None or is_expected(family, session):
             rows.append(RegisterRow(family, mark,
                                     not any(is_expected(family, s) for s in before),

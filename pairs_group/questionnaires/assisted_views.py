@@ -18,6 +18,7 @@ from pairs_group.questionnaires.forms import HELP_KINDS, AnswersForm, HelpForm
 from pairs_group.questionnaires.staff_views import PREFIX, enrolment_in
 from pairs_group.questionnaires.views import (
     TIMEPOINTS,
+    answer_args,
     answer_section,
     render_review,
     section_url,
@@ -160,8 +161,7 @@ def notes_for(group, family, due):
         {"text": _("Answer the questionnaire with her: %(title)s",
                    title=instrument.title_in(current_language().code)),
          "url": url_for("questionnaires.start_with_help", group_id=group.id,
-                        dyad_id=family.dyad_id, instrument_id=instrument.id,
-                        timepoint=str(timepoint))}
+                        **answer_args(family.dyad_id, instrument, timepoint))}
         for instrument, timepoint, _asked in due]
 
 

@@ -61,8 +61,12 @@ def shown_response(parent, task):
 
 
 def task_args(task):
-    return {"dyad_id": task.dyad.id, "instrument_id": task.instrument.id,
-            "timepoint": str(task.timepoint)}
+    return answer_args(task.dyad.id, task.instrument, task.timepoint)
+
+
+def answer_args(dyad_id, instrument, timepoint):
+    """A questionnaire's pages' URL arguments, for a dyad's answers at a timepoint."""
+    return {"dyad_id": dyad_id, "instrument_id": instrument.id, "timepoint": str(timepoint)}
 
 
 def her_pages(task):
