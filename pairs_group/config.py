@@ -252,10 +252,11 @@ def database_uri(url):
 
 
 def engine_options(config):
-    """Pre-ping pooled connections; give SQLite writers time to wait for each other."""
+    """Give SQLite writers time to wait for each other; renew PostgreSQL connections every half
+    hour (pooled ones the server closed are dropped on checkout: pairs_group/db.py)."""
     if database_uri(config["DATABASE_URL"]).startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True, "pool_recycle": 1800}
+    return {"pool_recycle": 1800}
 
 
 def storage_uri(config):

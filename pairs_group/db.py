@@ -1,5 +1,7 @@
-"""The database: SQLAlchemy models' base, UTC times, SQLite pragmas and migrations."""
+"""The database: SQLAlchemy models' base, UTC times, SQLite pragmas, pooled PostgreSQL
+connections the server closed, and migrations."""
 
+import select
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -101,6 +103,30 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _drop_connections_the_server_closed(dbapi_connection, _record, _proxy):
+    """Before a pooled PostgreSQL connection is lent to a request: when the server closed it
+    while it waited in the pool (a restart, a fail-over, a proxy or time-out cutting it), its
+    socket has something to read though nothing was asked. Then this and every older pooled
+    connection is thrown away and a new one made (SQLAlchemy's own reconnect on checkout).
+
+    SQLAlchemy's pre-ping asks the server instead: a round trip on every page, which on
+    PostgreSQL cost about as much as serving a bare Flask page. A connection that dies silently
+    (no close reaches us) is caught by neither before use; its statement fails and the page
+    is the 503 page, as with the pre-ping."""
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    if dbapi_connection.closed or _has_unasked_input(dbapi_connection.fileno()):
+        raise sa.exc.InvalidatePoolError("the server closed this pooled connection")
+
+
+def _has_unasked_input(fileno):
+    """Whether the socket is readable, closed or in error right now (a poll that never waits)."""
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def init_app(app):

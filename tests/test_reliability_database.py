@@ -2,6 +2,8 @@
 test_reliability_outages.py)."""
 
 import os
+import time
+from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
@@ -39,11 +41,30 @@ def test_sqlite_refuses_a_row_that_points_nowhere(app):
                 "VALUES (9999, 9999, 'DXXXX', '2027-01-01 00:00:00')")
 
 
-def test_postgres_connections_are_checked_before_use(app):
+def test_a_pooled_connection_the_server_closed_is_replaced_before_use(app):
+    """PostgreSQL ends a pooled connection (as a restart does): the next page gets a new one,
+    without the round trip a pre-ping costs on every page."""
     if on_sqlite():
         assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["timeout"] >= 5
-    else:
-        assert db.engine.pool._pre_ping
+        return
+    assert not db.engine.pool._pre_ping
+    pid = sa.text("SELECT pg_backend_pid()")
+    db.session.remove()
+    with db.engine.connect() as pooled:
+        ended = pooled.scalar(pid)
+    beside = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool,
+                              isolation_level="AUTOCOMMIT")
+    with beside.connect() as connection:
+        assert connection.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
+        alive = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+        deadline = time.monotonic() + 5
+        while connection.scalar(alive, {"pid": ended}) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    beside.dispose()
+    with ExitStack() as lent:  # every pooled connection at once, so the ended one among them
+        pids = {lent.enter_context(db.engine.connect()).scalar(pid)
+                for _ in range(db.engine.pool.checkedin())}
+    assert pids and ended not in pids
 
 
 def test_a_backup_can_be_restored_exactly(app, runner, tmp_path):

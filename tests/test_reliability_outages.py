@@ -15,6 +15,7 @@ from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from pairs_group.attendance.models import Attendance
+from pairs_group.config import engine_options
 from pairs_group.db import db
 from pairs_group.errors import MESSAGES, NOT_SAVED, kept_answers
 from pairs_group.i18n import CATALOGUES
@@ -29,7 +30,9 @@ from tests.resources import port_open, postgres_behind_a_proxy, unavailable, wai
 
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL",
                                  "postgresql://postgres@127.0.0.1:5432/test")
-ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+# The app's own pool settings, with a short wait for a database that is away.
+ENGINE_OPTIONS = {**engine_options({"DATABASE_URL": POSTGRES_SERVER}),
+                  "connect_args": {"connect_timeout": 2}}
 
 
 def in_language(code, text):
