@@ -1,9 +1,11 @@
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from pairs_group.db import db
-from pairs_group.groups.models import GroupStatus
+from pairs_group.groups.models import GroupStatus, Venue
+from pairs_group.pages import service
 from tests import parents_factories as pf
 from tests.pages import expect_redirect, get_page, post_page, url
 
@@ -80,7 +82,35 @@ def test_the_landing_lists_the_first_six_groups_taking_parents_soonest_first(cli
     groups = [pf.open_group(first_day=soon + timedelta(days=n)) for n in (6, 1, 3, 5, 2, 8, 4, 7)]
     groups[1].status = GroupStatus.RUNNING  # no longer taking parents
     db.session.commit()
-    page = get_page(client, "pages.index")
-    shown = [strong.get_text() for strong in page.select("main li strong")]
+    shown = venues_on_the_landing(client)
     taking = sorted(groups[:1] + groups[2:], key=lambda group: group.first_session_at)
     assert shown == [group.venue.name for group in taking[:6]]
+
+
+def venues_on_the_landing(client):
+    page = get_page(client, "pages.index")
+    return [strong.get_text() for strong in page.select("main li strong")]
+
+
+def test_the_landing_reads_its_groups_once_a_minute_and_at_once_after_a_change_here(
+        client, monkeypatch):
+    group = pf.open_group(first_day=date.today() + timedelta(days=3))
+    db.session.commit()
+    assert venues_on_the_landing(client) == [group.venue.name]
+    # Another process renames the venue: this one keeps what it read for the minute...
+    with db.engine.begin() as elsewhere:
+        elsewhere.execute(sa.update(Venue).where(Venue.id == group.venue_id)
+                          .values(name="Renamed elsewhere"))
+    assert venues_on_the_landing(client) == [group.venue.name]
+    # ...and reads it again once the minute is over.
+    monkeypatch.setattr(service, "KEEP_SECONDS", 0)
+    assert venues_on_the_landing(client) == ["Renamed elsewhere"]
+    monkeypatch.undo()
+    db.session.expire_all()
+    # A change written here through the session is on the very next landing.
+    group.venue.name = "Renamed here"
+    db.session.commit()
+    assert venues_on_the_landing(client) == ["Renamed here"]
+    other = pf.open_group(first_day=date.today() + timedelta(days=1))
+    db.session.commit()
+    assert venues_on_the_landing(client) == [other.venue.name, "Renamed here"]

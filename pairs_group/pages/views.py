@@ -9,6 +9,7 @@ from pairs_group.auth.login import safe_next
 from pairs_group.auth.service import save_language
 from pairs_group.db import db
 from pairs_group.i18n import LANGUAGES, babel_locale, remember, supported
+from pairs_group.pages import service
 from pairs_group.pages.service import upcoming_groups
 
 bp = Blueprint("pages", __name__)
@@ -55,4 +56,5 @@ def saved_message(code):
 
 
 def init_app(app):
+    service.init_app(app)
     app.register_blueprint(bp)
