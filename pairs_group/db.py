@@ -118,15 +118,12 @@ def _drop_connections_the_server_closed(dbapi_connection, _record, _proxy):
     is the 503 page, as with the pre-ping."""
     if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
         return
-    if dbapi_connection.closed or _has_unasked_input(dbapi_connection.fileno()):
+    if dbapi_connection.closed:
+        raise sa.exc.InvalidatePoolError("this pooled connection was closed")
+    poller = select.poll()  # readable, hung up or in error now; a poll that never waits
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
         raise sa.exc.InvalidatePoolError("the server closed this pooled connection")
-
-
-def _has_unasked_input(fileno):
-    """Whether the socket is readable, closed or in error right now (a poll that never waits)."""
-    poller = select.poll()
-    poller.register(fileno, select.POLLIN)
-    return bool(poller.poll(0))
 
 
 def init_app(app):
