@@ -57,36 +57,39 @@ def seeded(url, parents):
 def load_pages(url, made, cookies, options):
     """Every page under gunicorn: load from wrk at `clients` and `low_clients` connections, then
     CPU per request over exactly `cpu_requests` requests; the first answer of each must be 200.
-    The floor is served beside it and counted just before and just after each page's CPU count
-    ("floor_beside", their mean; one page's after is the next one's before): a machine's speed
-    drifts during a run, and a page compared with a floor counted minutes earlier moved its
-    ratio by a quarter."""
+    The floor is served beside it and counted in turn with each page's CPU count, in rounds
+    ("floor_beside"): a machine's speed drifts during a run, and a floor counted a minute
+    before or after a page was found a third faster or slower than the one the page met."""
     env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET_KEY": pages.SECRET_KEY}
     results, weights = {}, {}
     with server.gunicorn_process("bench.served:app", env) as (port, master), \
-            server.gunicorn_process("bench.floor:app") as floor_server:
-        before = floor_cpu(floor_server, options)
+            server.gunicorn_process("bench.floor:app") as (floor_port, floor_master):
         for name, path, who in pages.pages(made["sample"]):
             cookie = f"session={cookies[who]}" if who else None
             status = weight.fetch(port, path, cookie)[1]
             if status != 200:
                 raise SystemExit(f"{name} ({path}) answered {status}, not 200")
-            results[name] = measured(master, port, path, cookie, options)
-            after = floor_cpu(floor_server, options)
-            results[name]["floor_beside"] = round((before + after) / 2, 3)
-            before = after
-            results[name]["path"] = path
+            found = loaded(port, path, cookie, options)
+            counted, found["floor_beside"] = cpu.measure_in_turn(
+                (master, port, path, cookie), (floor_master, floor_port, "/", None),
+                options.cpu_requests, connections=options.low_clients)
+            results[name] = dict(found, **counted, path=path)
         for name, who in (("landing", None), ("parent_home", "parent")):
             path = dict((n, p) for n, p, _w in pages.pages(made["sample"]))[name]
             weights[name] = weigh(port, path, f"session={cookies[who]}" if who else None)
     return results, weights
 
 
-def measured(master, port, path, cookie, options, cpu_requests=None):
-    """p50/p95 at `clients` connections (the top-level fields), at `low_clients` ("at_low"), and
-    CPU ms per request."""
+def loaded(port, path, cookie, options):
+    """p50/p95 at `clients` connections (the top-level fields) and at `low_clients` ("at_low")."""
     found = load.run(port, path, cookie, options.clients, options.seconds)
     found["at_low"] = load.run(port, path, cookie, options.low_clients, options.seconds)
+    return found
+
+
+def measured(master, port, path, cookie, options, cpu_requests=None):
+    """loaded() and CPU ms per request."""
+    found = loaded(port, path, cookie, options)
     found.update(cpu.measure(master, port, path, cookie, cpu_requests or options.cpu_requests,
                              options.low_clients))
     return found
@@ -151,13 +154,6 @@ def floor(options):
     and /proc counts in ticks of 10 ms)."""
     with server.gunicorn_process("bench.floor:app") as (port, master):
         return measured(master, port, "/", None, options, 3 * options.cpu_requests)
-
-
-def floor_cpu(floor_server, options):
-    """The floor's CPU ms per request, counted now (3 x the requests, as floor())."""
-    port, master = floor_server
-    return cpu.measure(master, port, "/", None, 3 * options.cpu_requests,
-                       options.low_clients)["cpu_ms_per_request"]
 
 
 def dispatch(options):

@@ -84,3 +84,19 @@ def measure(master, port, path, cookie=None, count=1000, connections=4):
     return {"cpu_ms_per_request": round((after - before) * 1000 / count, 3),
             "cpu_requests": count, "cpu_connections": connections,
             "cpu_non_200": sum(status != 200 for status in statuses)}
+
+
+def measure_in_turn(page, floor, count=1000, rounds=5, connections=4):
+    """({CPU ms per request of the page}, the floor's CPU ms per request) counted in turn:
+    `rounds` rounds of count/rounds page requests, each followed by three times as many of the
+    floor's. `page` and `floor` are (master, port, path, cookie). A machine's speed drifts by a
+    third within minutes here; counted in turn, page and floor meet the same machine."""
+    chunk = max(1, count // rounds)
+    pages, floors = [], []
+    for _round in range(rounds):
+        pages.append(measure(*page, count=chunk, connections=connections))
+        floors.append(measure(*floor, count=3 * chunk, connections=connections))
+    found = {"cpu_ms_per_request": round(sum(m["cpu_ms_per_request"] for m in pages) / rounds, 3),
+             "cpu_requests": chunk * rounds, "cpu_connections": connections,
+             "cpu_rounds": rounds, "cpu_non_200": sum(m["cpu_non_200"] for m in pages)}
+    return found, round(sum(m["cpu_ms_per_request"] for m in floors) / rounds, 3)

@@ -7,7 +7,7 @@ SIGN_IN_RATIO = 2.0  # POST /sign-in p95, slow or hanging provider / the 10 ms p
 
 
 def cpu_ratio(page, floor):
-    """The page's CPU per request over the floor's counted beside it (just before and after),
+    """The page's CPU per request over the floor's counted beside it (in turn with it),
     or over the run's one floor for results that have none beside."""
     cost = page.get("floor_beside") or (floor.get("cpu_ms_per_request") if floor else None)
     return page["cpu_ms_per_request"] / cost if cost else None
@@ -98,8 +98,8 @@ def markdown(results):
                   f"per page; then CPU (user + system of the master and every worker, /proc) "
                   f"over exactly {o['cpu_requests']} requests a page ({3 * o['cpu_requests']} "
                   f"for the floor) at {o['low_clients']} connections, divided by the count. "
-                  "Each page is divided by the floor counted just before and just after it "
-                  "(their mean, \"floor beside\"): the machine's speed drifts during a run.", "",
+                  "Each page is divided by the floor counted in turn with it, in five rounds "
+                  "(\"floor beside\"): the machine's speed drifts during a run.", "",
                   "| database | page | CPU ms/req | floor beside | CPU / floor | target | req/s | "
                   f"p50 ms | p95 ms | p50 / p95 ms at {o['low_clients']} | SQL |",
                   "|---|---|---|---|---|---|---|---|---|---|---|",
