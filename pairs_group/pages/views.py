@@ -10,14 +10,13 @@ from pairs_group.auth.service import save_language
 from pairs_group.db import db
 from pairs_group.i18n import LANGUAGES, babel_locale, remember, supported
 from pairs_group.pages import service
-from pairs_group.pages.service import upcoming_groups
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("pages/index.html", groups=upcoming_groups())
+    return render_template("pages/index.html", groups=service.upcoming_groups())
 
 
 @bp.get("/privacy")
