@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, Undefined
+from jinja2.compiler import CodeGenerator
 from jinja2.utils import missing
 from markupsafe import Markup
 
@@ -247,7 +248,36 @@ class StrictUndefined(Undefined):
         return not self.__eq__(other)
 
 
+def escape_output(value):
+    """What `{{ value }}` prints: markupsafe.escape's text, the same five characters made the
+    same entities, as a plain str. Jinja wraps each value it prints in markupsafe.escape, which
+    makes a Markup object in Python for each; a page joins them into one str at once. A
+    register prints some 1,300 values, and those objects were a tenth of its time."""
+    if type(value) is not str:
+        if hasattr(value, "__html__"):  # Markup, a macro's output, a lazy translation
+            return value.__html__()
+        value = str(value)
+    return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+class EscapingCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with what a template prints escaped by escape_output. Only the
+    printing changes: a macro's or a block's output is still made Markup when it is kept (a
+    `{% set %}`, a macro's return), and `|e`, `|safe` and `~` are Jinja's own."""
+
+    def _output_child_pre(self, node, frame, finalize):
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            return super()._output_child_pre(node, frame, finalize)
+        self.write("environment.escape_output(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+        return None
+
+
 def init_app(app):
+    app.jinja_env.code_generator_class = EscapingCodeGenerator
+    app.jinja_env.escape_output = escape_output
     # NHS.UK frontend's components end in .jinja, which Flask does not autoescape by default:
     # a field's value would come back raw inside them. Every template escapes; markup passed
     # as a component's "html" goes through its own |safe.

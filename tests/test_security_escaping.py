@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 import pytest
 from flask import g
+from markupsafe import Markup
 
 from pairs_group.db import db
 from tests.page_samples import ROLES, build_world, sample_urls, sign_in_test_client
@@ -175,3 +176,43 @@ def test_markup_in_the_add_parent_reason_comes_back_as_text(app):
                  data={"override_reason": payload, "name": payload})
     assert "&lt;/textarea&gt;&lt;img" in html
     check_escaped(html, payload, {"override_reason", "name"}, "add parent")
+
+
+# Every way a template prints a value, kept or not, in and out of a macro and an autoescape
+# block: printed through the app's escape_output, they must come out as Jinja's own escape
+# writes them.
+PRINTING = """{%- macro shown(v) %}<b title="{{ v }}">{{ v }}</b>{% endmacro -%}
+{%- set kept %}<i>{{ value }}</i>{% endset -%}
+{{ value }}|{{ kept }}|{{ shown(value) }}|{{ value ~ "<" }}|{{ value|e }}|{{ value|safe }}
+|{% autoescape false %}{{ value }}{% endautoescape %}|{{ _("Error") }}: {{ value }}
+|{% trans v=value %}Error: {{ v }}{% endtrans %}|{% filter upper %}{{ value }}{% endfilter %}"""
+
+
+class Tagged(str):
+    """A str subclass without __html__, as a form's data can be."""
+
+
+@pytest.mark.parametrize("value", [
+    PAYLOADS[0], PAYLOADS[1], "Children's Centre & \"café\"", "", 4825, 0.5, None, True,
+    Markup("<b>ours</b>"), Tagged("<u>x</u>"), "\u0645\u0631\u062d\u0628\u0627 <&>",
+])
+def test_printed_values_are_escaped_as_jinja_escapes_them(app, value):
+    from flask_babel import lazy_gettext
+    from jinja2 import Environment
+    from jinja2.ext import i18n
+
+    plain = Environment(autoescape=True, extensions=[i18n])
+    plain.install_null_translations(newstyle=True)
+    ours = app.jinja_env.from_string(PRINTING)
+    assert "environment.escape_output(" in app.jinja_env.compile(PRINTING, raw=True)
+    with app.test_request_context():
+        assert ours.render(value=value) == plain.from_string(PRINTING).render(value=value)
+        lazy = lazy_gettext("Error <&>")  # ours: it prints through its __html__, unescaped
+        assert ours.render(value=lazy) == plain.from_string(PRINTING).render(value=lazy)
+
+
+def test_a_missing_value_still_fails_the_page_when_printed(app):
+    from jinja2 import UndefinedError
+
+    with app.test_request_context(), pytest.raises(UndefinedError):
+        app.jinja_env.from_string("<p>{{ sesion.starts_at }}</p>").render()
