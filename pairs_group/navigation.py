@@ -7,10 +7,11 @@ from flask_login import current_user
 from pairs_group.access import lets_in, roles_of
 
 STAFF_LINKS = []  # (order, endpoint, label)
-# Functions (session, families) -> {enrolment id: [{"text", "url"}]}: a higher feature's
-# words on each family's register row, a link (or, with url None, a tag to notice); the
-# register cannot import that feature. `families` are attendance.service.Family: each
-# enrolment's own columns and her name, read for the page.
+# Functions (session, families, running) -> {enrolment id: [{"text", "url"}]}: a higher
+# feature's words on each family's register row, a link (or, with url None, a tag to notice);
+# the register cannot import that feature. `families` are attendance.service.Family: each
+# enrolment's own columns and her name, read for the page; `running` the group's sessions still
+# on (attendance.service.running_sessions), read once for the page.
 REGISTER_NOTES = []
 
 
@@ -19,11 +20,11 @@ def add_register_notes(provider):
         REGISTER_NOTES.append(provider)
 
 
-def register_notes(session, families):
+def register_notes(session, families, running):
     """{enrolment id: [note]} from every feature that adds notes to register rows."""
     notes = {}
     for provider in REGISTER_NOTES:
-        for key, found in provider(session, families).items():
+        for key, found in provider(session, families, running).items():
             notes.setdefault(key, []).extend(found)
     return notes
 

@@ -1,5 +1,7 @@
 """The Today page, the register and corrections, as a facilitator uses them (JS off)."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask_babel import refresh
 
@@ -96,6 +98,21 @@ def test_evaluators_never_see_registers(client, sign_in):
     db.session.commit()
     get_page(client, "attendance.show_today", 403)
     open_register(client, session, 403)
+
+
+def test_a_family_whose_only_earlier_session_was_called_off_is_new_this_week(client, sign_in):
+    """Who is new is read from the group's sessions still on: she enrolled after the first
+    session, last week's was cancelled, so today she meets the group for the first time."""
+    me = sign_in("facilitator")
+    group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
+    last_week = group.sessions[1]
+    b.enrolled_at = last_week.starts_at - timedelta(days=1)
+    cancel_session(last_week)
+    db.session.commit()
+    page = open_register(client, session)
+    assert page.texts(".nhsuk-tag").count("New this week") == 1
+    assert "New this week" in page.texts(f"#about-{b.id} .nhsuk-tag")
+    assert "New this week" not in page.texts(f"#about-{a.id} .nhsuk-tag")
 
 
 def test_the_register_shows_who_is_coming_and_what_they_need(client, sign_in):
@@ -312,8 +329,6 @@ def test_a_session_cancelled_without_the_listener_shows_everyone_cancelled_stori
 
 
 def test_a_family_who_left_while_she_was_marking_is_skipped_not_refused(client, sign_in):
-    from datetime import timedelta
-
     from pairs_group.parents.models import EnrolmentStatus
 
     me = sign_in("facilitator")

@@ -89,8 +89,9 @@ def show_today():
 @bp.get("/sessions/<int:session_id>/register")
 def show_register(session_id):
     session = session_for_register(session_id)
-    rows = service.register_for(session)
-    page = render_register(session, RegisterForm(), lines_from_rows(rows))
+    running = service.running_sessions(session)
+    rows = service.register_for(session, running)
+    page = render_register(session, RegisterForm(), lines_from_rows(rows), running)
     # Written once the page is made, in a transaction of its own: on SQLite the INSERT takes
     # the write lock, which every other page's write would wait for through the render.
     audit.insert("attendance.view_register", session,
@@ -108,16 +109,17 @@ def save_register(session_id):
         return redirect(url_for("attendance.show_register", session_id=session.id))
     if service.enrolments_outside(session, named_enrolment_ids(request.form)):
         abort(403)  # another group's families: tampering, never a slip
-    rows = service.register_for(session)
+    running = service.running_sessions(session)
+    rows = service.register_for(session, running)
     form = RegisterForm()
     lines = read_lines(form, request.form, session, rows)
     if not form.validate_on_submit() or form.row_errors:
-        return render_register(session, form, lines, status=400)
+        return render_register(session, form, lines, running, status=400)
     conflicts = save_lines(session, changed_lines(lines))
     db.session.commit()
     if conflicts:
-        return render_register(session, form, lines_after_conflict(session, conflicts),
-                               conflicts=conflicts, status=409)
+        return render_register(session, form, lines_after_conflict(session, conflicts, running),
+                               running, conflicts=conflicts, status=409)
     flash(saved_message(lines), "success")
     return redirect(url_for("attendance.show_register", session_id=session.id))
 
@@ -134,9 +136,9 @@ def save_lines(session, lines):
     return conflicts
 
 
-def lines_after_conflict(session, conflicts):
+def lines_after_conflict(session, conflicts, running):
     """Fresh rows; where she was overtaken, her choice stays ticked over the newer version."""
-    lines = lines_from_rows(service.register_for(session))
+    lines = lines_from_rows(service.register_for(session, running))
     for line in lines:
         if line.key in conflicts:
             line.chosen, line.conflict = conflicts[line.key][0], line.row.attendance
@@ -156,7 +158,9 @@ def saved_message(lines):
              dna=counts[AttendanceStatus.DID_NOT_ATTEND], unmarked=counts[None])
 
 
-def render_register(session, form, lines, conflicts=None, status=200):
+def render_register(session, form, lines, running, conflicts=None, status=200):
+    """The register page; `running`: the group's sessions still on, read once for the page
+    (who is new this week, whose questionnaire is open)."""
     offline_day = day_kept_offline(session)
     labels = translated(STATUS_LABELS)
     page = render_template(
@@ -165,7 +169,7 @@ def render_register(session, form, lines, conflicts=None, status=200):
         words=row_words(session, lines, labels, LOAF_ENTRY),
         choices=service.REGISTER_CHOICES, offline=bool(offline_day),
         started=service.has_started(session),
-        notes=register_notes(session, [line.row.family for line in lines]),
+        notes=register_notes(session, [line.row.family for line in lines], running),
     )
     return page, status, {OFFLINE_DAY_HEADER: offline_day} if offline_day else {}
 

@@ -145,10 +145,11 @@ def submit_with_help(group_id, dyad_id, instrument_id, timepoint):
     return redirect(url_for("questionnaires.show_group", group_id=group.id))
 
 
-def register_notes(session, families):
+def register_notes(session, families, running):
     """On the register: who would like help, and a link to answer each open questionnaire
-    with her (`families`: the register's, as attendance.service.Family)."""
-    due = plans.due_for_help(session.group, families)
+    with her (`families`: the register's, as attendance.service.Family; `running`: its group's
+    sessions still on)."""
+    due = plans.due_for_help(session.group, families, sessions=running)
     return {family.id: notes_for(session.group, family, due[family.id])
             for family in families if due[family.id]}
 

@@ -283,11 +283,13 @@ def task_with_help(enrolment, instrument_id, timepoint, now=None):
     return task
 
 
-def due_for_help(group, enrolments, now=None):
+def due_for_help(group, enrolments, now=None, sessions=None):
     """{enrolment id: [(instrument, timepoint, whether she asked for help with it)]}: what each
     family (enrolments in `group`, or the register's plain records of them) could answer with
-    help now (the register's links), from one query for what of it she has sent or asked about."""
-    now, sessions = now or utcnow(), running_sessions(group)
+    help now (the register's links), from one query for what of it she has sent or asked about.
+    `sessions`: the group's running sessions, when the caller has read them."""
+    now = now or utcnow()
+    sessions = running_sessions(group) if sessions is None else sessions
     # What she could answer, looked up once for the page rather than once for each family.
     plan = answerable_plans([group])[group.id]
     opened = {e.id: [((e.dyad_id, instrument.id, str(tp)), tp, instrument)
