@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pairs_group"
 CORE = {"config", "db", "i18n", "forms", "errors", "times", "security", "templating",
         "navigation", "health", "tokens", "limits", "cli_params",
         "startup", "serving", "access", "backup", "delivery", "form_messages", "proxies",
-        "run_due"}
+        "run_due", "kept"}
 # Lowest first: a feature may import only features before it in this list.
 LAYERS = ["audit", "geo", "auth", "groups", "staff", "parents", "sms", "attendance",
           "questionnaires", "reminders", "referrals", "account", "privacy", "pages", "reports"]

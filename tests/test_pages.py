@@ -3,9 +3,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from pairs_group import kept
 from pairs_group.db import db
 from pairs_group.groups.models import GroupStatus, Venue
-from pairs_group.pages import service
 from tests import parents_factories as pf
 from tests.pages import expect_redirect, get_page, post_page, url
 
@@ -103,7 +103,7 @@ def test_the_landing_reads_its_groups_once_a_minute_and_at_once_after_a_change_h
                           .values(name="Renamed elsewhere"))
     assert venues_on_the_landing(client) == [group.venue.name]
     # ...and reads it again once the minute is over.
-    monkeypatch.setattr(service, "KEEP_SECONDS", 0)
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 0)
     assert venues_on_the_landing(client) == ["Renamed elsewhere"]
     monkeypatch.undo()
     db.session.expire_all()

@@ -5,11 +5,17 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from pairs_group import kept
 from pairs_group.audit.models import AuditEvent
 from pairs_group.auth.links import link_url
 from pairs_group.db import db
 from pairs_group.questionnaires import answering, instruments, plans
-from pairs_group.questionnaires.models import QuestionnaireResponse, Score
+from pairs_group.questionnaires.models import (
+    GroupInstrument,
+    QuestionnaireResponse,
+    Score,
+    Timepoint,
+)
 from pairs_group.sms.messages import KINDS
 from pairs_group.sms.models import OutboxMessage
 from tests.conftest import count_rows
@@ -219,3 +225,32 @@ def test_an_admin_chooses_a_groups_questionnaires(app, client, sign_in):
     assert [t.instrument.id for t in plans.open_tasks(parent)] == ["fft"]
     page = post_page(client, "questionnaires.edit_plan", {"pre": ["nonsense"]}, **plan)
     assert page.shows(PROBLEM, "There is a problem")
+
+
+def test_her_plan_is_read_once_a_minute_and_at_once_after_a_change_here(
+        app, client, sign_in, monkeypatch):
+    """What she may answer comes from her group's plan as this process read it less than a
+    minute ago; the plan page staff change it on reads it fresh."""
+    parent, enrolment = family()
+    db.session.commit()
+    before = [t.instrument.id for t in plans.open_tasks(parent)]
+    assert "fft" not in before
+    # Another process gives the group its own plan: this one keeps what it read for the minute...
+    with db.engine.begin() as elsewhere:
+        elsewhere.execute(sa.insert(GroupInstrument.__table__).values(
+            group_id=enrolment.group_id, timepoint=Timepoint.PRE, instrument_id="fft"))
+    assert [t.instrument.id for t in plans.open_tasks(parent)] == before
+    sign_in("admin")
+    page = get_page(client, "questionnaires.edit_plan", group_id=enrolment.group_id)
+    assert page.select_one('input[name="pre"][value="fft"]').has_attr("checked")  # fresh
+    # ...and reads it again once the minute is over.
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 0)
+    assert [t.instrument.id for t in plans.open_tasks(parent)] == ["fft"]
+    monkeypatch.undo()
+    # A plan changed here is answered from the next page on, even one emptied (the default).
+    post_form(client, "questionnaires.edit_plan", {"pre": ["fft"], "post": ["prfq"]},
+              group_id=enrolment.group_id)
+    assert [t.instrument.id for t in plans.open_tasks(parent)] == ["fft"]
+    plans.set_group_plan(enrolment.group, {})
+    db.session.commit()
+    assert [t.instrument.id for t in plans.open_tasks(parent)] == before

@@ -1,47 +1,20 @@
 """What the public pages read from the database: the groups the landing page lists, kept a
-minute in each process.
+minute in each process (pairs_group.kept).
 
 Why kept: the list is the same for everyone (no one's details are on it) and changes only when
 a group opens, closes or moves, yet reading it was most of the landing's cost on PostgreSQL
-(a connection lent, BEGIN, the SELECT and ROLLBACK: four round trips for six lines). So each
-process reads it at most once every KEEP_SECONDS; what this process writes to groups and
-venues through the ORM session clears it at once, and another process's change shows within
-the minute."""
+(a connection lent, BEGIN, the SELECT and ROLLBACK: four round trips for six lines)."""
 
-import threading
-import time
 from functools import cache
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupStatus, Venue
+from pairs_group.kept import forget_when_written, kept
 
 LANDING_GROUPS = 6
-KEEP_SECONDS = 60
 EXTENSION = "pages.upcoming_groups"
-
-
-class KeptList:
-    """The rows as this process last read them, and when (time.monotonic)."""
-
-    def __init__(self):
-        self.read_at, self.rows = None, None
-        self._lock = threading.Lock()
-
-    def get(self, read, now):
-        with self._lock:
-            if self.read_at is not None and now - self.read_at < KEEP_SECONDS:
-                return self.rows
-        rows = read()
-        with self._lock:
-            self.read_at, self.rows = now, rows
-        return rows
-
-    def clear(self):
-        with self._lock:
-            self.read_at, self.rows = None, None
 
 
 @cache
@@ -62,21 +35,10 @@ def read_upcoming_groups(now=None):
 
 
 def upcoming_groups():
-    """The landing's list, as this process read it less than KEEP_SECONDS ago."""
-    return current_app.extensions[EXTENSION].get(read_upcoming_groups, time.monotonic())
-
-
-def _forget_on_group_changes(session, _flush_context):
-    """After each flush: a group or venue written here is on the next landing, not a minute on."""
-    if not has_app_context() or EXTENSION not in current_app.extensions:
-        return
-    written = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, (Group, Venue)) for obj in written):
-        current_app.extensions[EXTENSION].clear()
+    """The landing's list, as this process read it less than a minute ago."""
+    return kept(EXTENSION).one(read_upcoming_groups)
 
 
 def init_app(app):
-    """A kept list for this app; the listener once, on every ORM session of the process."""
-    app.extensions[EXTENSION] = KeptList()
-    if not sa.event.contains(sa.orm.Session, "after_flush", _forget_on_group_changes):
-        sa.event.listen(sa.orm.Session, "after_flush", _forget_on_group_changes)
+    """Groups and venues written here are on the next landing, not a minute on."""
+    forget_when_written(app, EXTENSION, Group, Venue)

@@ -13,6 +13,7 @@ from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupSession
 from pairs_group.i18n import current_language
+from pairs_group.kept import forget, forget_when_written, kept
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.answering import find_response
@@ -24,6 +25,7 @@ from pairs_group.questionnaires.models import (
 )
 
 ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+PLANS = "questionnaires.plans"  # app.extensions: the groups' plans kept (answerable_plans)
 
 
 class NotAllowed(Exception):
@@ -57,15 +59,22 @@ def group_plan(group):
 
 
 def group_plans(groups):
-    """{group id: group_plan(group)} for these groups, from one statement (none for no groups):
-    her home page asks about each of her groups."""
-    rows = {group.id: [] for group in groups}
+    """{group id: group_plan(group)} for these groups, read fresh: the pages where staff see
+    and change plans."""
+    return {group_id: plan_of(found) for group_id, found in plan_rows(
+        [group.id for group in groups]).items()}
+
+
+def plan_rows(group_ids):
+    """{group id: [(timepoint, instrument id)]}: each group's own rows, from one statement
+    (none for no groups)."""
+    rows = {group_id: [] for group_id in group_ids}
     if not rows:
         return {}
     for group_id, timepoint, instrument_id in db.session.execute(_plans_statement(),
                                                                  {"ids": sorted(rows)}):
         rows[group_id].append((timepoint, instrument_id))
-    return {group_id: plan_of(found) for group_id, found in rows.items()}
+    return rows
 
 
 @cache
@@ -92,6 +101,7 @@ def plan_of(rows):
 def set_group_plan(group, plan):
     """Replace the group's plan ({timepoint: [ids]}), audited."""
     db.session.execute(sa.delete(GroupInstrument).where(GroupInstrument.group_id == group.id))
+    forget(PLANS, db.session)  # an emptied plan (the default again) flushes no row
     for timepoint, ids in plan.items():
         for instrument_id in ids:
             db.session.add(GroupInstrument(group_id=group.id, instrument_id=instrument_id,
@@ -198,9 +208,12 @@ def due_tasks(enrolments, now):
 
 def answerable_plans(groups):
     """{group id: {timepoint: [the instruments she answers herself]}}: each group's plan with
-    its instruments looked up once."""
-    return {group_id: {tp: instruments.parent_answers(ids) for tp, ids in plan.items()}
-            for group_id, plan in group_plans(groups).items()}
+    its instruments looked up once, as this process read the plan less than a minute ago
+    (pairs_group.kept): her home, her questionnaire and the register ask on every page, and a
+    plan changes a few times a year."""
+    found = kept(PLANS).many(sorted({group.id for group in groups}), plan_rows)
+    return {group_id: {tp: instruments.parent_answers(ids) for tp, ids in plan_of(rows).items()}
+            for group_id, rows in found.items()}
 
 
 def responses_of(keys):
@@ -339,3 +352,8 @@ def home_tasks(parent, now=None):
                      instrument_id=task.instrument.id, timepoint=str(task.timepoint)),
              task.closes_at)
             for task in open_tasks(parent, now)]
+
+
+def init_app(app):
+    """Plans written here are answered from the next page on, not a minute on."""
+    forget_when_written(app, PLANS, GroupInstrument)

@@ -248,6 +248,7 @@ def finish(parent, task, form):
 
 def init_app(app):
     instruments.init_app(app)
+    plans.init_app(app)
     # A followed texted link lands on our list.
     links.register_purpose(app, "questionnaire", "questionnaires.answer", service.LINK_MAX_AGE)
     from pairs_group.questionnaires import assisted_views  # noqa: F401 - its pages use ours
