@@ -309,30 +309,30 @@ def due_for_help(group, enrolments, now=None, sessions=None):
                      for tp, found in plan.items() if found and is_open(e, tp, now, sessions)
                      for instrument in found]
               for e in enrolments}
-    sent, asked = help_states_of({key for due in opened.values() for key, _tp, _i in due})
+    sent, asked = help_states_of(group.id, {key for due in opened.values()
+                                            for key, _tp, _i in due})
     return {e.id: [(instrument, tp, key in asked)
                    for key, tp, instrument in opened[e.id] if key not in sent]
             for e in enrolments}
 
 
-# Where some dyads stand with some instruments: sent, or asked for help with (built once).
+# Where a group's families stand with their questionnaires: sent, or asked for help with
+# (built once, the group's id a parameter: the same SQL each time, which PostgreSQL prepares).
 HELP_STATES_OF = (
     sa.select(QuestionnaireResponse.dyad_id, QuestionnaireResponse.instrument_id,
               QuestionnaireResponse.timepoint, QuestionnaireResponse.status,
               QuestionnaireResponse.help_requested_at)
-    .where(QuestionnaireResponse.dyad_id.in_(sa.bindparam("dyad_ids", expanding=True)),
-           QuestionnaireResponse.instrument_id.in_(
-               sa.bindparam("instrument_ids", expanding=True))))
+    .where(QuestionnaireResponse.dyad_id.in_(
+        sa.select(Enrolment.dyad_id).where(Enrolment.group_id == sa.bindparam("group_id")))))
 
 
-def help_states_of(keys):
+def help_states_of(group_id, keys):
     """({the keys she has sent}, {those of these keys, unsent, she asked for help with}) for
-    these keys of responses_of, from one statement, even for no keys (a page runs as many
-    statements whatever its families' windows). Columns, not responses: families on a register
-    have sent most of theirs, and an object for each cost most of its notes."""
-    rows = db.session.execute(HELP_STATES_OF, {
-        "dyad_ids": sorted({dyad_id for dyad_id, _i, _t in keys}),
-        "instrument_ids": sorted({i for _d, i, _t in keys})})
+    these keys of responses_of, of families in the group, from one statement, even for no keys
+    (a page runs as many statements whatever its families' windows). Columns on the session's
+    connection, not responses: families on a register have sent most of theirs, and an object
+    for each cost most of its notes."""
+    rows = db.session.connection().execute(HELP_STATES_OF, {"group_id": group_id})
     sent, asked = set(), set()
     for dyad_id, instrument_id, timepoint, status, help_requested_at in rows:
         key = (dyad_id, instrument_id, str(timepoint))
