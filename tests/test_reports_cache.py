@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from bench.pages import StatementCounter
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.service import record
 from pairs_group.db import db
@@ -80,21 +81,49 @@ def test_an_audit_event_or_a_rolled_back_change_leaves_the_figures_as_they_were(
     assert current_generation() == before
 
 
-def test_two_app_processes_sharing_one_database_see_each_others_changes(make_app, group):
-    """Two app instances on one SQLite file stand for two gunicorn workers: each has its own
-    cache, and a mark saved through one shows on the other's next page."""
+@pytest.fixture
+def two_processes(make_app, group):
+    """(reader, its client signed in as an evaluator, writer): two app instances on one
+    database stand for two gunicorn workers, each with its own caches."""
     reader, writer = make_app(), make_app()
     client = reader.test_client()
     with reader.app_context():
         evaluator = factories.make_staff(role="evaluator")
         db.session.commit()
         staff_sign_in(client, evaluator)
+    return reader, client, writer
+
+
+def test_two_app_processes_sharing_one_database_see_each_others_changes(two_processes):
+    """A mark saved through one worker shows on the other's next page."""
+    _reader, client, writer = two_processes
     attended, marks = attended_on_page(client)
     assert attended_on_page(client) == (attended, marks)  # now from the reader's cache
     with writer.app_context():
         a_mark_not_attended().status = AttendanceStatus.ATTENDED
         db.session.commit()
     assert attended_on_page(client) == (attended + 1, marks)
+
+
+def filter_groups(client):
+    page = get_page(client, "reports.show_attendance")
+    return [option.get_text(strip=True) for option in page.select("#group option")][1:]
+
+
+def test_the_filters_groups_are_kept_until_the_data_changes_in_any_process(two_processes):
+    """The filter's groups are read once per change of the data (the figures' generation), not
+    on every page: a group added through another worker is in this one's next filter."""
+    reader, client, writer = two_processes
+    assert filter_groups(client) == ["Brixton autumn"]
+    with reader.app_context():
+        counter = StatementCounter(db.engine)
+    count, _groups = counter.measure(lambda: filter_groups(client))
+    with writer.app_context():
+        factories.make_group(name="Stockwell spring")
+        db.session.commit()
+    assert sorted(filter_groups(client)) == ["Brixton autumn", "Stockwell spring"]
+    count_after, _groups = counter.measure(lambda: filter_groups(client))
+    assert count == count_after == 2  # her account and the generation: nothing else
 
 
 def test_csv_downloads_are_worked_out_afresh_even_when_the_page_is_cached(client, sign_in,

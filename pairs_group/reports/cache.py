@@ -43,6 +43,9 @@ UNREAD_TABLES = frozenset({
 })
 CHANGED = "reports.data_changed"  # Session.info key: this transaction wrote report data
 EXTENSION = "reports.cache"
+# The filter's choices (groups and venues), kept apart from the figures: for everyone who sees
+# every group, and for each facilitator (her own groups).
+CHOICES = "reports.filter_choices"
 
 
 class FiguresCache:
@@ -75,23 +78,37 @@ class FiguresCache:
         return len(self._entries)
 
 
+GENERATION = sa.select(ReportDataGeneration.number).where(ReportDataGeneration.id == THE_ROW)
+
+
 def current_generation():
     """The number, read on the session's connection (one column of one row: the ORM's execute
     steps would cost more than the query, on every report page)."""
-    return db.session.connection().scalar(sa.select(ReportDataGeneration.number)
-                                          .where(ReportDataGeneration.id == THE_ROW)) or 0
+    return db.session.connection().scalar(GENERATION) or 0
 
 
-def section_figures(section, report_filter, pages, build):
+def section_figures(section, report_filter, pages, build, generation=None):
     """(data, when it was worked out) for one report page: `build(report_filter, pages)`, or
-    what this process kept from showing the same page since the data last changed."""
+    what this process kept from showing the same page since the data last changed
+    (`generation`: current_generation(), if the page has read it already)."""
+    generation = current_generation() if generation is None else generation
     key = (section, report_filter, tuple(sorted(pages.items())), str(get_locale()),
-           current_generation(), int(time.time() // WINDOW_SECONDS))
-    cache = current_app.extensions[EXTENSION]
+           int(time.time() // WINDOW_SECONDS))
+
+    def work_out():
+        with collector_paused():
+            return build(report_filter, pages), utcnow()
+
+    return kept_or_read(EXTENSION, key, generation, work_out)
+
+
+def kept_or_read(extension, key, generation, read):
+    """read(), or what it gave in this process since the data last changed: kept under `key`
+    and the generation in the least-recently-used cache app.extensions[extension]."""
+    cache, key = current_app.extensions[extension], (*key, generation)
     found = cache.get(key)
     if found is None:
-        with collector_paused():
-            found = (build(report_filter, pages), utcnow())
+        found = read()
         cache.put(key, found)
     return found
 
@@ -145,6 +162,7 @@ LISTENERS = [("after_flush", _note_flushed_changes), ("do_orm_execute", _note_bu
 def init_app(app):
     """A cache for this app; the listeners once, on every ORM session of the process."""
     app.extensions[EXTENSION] = FiguresCache()
+    app.extensions[CHOICES] = FiguresCache()
     for name, listener in LISTENERS:
         if not sa.event.contains(sa.orm.Session, name, listener):
             sa.event.listen(sa.orm.Session, name, listener)

@@ -59,14 +59,29 @@ def visible_groups():
     return db.session.connection().execute(query).all()
 
 
-def read_filter():
-    """The filter form from the query string, and the filter it gives (None when invalid)."""
+VENUES = sa.select(Venue.id, Venue.name).order_by(Venue.name)
+
+
+def filter_choices():
+    """(groups, venues) the filter offers this member of staff."""
     groups = visible_groups()
-    venues = db.session.connection().execute(
-        sa.select(Venue.id, Venue.name).order_by(Venue.name)).all()
+    venues = db.session.connection().execute(VENUES).all()
     if not group_rules.sees_every_group(current_user):
         used = {g.venue_id for g in groups}
         venues = [v for v in venues if v.id in used]
+    return groups, venues
+
+
+def read_filter(generation=None):
+    """The filter form from the query string, and the filter it gives (None when invalid).
+    With the data's `generation` (a report page), the filter's choices are kept with the
+    figures until the data changes: some 200 groups, read on every page, are most of its
+    statements' cost; the downloads read them afresh."""
+    if generation is None:
+        groups, venues = filter_choices()
+    else:
+        who = "every" if group_rules.sees_every_group(current_user) else current_user.id
+        groups, venues = cache.kept_or_read(cache.CHOICES, (who,), generation, filter_choices)
     form = FilterForm(request.args, groups=groups, venues=venues)
     if not form.validate():
         return form, None
@@ -79,12 +94,14 @@ def read_filter():
 def render_section(section, build, cached=True):
     """The section's page: its figures from `build(report_filter, pages)`, through this
     process's cache unless `cached` is False. Only a valid filter reaches the cache or SQL."""
-    form, report_filter = read_filter()
+    generation = cache.current_generation() if cached else None
+    form, report_filter = read_filter(generation)
     data = worked_out_at = None
     pages = paging.asked_pages(request.args)
     if report_filter is not None:
         if cached:
-            data, worked_out_at = cache.section_figures(section, report_filter, pages, build)
+            data, worked_out_at = cache.section_figures(section, report_filter, pages, build,
+                                                        generation)
         else:
             data = build(report_filter, pages)
     query = form.query_args()
