@@ -65,10 +65,10 @@ def render(app, source, **context):
 
 
 RAW_RADIOS = """{% from "macros/nhs_raw.html" import radios %}
-{{- radios("q", "q", items, "Question", "b", error, described_by, mark=mark) }}"""
+{{- radios("q", "q", items, "Question", "b", error, described_by) }}"""
 
 NHS_RADIOS = """{% from "nhsuk/components/radios/macro.jinja" import radios %}
-{{- radios({"idPrefix": "q", "name": "q", "items": items,
+{{- radios({"idPrefix": id or "q", "name": id or "q", "items": items,
     "fieldset": {"legend": {"text": "Question", "size": "s"}, "describedBy": described_by},
     "errorMessage": {"text": error} if error else none}) }}"""
 
@@ -86,27 +86,38 @@ def test_the_question_radios_match_nhs_radios(app):
     for error in ("Choose one", None):
         raw_items = [("a", "", "A", None), ("b", "-b", "B", None), "or",
                      ("x", "-x", "No answer", None)]
-        raw = render(app, RAW_RADIOS, items=raw_items, error=error, described_by=None, mark=False)
-        ours = render(app, NHS_RADIOS, items=nhs_items(), error=error, described_by=None)
+        raw = render(app, RAW_RADIOS, items=raw_items, error=error, described_by=None)
+        ours = render(app, NHS_RADIOS, items=nhs_items(), error=error, described_by=None, id=None)
         assert skeleton(raw, "fieldset") == skeleton(ours, "fieldset")
         assert ("aria-describedby", "q-error") in skeleton(raw, "fieldset")[0][3] or not error
 
 
-def test_the_register_row_matches_nhs_radios_around_its_buttons(app):
-    """The register draws its own row of buttons (pairs-mark), but the fieldset, legend, error
-    and the aria-describedby that joins them are NHS.UK's."""
-    raw_items = [("a", "", "A", None), ("b", "-b", "B", None)]
-    raw = render(app, RAW_RADIOS, items=raw_items, error="Choose one", described_by="about-1",
-                 mark=True)
+def refused_register(client, sign_in):
+    """(the register sent back with one row refused, that row's enrolment, another row's)."""
+    me = sign_in("facilitator")
+    _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
+    db.session.commit()
+    data = {f"version-{e.id}": "0" for e in (a, b)} | {f"was-{e.id}": "" for e in (a, b)}
+    data |= {f"status-{a.id}": "attended", f"status-{b.id}": "partied"}
+    page = post_page(client, "attendance.save_register", data, status=400, session_id=session.id)
+    return page, b, a
+
+
+def test_the_register_row_matches_nhs_radios_around_its_buttons(app, client, sign_in):
+    """Through the real register: it draws its own row of buttons (pairs-mark) and who the
+    family is (about-), but the fieldset, legend, error and the aria-describedby that joins
+    them are NHS.UK's."""
+    page, refused, _other = refused_register(client, sign_in)
+    row = str(page.select_one(f"fieldset:has(#status-{refused.id}-error)"))
     ours = render(app, NHS_RADIOS, items=nhs_items(False), error="Choose one",
-                  described_by="about-1")
+                  described_by=f"about-{refused.id}", id=f"status-{refused.id}")
 
     def outside_the_buttons(html, container):
         return [e for e in skeleton(html, "fieldset")
-                if "div" not in e[0][1:] and container not in e[2]]
+                if "div" not in e[0][1:] and container not in e[2]
+                and ("id", f"about-{refused.id}") not in e[3]]
 
-    assert outside_the_buttons(raw, "pairs-mark") == outside_the_buttons(ours, "nhsuk-radios")
-    assert dict(skeleton(raw, "fieldset")[0][3])["aria-describedby"] == "about-1 q-error"
+    assert outside_the_buttons(row, "pairs-mark") == outside_the_buttons(ours, "nhsuk-radios")
 
 
 class Filter(Form):
@@ -161,12 +172,7 @@ def test_options_written_once_still_follow_the_choice_and_escape_names(app):
 def test_a_refused_register_row_names_its_error_for_screen_readers(client, sign_in):
     """Through the real register: the row's fieldset points at its error line, as NHS.UK's do
     (the hand-written row had an error line nothing pointed at)."""
-    me = sign_in("facilitator")
-    _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])
-    db.session.commit()
-    data = {f"version-{e.id}": "0" for e in (a, b)} | {f"was-{e.id}": "" for e in (a, b)}
-    data |= {f"status-{a.id}": "attended", f"status-{b.id}": "partied"}
-    page = post_page(client, "attendance.save_register", data, status=400, session_id=session.id)
+    page, b, a = refused_register(client, sign_in)
     refused = page.select_one(f"fieldset:has(#status-{b.id}-error)")
     assert refused["aria-describedby"] == f"about-{b.id} status-{b.id}-error"
     assert page.select_one(f"#status-{b.id}-error").name == "span"
