@@ -11,10 +11,13 @@ from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.db import db, utcnow
 from pairs_group.groups.service import cancel_session, move_session
 from pairs_group.parents.models import Baby, Dyad, EnrolmentStatus
+from pairs_group.questionnaires import answering, instruments
+from pairs_group.questionnaires.models import Timepoint
 from pairs_group.tokens import make_token
 from tests import factories
 from tests.account_factories import family_in_group, make_parent, sign_in_parent
 from tests.pages import expect_redirect, get_page, post_form, post_page, url
+from tests.questionnaires_factories import submitted_prfq
 
 
 def signed_in_family(client, **group_details):
@@ -90,6 +93,15 @@ def test_her_home_lists_the_questionnaires_her_list_does_for_each_baby_and_group
     on_list = get_page(client, "questionnaires.answer").select("main a.nhsuk-card__link")
     assert [a["href"] for a in on_home] == [a["href"] for a in on_list]
     assert {a["href"].split("/")[2] for a in on_home} == {str(enrolment.dyad_id), str(twin.id)}
+    # One sent, one begun: the sent one leaves both, the begun one stays on both.
+    submitted_prfq(enrolment, {str(i): 4 for i in range(1, 19)})
+    begun = answering.start_response(twin, instruments.get("prfq"), Timepoint.PRE)
+    answering.save_answers(begun, {"1": 3})
+    db.session.commit()
+    on_home = home(client).select("[aria-labelledby=tasks-heading] li a")
+    on_list = get_page(client, "questionnaires.answer").select("main a.nhsuk-card__link")
+    assert [a["href"] for a in on_home] == [a["href"] for a in on_list]
+    assert {a["href"].split("/")[2] for a in on_home} == {str(twin.id)}
 
 
 def test_she_says_she_cant_come_next_week_and_can_undo_it(app, client):

@@ -343,15 +343,28 @@ def help_states_of(group_id, keys):
     return sent, asked
 
 
+# Her questionnaires she has sent, as keys (built once, her id a parameter).
+SENT_BY_PARENT = (
+    sa.select(QuestionnaireResponse.dyad_id, QuestionnaireResponse.instrument_id,
+              QuestionnaireResponse.timepoint)
+    .where(QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+           QuestionnaireResponse.dyad_id.in_(
+               sa.select(Dyad.id).where(Dyad.parent_id == sa.bindparam("parent_id")))))
+
+
 def home_tasks(parent, now=None):
     """Her open questionnaires as (title, url, due) for her home page (the account feature,
-    a higher layer, calls this: we cannot import it)."""
+    a higher layer, calls this: we cannot import it): what is due, less what she has sent,
+    read as columns (open_tasks loads her responses, which the home page does not show)."""
     language = current_language().code
-    return [(task.instrument.title_markup(language),
-             url_for("questionnaires.about", dyad_id=task.dyad.id,
-                     instrument_id=task.instrument.id, timepoint=str(task.timepoint)),
-             task.closes_at)
-            for task in open_tasks(parent, now)]
+    due = due_tasks(active_enrolments(parent), now or utcnow())
+    sent = {(dyad_id, instrument_id, str(timepoint)) for dyad_id, instrument_id, timepoint
+            in db.session.connection().execute(SENT_BY_PARENT, {"parent_id": parent.id})}
+    return [(instrument.title_markup(language),
+             url_for("questionnaires.about", dyad_id=key[0], instrument_id=instrument.id,
+                     timepoint=key[2]),
+             window(enrolment, key[2])[1])
+            for key, (enrolment, instrument) in due.items() if key not in sent]
 
 
 def init_app(app):
