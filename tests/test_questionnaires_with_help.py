@@ -4,6 +4,7 @@ for help and her facilitator sees it; only her group's staff may do either."""
 
 import csv
 import io
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import refresh
@@ -55,6 +56,25 @@ def test_the_register_links_to_answering_with_her_where_she_has_a_questionnaire_
     register = get_page(client, REGISTER, session_id=enrolment.group.sessions[0].id)
     link = register.select_one(f"a[href$='/dyads/{enrolment.dyad_id}/prfq/pre/with-help/']")
     assert "Answer the questionnaire with her" in link.get_text()
+
+
+def test_a_register_with_nothing_open_asks_nothing_about_questionnaires(app, client, sign_in):
+    """Where no family has a questionnaire open, where they stand with them is not read."""
+    _parent, enrolment = family()
+    as_facilitator_of(sign_in, enrolment.group)
+    session_id = enrolment.group.sessions[0].id
+    asked = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *a: asked.append(a[2]))
+    get_page(client, REGISTER, session_id=session_id)
+    assert any("questionnaire_response" in sql for sql in asked)  # hers is open
+    for session in enrolment.group.sessions:  # a year ago: both windows closed since
+        session.starts_at -= timedelta(weeks=52)
+    enrolment.enrolled_at = enrolment.group.sessions[0].starts_at - timedelta(days=1)
+    db.session.commit()
+    asked.clear()
+    register = get_page(client, REGISTER, session_id=session_id)
+    assert register.select(f"#row-{enrolment.id}") and not register.select("a[href*='/with-help/']")
+    assert not any("questionnaire_response" in sql for sql in asked)
 
 
 def test_a_facilitator_completes_the_questionnaire_with_her_and_it_is_recorded_as_helped(

@@ -309,8 +309,8 @@ def due_for_help(group, enrolments, now=None, sessions=None):
                      for tp, found in plan.items() if found and is_open(e, tp, now, sessions)
                      for instrument in found]
               for e in enrolments}
-    sent, asked = help_states_of(group.id, {key for due in opened.values()
-                                            for key, _tp, _i in due})
+    keys = {key for due in opened.values() for key, _tp, _i in due}
+    sent, asked = help_states_of(group.id, keys) if keys else (set(), set())
     return {e.id: [(instrument, tp, key in asked)
                    for key, tp, instrument in opened[e.id] if key not in sent]
             for e in enrolments}
@@ -328,10 +328,9 @@ HELP_STATES_OF = (
 
 def help_states_of(group_id, keys):
     """({the keys she has sent}, {those of these keys, unsent, she asked for help with}) for
-    these keys of responses_of, of families in the group, from one statement, even for no keys
-    (a page runs as many statements whatever its families' windows). Columns on the session's
-    connection, not responses: families on a register have sent most of theirs, and an object
-    for each cost most of its notes."""
+    these keys of responses_of, of families in the group, from one statement. Columns on the
+    session's connection, not responses: families on a register have sent most of theirs, and
+    an object for each cost most of its notes."""
     rows = db.session.connection().execute(HELP_STATES_OF, {"group_id": group_id})
     sent, asked = set(), set()
     for dyad_id, instrument_id, timepoint, status, help_requested_at in rows:
