@@ -27,7 +27,7 @@ from pairs_group.auth.login import (
     signing_in,
 )
 from pairs_group.auth.parents import current_parent, is_parent, turn_away
-from pairs_group.db import db
+from pairs_group.db import db, statement_by_statement
 from pairs_group.i18n import remember
 from pairs_group.limits import limit_setting, limiter, private_key
 from pairs_group.parents.models import Parent
@@ -125,6 +125,7 @@ def follow_short_link(code):
 
 
 @bp.get("/my-account")
+@statement_by_statement
 def home():
     parent = current_parent("welcome")
     if parent is None:

@@ -35,7 +35,7 @@ from pairs_group.attendance.forms import (
 from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.audit import service as audit
 from pairs_group.audit.service import record
-from pairs_group.db import db, kept_after_commit, utcnow
+from pairs_group.db import db, kept_after_commit, statement_by_statement, utcnow
 from pairs_group.groups.edits import group_edit_asked
 from pairs_group.groups.models import Group, GroupSession
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
@@ -92,6 +92,7 @@ def show_today():
 
 
 @bp.get("/sessions/<int:session_id>/register")
+@statement_by_statement
 def show_register(session_id):
     session = session_for_register(session_id)
     running = service.running_sessions(session)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pairs_group.auth import links
 from pairs_group.auth.parents import current_parent, parent_or_sign_in
-from pairs_group.db import db
+from pairs_group.db import db, statement_by_statement
 from pairs_group.parents.models import Dyad
 from pairs_group.questionnaires import (
     answering,
@@ -92,6 +92,7 @@ def answer():
 
 @bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/",
           methods=["GET", "POST"])
+@statement_by_statement  # her GET reads; sending it (POST) is one transaction
 def about(dyad_id, instrument_id, timepoint):
     """Why we ask and how answers are used, then Start (or Carry on)."""
     parent, task = load_task(dyad_id, instrument_id, timepoint)

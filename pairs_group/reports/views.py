@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from pairs_group.access import lets_in
 from pairs_group.audit.service import record
-from pairs_group.db import db
+from pairs_group.db import db, statement_by_statement
 from pairs_group.groups import service as group_rules
 from pairs_group.groups.models import Group, Venue
 from pairs_group.navigation import add_staff_link
@@ -145,26 +145,31 @@ def nav_icon(name):
 
 
 @bp.get("/")
+@statement_by_statement
 def show_attendance():
     return render_section("attendance", attendance.section_page)
 
 
 @bp.get("/outcomes")
+@statement_by_statement
 def show_outcomes():
     return render_section("outcomes", outcomes.section_page)
 
 
 @bp.get("/reach")
+@statement_by_statement
 def show_reach():
     return render_section("reach", lambda f, _pages: reach.summary(f))
 
 
 @bp.get("/referrals")
+@statement_by_statement
 def show_referrals():
     return render_section("referrals", lambda f, _pages: referrals.summary(f))
 
 
 @bp.get("/completeness")
+@statement_by_statement
 def show_completeness():
     return render_section("completeness", completeness.section_page)
 

@@ -1,0 +1,73 @@
+"""The busiest read pages run each statement on its own (the driver's autocommit: no BEGIN,
+ROLLBACK or COMMIT round trips), write at most one row, and leave the session as they found it:
+the next request or test writes in a transaction again."""
+
+import pytest
+import sqlalchemy as sa
+from flask import Blueprint
+
+from pairs_group.audit import service as audit
+from pairs_group.audit.models import AuditEvent
+from pairs_group.db import OneWriteOnly, db, statement_by_statement
+from tests.attendance_factories import make_group_meeting_today
+from tests.conftest import count_rows
+from tests.pages import url
+
+
+@pytest.fixture
+def isolation_seen(app):
+    """The isolation level each statement ran at, from now on."""
+    seen = []
+
+    def note(conn, _cursor, statement, _parameters, _context, _executemany):
+        seen.append((conn.get_execution_options().get("isolation_level"), statement.split()[0]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    yield seen
+    sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_the_register_reads_and_audits_statement_by_statement(client, sign_in, isolation_seen):
+    me = sign_in("facilitator")
+    _group, session, _families = make_group_meeting_today(facilitators=[me])
+    register = url(client, "attendance.show_register", session_id=session.id)
+    before = count_rows(AuditEvent)
+    db.session.commit()  # as at the start of any request: no transaction open
+    isolation_seen.clear()
+    assert client.get(register).status_code == 200
+    assert isolation_seen and {level for level, _verb in isolation_seen} == {"AUTOCOMMIT"}
+    assert [verb for _level, verb in isolation_seen].count("INSERT") == 1  # its read-audit
+    assert count_rows(AuditEvent) == before + 1
+
+
+def test_after_such_a_page_the_session_writes_in_a_transaction_again(client, sign_in):
+    me = sign_in("facilitator")
+    _group, session, _families = make_group_meeting_today(facilitators=[me])
+    register = url(client, "attendance.show_register", session_id=session.id)
+    db.session.commit()
+    assert client.get(register).status_code == 200
+    assert not db.session().in_transaction()
+    before = count_rows(AuditEvent)
+    audit.record("test.first")
+    audit.record("test.second")
+    db.session.flush()
+    db.session.rollback()
+    assert count_rows(AuditEvent) == before  # neither was committed on its own
+
+
+def test_a_second_write_is_refused_before_it_is_sent(make_app):
+    app = make_app()
+    pages = Blueprint("two_writes", __name__)
+
+    @pages.get("/two-writes")
+    @statement_by_statement
+    def two_writes():
+        audit.insert("test.first")
+        audit.insert("test.second")
+        return "written"
+
+    app.register_blueprint(pages)
+    with app.app_context(), pytest.raises(OneWriteOnly):
+        app.test_client().get("/two-writes")
+    with app.app_context():
+        assert db.session.scalars(sa.select(AuditEvent.action)).all() == ["test.first"]
