@@ -1,5 +1,5 @@
 """The database: SQLAlchemy models' base, UTC times, SQLite pragmas, pooled PostgreSQL
-connections the server closed, and migrations."""
+connections the server closed, read pages run statement by statement, and migrations."""
 
 import select
 from contextlib import contextmanager
