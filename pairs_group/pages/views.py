@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from pairs_group.auth.login import safe_next
 from pairs_group.auth.service import save_language
-from pairs_group.db import db, statement_by_statement
+from pairs_group.db import db
 from pairs_group.i18n import LANGUAGES, babel_locale, remember, supported
 from pairs_group.pages import service
 
@@ -15,7 +15,6 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-@statement_by_statement
 def index():
     return render_template("pages/index.html", groups=service.upcoming_groups())
 
