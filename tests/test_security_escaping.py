@@ -216,3 +216,12 @@ def test_a_missing_value_still_fails_the_page_when_printed(app):
 
     with app.test_request_context(), pytest.raises(UndefinedError):
         app.jinja_env.from_string("<p>{{ sesion.starts_at }}</p>").render()
+
+
+def test_the_registers_sentences_escape_what_they_fill_in_as_markup_does(app):
+    from pairs_group.attendance.display import Sentence
+
+    words = Markup("Interpreter: %(language)s")
+    for value in [PAYLOADS[0], PAYLOADS[1], "Children's & \"café\"", 7, Markup("<bdi>x</bdi>")]:
+        filled = Sentence(str(words)) % {"language": value}
+        assert isinstance(filled, Markup) and filled == words % {"language": value}

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from pairs_group.attendance.models import AttendanceStatus
-from pairs_group.templating import london_date, london_time
+from pairs_group.templating import escape_output, london_date, london_time
 
 # Stands for an id while a link is built once (no real id reaches it: ids are 32-bit).
 ID_MARK = 2**31 + 12345
@@ -38,11 +38,26 @@ def link_maker(endpoint, key, **values):
     return lambda id_: f"{head}{id_}{tail}"
 
 
+class Sentence:
+    """A translated sentence to fill in per row with `%`: as Jinja's _() does, the translation
+    (ours, from the catalogue) is trusted and the values filled in are escaped, as a template
+    escapes what it prints (templating.escape_output). Markup's own `%` wraps each value in a
+    helper object in Python, and a register fills in some sixty."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __mod__(self, values):
+        filled = self.text % {name: escape_output(value) for name, value in values.items()}
+        # Markup: our catalogue's words, her values escaped
+        return Markup(filled)  # noqa: S704  # nosec B704
+
+
 def sentence(msgid):
-    """A translated sentence to fill in per row: as Jinja's _() does, the translation (ours, from
-    the catalogue) is trusted and the values filled in are escaped."""
-    # Markup: our catalogue's words, not a visitor's
-    return Markup(_(msgid))  # noqa: S704  # nosec B704
+    """The sentence msgid in the page's language (extracted for translation by this name)."""
+    return Sentence(_(msgid))
 
 
 class Words:
