@@ -131,22 +131,24 @@ class OneWriteOnly(RuntimeError):
     """A view run statement by statement tried a second write: it needs a transaction."""
 
 
-def statement_by_statement(view):
-    """Mark a view whose GET only reads, or reads and then writes one row (a read-audit): each
-    of its statements then runs on its own, committed by the database as it runs (the driver's
-    autocommit), with no BEGIN before them and no ROLLBACK or COMMIT after. On PostgreSQL those
-    are two round trips of the six to eight a busy page makes, and each costs the worker about
-    half a bare page's CPU. Reading committed data, as every transaction here does (PostgreSQL's
-    default isolation), a page sees the same without one. A second write in such a request
-    fails (OneWriteOnly), before it is sent: two writes need a transaction to be all or
-    nothing."""
-    view.statement_by_statement = True
-    return view
+STATEMENT_BY_STATEMENT = "db.statement_by_statement"  # app.extensions: the endpoints
+
+
+def statement_by_statement(app, *endpoints):
+    """Run these endpoints' GETs statement by statement. Each feature names its own pages whose
+    GET only reads, or reads and then writes one row (a read-audit): each of their statements
+    then runs on its own, committed by the database as it runs (the driver's autocommit), with
+    no BEGIN before them and no ROLLBACK or COMMIT after. On PostgreSQL those are two round
+    trips of the six to eight a busy page makes, and each costs the worker about half a bare
+    page's CPU. Reading committed data, as every transaction here does (PostgreSQL's default
+    isolation), a page sees the same without one. A second write in such a request fails
+    (OneWriteOnly), before it is sent: two writes need a transaction to be all or nothing."""
+    app.extensions.setdefault(STATEMENT_BY_STATEMENT, set()).update(endpoints)
 
 
 def _begin_statement_by_statement():
-    view = current_app.view_functions.get(request.endpoint)
-    if request.method in ("GET", "HEAD") and getattr(view, "statement_by_statement", False) \
+    if request.method in ("GET", "HEAD") \
+            and request.endpoint in current_app.extensions.get(STATEMENT_BY_STATEMENT, ()) \
             and not db.session().in_transaction():  # a test's session may have begun one
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         g.statement_by_statement = 0  # writes so far

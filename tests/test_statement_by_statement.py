@@ -60,13 +60,13 @@ def test_a_second_write_is_refused_before_it_is_sent(make_app):
     pages = Blueprint("two_writes", __name__)
 
     @pages.get("/two-writes")
-    @statement_by_statement
     def two_writes():
         audit.insert("test.first")
         audit.insert("test.second")
         return "written"
 
     app.register_blueprint(pages)
+    statement_by_statement(app, "two_writes.two_writes")
     with app.app_context(), pytest.raises(OneWriteOnly):
         app.test_client().get("/two-writes")
     with app.app_context():

@@ -125,7 +125,6 @@ def follow_short_link(code):
 
 
 @bp.get("/my-account")
-@statement_by_statement
 def home():
     parent = current_parent("welcome")
     if parent is None:
@@ -185,6 +184,7 @@ def leave_group(enrolment_id):
 
 def init_app(app):
     register_user_kind("parent", Parent)
+    statement_by_statement(app, "account.home")  # her home only reads
     SIGN_IN_ENDPOINTS["account"] = "account.sign_in"
     links.register_purpose(app, "welcome", "account.home", 30 * 24 * 3600)
     links.register_purpose(app, data_views.CALENDAR_LINK, "account.calendar_page",

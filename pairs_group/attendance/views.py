@@ -92,7 +92,6 @@ def show_today():
 
 
 @bp.get("/sessions/<int:session_id>/register")
-@statement_by_statement
 def show_register(session_id):
     session = session_for_register(session_id)
     running = service.running_sessions(session)
@@ -232,6 +231,7 @@ def render_change(session, enrolment, form, conflict):
 
 def init_app(app):
     app.register_blueprint(bp)
+    statement_by_statement(app, "attendance.show_register")  # reads, then its read-audit
     session_changed.connect(service.on_session_changed)
     place_given.connect(service.on_place_given)
     group_edit_asked.connect(service.on_group_edit_asked)

@@ -92,7 +92,6 @@ def answer():
 
 @bp.route("/questionnaires/<int:dyad_id>/<instrument_id>/<timepoint>/",
           methods=["GET", "POST"])
-@statement_by_statement  # her GET reads; sending it (POST) is one transaction
 def about(dyad_id, instrument_id, timepoint):
     """Why we ask and how answers are used, then Start (or Carry on)."""
     parent, task = load_task(dyad_id, instrument_id, timepoint)
@@ -250,6 +249,7 @@ def finish(parent, task, form):
 def init_app(app):
     instruments.init_app(app)
     plans.init_app(app)
+    statement_by_statement(app, "questionnaires.about")  # its GET; a POST keeps a transaction
     # A followed texted link lands on our list.
     links.register_purpose(app, "questionnaire", "questionnaires.answer", service.LINK_MAX_AGE)
     from pairs_group.questionnaires import assisted_views  # noqa: F401 - its pages use ours

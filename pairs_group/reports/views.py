@@ -145,31 +145,26 @@ def nav_icon(name):
 
 
 @bp.get("/")
-@statement_by_statement
 def show_attendance():
     return render_section("attendance", attendance.section_page)
 
 
 @bp.get("/outcomes")
-@statement_by_statement
 def show_outcomes():
     return render_section("outcomes", outcomes.section_page)
 
 
 @bp.get("/reach")
-@statement_by_statement
 def show_reach():
     return render_section("reach", lambda f, _pages: reach.summary(f))
 
 
 @bp.get("/referrals")
-@statement_by_statement
 def show_referrals():
     return render_section("referrals", lambda f, _pages: referrals.summary(f))
 
 
 @bp.get("/completeness")
-@statement_by_statement
 def show_completeness():
     return render_section("completeness", completeness.section_page)
 
@@ -214,6 +209,7 @@ def download_export(name):
 def init_app(app):
     app.register_blueprint(bp)
     cache.init_app(app)
+    statement_by_statement(app, *(f"reports.show_{name}" for name in SECTIONS))  # read only
     app.jinja_env.filters.update(report_percent=percent, report_number=number,
                                  report_p=p_value, report_day=session_day)
     app.jinja_env.globals["nav_icon"] = nav_icon
