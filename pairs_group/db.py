@@ -158,7 +158,7 @@ def _end_statement_by_statement(_error=None):
     """Give the connection back (the pool resets its isolation): a session kept across
     requests (tests keep the app's context) must not go on in autocommit. Nothing is rolled
     back: each statement was committed as it ran."""
-    if "statement_by_statement" in g and db.session().in_transaction():
+    if g.pop("statement_by_statement", None) is not None and db.session().in_transaction():
         db.session.rollback()
 
 
