@@ -3,9 +3,9 @@
 Why: a few small tables are read by the busiest pages on every request and change a few times a
 year: the groups the landing lists, each group's questionnaire plan. On PostgreSQL each read
 is a round trip or four. A process reads them at most once every KEEP_SECONDS; what it writes
-to the tables they come from, through the ORM session, clears them at once and again at its
-commit (`forget_when_written`, `forget`), and another process's change shows within the
-minute. Pages where staff change these rows read them fresh."""
+to the tables they come from, through the ORM session (a flush or a bulk statement), clears
+them at once and again at its commit (`forget_when_written`), and another process's change
+shows within the minute. Pages where staff change these rows read them fresh."""
 
 import threading
 import time
@@ -59,15 +59,15 @@ def forget_when_written(app, extension, *models):
     session of the process."""
     app.extensions[extension] = Kept()
     WATCHED[extension] = models
-    for name, listener in (("after_flush", _forget_written), ("after_commit", _forget_again)):
+    for name, listener in LISTENERS:
         if not sa.event.contains(sa.orm.Session, name, listener):
             sa.event.listen(sa.orm.Session, name, listener)
 
 
 def forget(extension, session):
-    """Clear what is kept in app.extensions[extension] now and when `session` commits: for a
-    write the ORM does not see as one of the models' (a bulk DELETE). Cleared again at commit,
-    a page this process served meanwhile cannot keep the rows as they were before it."""
+    """Clear what is kept in app.extensions[extension] now and when `session` commits: cleared
+    again at commit, a page this process served meanwhile cannot keep the rows as they were
+    before it."""
     if has_app_context() and extension in current_app.extensions:
         current_app.extensions[extension].clear()
         session.info.setdefault(FORGET, set()).add(extension)
@@ -82,7 +82,23 @@ def _forget_written(session, _flush_context):
             forget(extension, session)
 
 
+def _forget_bulk_written(state):
+    """session.execute(insert/update/delete(Model)) writes without a flush (emptying a group's
+    plan back to the default is a DELETE alone)."""
+    mapper = state.bind_mapper
+    if not (state.is_insert or state.is_update or state.is_delete) or mapper is None \
+            or not has_app_context():
+        return
+    for extension, models in WATCHED.items():
+        if issubclass(mapper.class_, models):
+            forget(extension, state.session)
+
+
 def _forget_again(session):
     for extension in session.info.pop(FORGET, ()):
         if has_app_context() and extension in current_app.extensions:
             current_app.extensions[extension].clear()
+
+
+LISTENERS = [("after_flush", _forget_written), ("do_orm_execute", _forget_bulk_written),
+             ("after_commit", _forget_again)]

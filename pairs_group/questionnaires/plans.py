@@ -13,7 +13,7 @@ from pairs_group.audit.service import record
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupSession
 from pairs_group.i18n import current_language
-from pairs_group.kept import forget, forget_when_written, kept
+from pairs_group.kept import forget_when_written, kept
 from pairs_group.parents.models import Dyad, Enrolment, EnrolmentStatus
 from pairs_group.questionnaires import instruments
 from pairs_group.questionnaires.answering import find_response
@@ -101,7 +101,6 @@ def plan_of(rows):
 def set_group_plan(group, plan):
     """Replace the group's plan ({timepoint: [ids]}), audited."""
     db.session.execute(sa.delete(GroupInstrument).where(GroupInstrument.group_id == group.id))
-    forget(PLANS, db.session)  # an emptied plan (the default again) flushes no row
     for timepoint, ids in plan.items():
         for instrument_id in ids:
             db.session.add(GroupInstrument(group_id=group.id, instrument_id=instrument_id,
