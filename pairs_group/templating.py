@@ -262,9 +262,10 @@ def escape_output(value):
 
 
 class EscapingCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with what a template prints escaped by escape_output. Only the
-    printing changes: a macro's or a block's output is still made Markup when it is kept (a
-    `{% set %}`, a macro's return), and `|e`, `|safe` and `~` are Jinja's own."""
+    """Jinja's code generator, with what a template prints escaped by escape_output and each
+    block joined where it is called. Only the printing changes: a macro's or a block's output
+    is still made Markup when it is kept (a `{% set %}`, a macro's return), and `|e`, `|safe`
+    and `~` are Jinja's own."""
 
     def _output_child_pre(self, node, frame, finalize):
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -273,6 +274,16 @@ class EscapingCodeGenerator(CodeGenerator):
         if finalize.src is not None:
             self.write(finalize.src)
         return None
+
+    def writeline(self, x, node=None, extra=0):
+        """A block, the parent template of an `extends` or an include is joined into one str
+        where it is called, not passed on piece by piece (`yield from`). A register's body is
+        some 2,400 pieces, four blocks and two parent templates deep: every piece was handed up
+        through each of those generators in turn, a tenth of the page's time. The page is the
+        same text; it only leaves each level in one piece (nothing here streams a template)."""
+        if x.startswith("yield from "):
+            x = f"yield environment.concat({x.removeprefix('yield from ')})"
+        super().writeline(x, node, extra)
 
 
 def init_app(app):

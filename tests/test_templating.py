@@ -1,9 +1,11 @@
 """Templates fail loudly: a misspelt variable breaks the render (and so a test) instead of
-showing a blank, while NHS.UK frontend's macros still leave out what they are not given."""
+showing a blank, while NHS.UK frontend's macros still leave out what they are not given. And the
+app's code generator (templating.EscapingCodeGenerator), which joins each block, parent template
+and include where it is called, writes the page exactly as Jinja's own does."""
 
 import pytest
 from flask import render_template_string
-from jinja2 import UndefinedError
+from jinja2 import DictLoader, Environment, UndefinedError
 
 from pairs_group.forms import Form
 
@@ -63,3 +65,47 @@ def test_a_templates_words_are_translated_escaped_and_formatted_as_jinja_would(a
         assert "&lt;b&gt;Ana&lt;/b&gt;" in shown and "<b>" not in shown
         assert render_template_string("{% autoescape false %}{{ _('x &') }}{% endautoescape %}"
                                       ) == "x &"
+
+
+# Every way templates nest here: extends over two levels, super(), scoped blocks in a loop,
+# imports, includes with and without context (and kept in a set), a call block.
+TEMPLATES = {
+    "base.html": (
+        "<html>{% block head %}<title>{% block title %}Base{% endblock %}</title>{% endblock %}"
+        "<body>{% block main %}<main>{% block content %}{% block body %}{% endblock %}"
+        "{% endblock %}</main>{% endblock %}{% include 'footer.html' %}</body></html>"),
+    "footer.html": "<footer>{{ value }}</footer>",
+    "plain.html": "<p>no context</p>",
+    "macros.html": "{% macro shown(v) %}<b>{{ v }}</b>{% endmacro %}",
+    "middle.html": (
+        "{% extends 'base.html' %}{% set who = 'middle' %}"
+        "{% block head %}{{ super() }}<meta name='{{ who }}'>{% endblock %}"
+        "{% block back %}{% endblock %}"),
+    "page.html": (
+        "{% extends 'middle.html' %}{% from 'macros.html' import shown %}"
+        "{% block title %}{{ value }} &amp; more{% endblock %}"
+        "{% block body %}<ul>{% for item in items %}{% block row scoped %}"
+        "<li>{{ shown(item) }}{{ loop.index }}</li>{% endblock %}{% endfor %}</ul>"
+        "{% if value %}{% include 'plain.html' %}{% endif %}"
+        "{% include 'plain.html' without context %}"
+        "{% set kept %}{% include 'plain.html' %}{% endset %}[{{ kept }}]"
+        "{% endblock %}"),
+    "alone.html": (
+        "{% block outer %}<div>{% block inner %}{{ value }}{% endblock %}</div>{% endblock %}"
+        "{% macro boxed() %}{% block never %}{% endblock %}{{ caller() }}{% endmacro %}"
+        "{% call boxed() %}<i>{{ value }}</i>{% endcall %}"),
+}
+
+
+@pytest.mark.parametrize("name", ["page.html", "alone.html", "middle.html"])
+@pytest.mark.parametrize("value", ["<script>&'\"", "Beatriz", ""])
+def test_nested_templates_render_as_jinja_renders_them(app, name, value):
+    ours = app.jinja_env.overlay(loader=DictLoader(TEMPLATES))
+    plain = Environment(autoescape=True, loader=DictLoader(TEMPLATES))
+    values = {"value": value, "items": ["<a>", "b", 3]}
+    source = ours.loader.get_source(ours, name)[0]
+    compiled = ours.compile(source, name, raw=True)
+    assert "yield from" not in compiled and "yield environment.concat(" in compiled
+    with app.test_request_context():
+        assert ours.get_template(name).render(values) == \
+            plain.get_template(name).render(values)
