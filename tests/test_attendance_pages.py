@@ -5,11 +5,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import refresh
 
+from pairs_group import kept
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.attendance.service import mark_attendance
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import db, utcnow
-from pairs_group.groups.service import cancel_session
+from pairs_group.groups.models import GroupSession
+from pairs_group.groups.service import cancel_session, restore_session
 from pairs_group.templating import london_time
 from pairs_group.times import london_today
 from tests import factories
@@ -113,6 +115,38 @@ def test_a_family_whose_only_earlier_session_was_called_off_is_new_this_week(cli
     assert page.texts(".nhsuk-tag").count("New this week") == 1
     assert "New this week" in page.texts(f"#about-{b.id} .nhsuk-tag")
     assert "New this week" not in page.texts(f"#about-{a.id} .nhsuk-tag")
+
+
+def test_the_groups_sessions_are_read_once_a_minute_and_at_once_after_a_change_here(
+        client, sign_in, monkeypatch):
+    """Who is new comes from the group's sessions still on as this process read them less than
+    a minute ago; a session cancelled or restored here shows on the next register."""
+    me = sign_in("facilitator")
+    group, session, (_a, b, _c) = make_group_meeting_today(facilitators=[me])
+    last_week = group.sessions[1]
+    b.enrolled_at = last_week.starts_at - timedelta(days=1)
+    db.session.commit()
+
+    def new_this_week():
+        return "New this week" in open_register(client, session).texts(f"#about-{b.id} .nhsuk-tag")
+
+    assert not new_this_week()  # she was expected last week
+    # Another process calls last week off: this one keeps what it read for the minute...
+    with db.engine.begin() as elsewhere:
+        elsewhere.execute(sa.update(GroupSession.__table__).where(
+            GroupSession.__table__.c.id == last_week.id).values(status="cancelled"))
+    assert not new_this_week()
+    # ...and reads the sessions again once the minute is over.
+    monkeypatch.setattr(kept, "KEEP_SECONDS", 0)
+    assert new_this_week()
+    monkeypatch.undo()
+    db.session.refresh(last_week)
+    restore_session(last_week)  # here: the next register knows at once
+    db.session.commit()
+    assert not new_this_week()
+    cancel_session(last_week)
+    db.session.commit()
+    assert new_this_week()
 
 
 def test_the_register_shows_who_is_coming_and_what_they_need(client, sign_in):

@@ -15,6 +15,7 @@ from pairs_group.auth.models import StaffUser
 from pairs_group.db import db, utcnow
 from pairs_group.groups.models import Group, GroupSession, SessionStatus
 from pairs_group.groups.service import visible_group_ids
+from pairs_group.kept import kept
 from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
 from pairs_group.times import london_day_bounds, london_today
 
@@ -153,15 +154,24 @@ RUNNING_SESSIONS = (
     .where(GroupSession.group_id == sa.bindparam("group_id"),
            GroupSession.status != SessionStatus.CANCELLED)
     .order_by(GroupSession.starts_at))
+# app.extensions: each group's running sessions as this process read them (pairs_group.kept)
+RUNNING = "attendance.running_sessions"
 
 
 def running_sessions(session: GroupSession):
-    """The sessions of this session's group not cancelled, in order, as Meetings, from one
-    statement of two columns: loading the group's sessions as objects for this cost four
-    times as much."""
-    rows = db.session.connection().execute(RUNNING_SESSIONS, {"group_id": session.group_id})
-    return [Meeting(starts_at, starts_at + timedelta(minutes=minutes))
-            for starts_at, minutes in rows]
+    """The sessions of this session's group not cancelled, in order, as Meetings: read as two
+    columns (loading the group's sessions as objects for this cost four times as much) and
+    kept a minute in this process, cleared at once by a change of sessions here. They say who
+    is new this week and whose questionnaire is open; the session itself is read fresh."""
+    return kept(RUNNING).many([session.group_id], _read_running_sessions)[session.group_id]
+
+
+def _read_running_sessions(group_ids):
+    connection = db.session.connection()
+    return {group_id: tuple(
+        Meeting(starts_at, starts_at + timedelta(minutes=minutes))
+        for starts_at, minutes in connection.execute(RUNNING_SESSIONS, {"group_id": group_id}))
+        for group_id in group_ids}
 
 
 def earlier_sessions(session: GroupSession, running=None):

@@ -40,6 +40,7 @@ from pairs_group.groups.edits import group_edit_asked
 from pairs_group.groups.models import Group, GroupSession, names_facilitator
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
+from pairs_group.kept import forget_when_written
 from pairs_group.navigation import add_staff_link, register_notes
 from pairs_group.parents.models import Enrolment
 from pairs_group.parents.places import place_given
@@ -234,6 +235,7 @@ def render_change(session, enrolment, form, conflict):
 def init_app(app):
     app.register_blueprint(bp)
     statement_by_statement(app, "attendance.show_register")  # reads, then its read-audit
+    forget_when_written(app, service.RUNNING, GroupSession)
     session_changed.connect(service.on_session_changed)
     place_given.connect(service.on_place_given)
     group_edit_asked.connect(service.on_group_edit_asked)
