@@ -149,6 +149,29 @@ def test_the_groups_sessions_are_read_once_a_minute_and_at_once_after_a_change_h
     assert new_this_week()
 
 
+def test_the_register_reads_its_session_as_it_stands(client, sign_in):
+    """The register's one read: its group and place (a session moved elsewhere shows the new
+    place), a group with no one in it yet, a session that does not exist, and its audit."""
+    me = sign_in("facilitator")
+    group, session, families = make_group_meeting_today(facilitators=[me], name="Stockwell 9")
+    session.venue_override = factories.make_venue(name="Brixton Library")
+    empty, empty_session, _none = make_group_meeting_today(facilitators=[me], dyads=0)
+    db.session.commit()
+    page = open_register(client, session)
+    assert page.text_of("h1") == "Stockwell 9"
+    assert page.text_of("main p.nhsuk-body-s").startswith("Brixton Library ·")
+    assert len(page.select(".pairs-register__row")) == 3
+    seen = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "attendance.view_register")).one()
+    assert (seen.target_type, seen.target_id) == ("GroupSession", str(session.id))
+    assert sorted(seen.details["enrolment_ids"]) == sorted(f.id for f in families)
+    page = open_register(client, empty_session)
+    assert page.text_of("h1") == empty.name
+    assert page.text_of("main p.nhsuk-body-s").startswith(f"{empty.venue.name} ·")
+    assert "No one is enrolled in this group yet." in page.text_of("main")
+    open_register(client, type(session)(id=2**31 - 1), 404)
+
+
 def test_the_register_shows_who_is_coming_and_what_they_need(client, sign_in):
     me = sign_in("facilitator")
     _group, session, (a, b, _c) = make_group_meeting_today(facilitators=[me])

@@ -3,17 +3,25 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from pairs_group.attendance.models import Attendance, AttendanceStatus
 from pairs_group.audit.models import AuditEvent
 from pairs_group.audit.service import record
 from pairs_group.auth.models import StaffUser
 from pairs_group.db import db, utcnow
-from pairs_group.groups.models import Group, GroupSession, SessionStatus
+from pairs_group.groups.models import (
+    Group,
+    GroupSession,
+    SessionStatus,
+    Venue,
+    names_facilitator,
+)
 from pairs_group.groups.service import visible_group_ids
 from pairs_group.kept import kept
 from pairs_group.parents.models import Baby, Dyad, Enrolment, EnrolmentStatus, Parent
@@ -191,32 +199,97 @@ def enrolments_outside(session: GroupSession, enrolment_ids):
     return set(enrolment_ids) - set(ours)
 
 
-# One statement: each family of a group with her parent's and baby's names and her mark at one
-# session (if any) with who made it, as columns (see Family). Built once: building it on every
-# register cost a third as much as running it.
-REGISTER_ROWS = (
-    sa.select(Enrolment.id, Enrolment.dyad_id, Enrolment.group_id, Enrolment.status,
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A session's group or place, as a register shows it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionShown:
+    """A session as its register reads it, as plain values: loading the session with its group
+    and venue as objects cost as much as reading the whole register. It has GroupSession's
+    names, its group and place as Named, so the page, its rows and notes and the audit log read
+    it as they read a GroupSession (the audit names it as one)."""
+
+    audit_kind: ClassVar[str] = "GroupSession"
+
+    id: int
+    group_id: int
+    number: int
+    starts_at: datetime
+    duration_minutes: int
+    status: SessionStatus
+    note: str
+    group: Named
+    venue: Named
+
+    @property
+    def is_cancelled(self):
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+MovedTo = aliased(Venue)  # a session's own venue, when it was moved to another place
+# What a register shows of its session (SessionShown's values) and whether a member of staff
+# is named on its group; then, on each row, a family of the group with her parent's and baby's
+# names and her mark at the session (if any) with who made it (see Family). One statement,
+# built once, the ids parameters. The families are outer-joined, so a group with no one in it
+# still gives its session (one row without a family).
+SESSION_COLUMNS = (
+    GroupSession.id, GroupSession.group_id, GroupSession.number, GroupSession.starts_at,
+    GroupSession.duration_minutes, GroupSession.status, GroupSession.note, Group.name,
+    sa.func.coalesce(MovedTo.id, Venue.id), sa.func.coalesce(MovedTo.name, Venue.name),
+    names_facilitator(GroupSession.group_id, sa.bindparam("staff_id")))
+REGISTER = (
+    sa.select(*SESSION_COLUMNS,
+              Enrolment.id, Enrolment.dyad_id, Enrolment.group_id, Enrolment.status,
               Enrolment.enrolled_at, Enrolment.ended_at, Enrolment.created_at,
               Parent.name, Baby.name, Parent.interpreter_language, Parent.access_needs,
               Attendance.status, Attendance.version, Attendance.recorded_at, StaffUser.name)
-    .join(Dyad, Dyad.id == Enrolment.dyad_id)
-    .join(Parent, Parent.id == Dyad.parent_id)
-    .join(Baby, Baby.id == Dyad.baby_id)
+    .join(Group, Group.id == GroupSession.group_id)
+    .join(Venue, Venue.id == Group.venue_id)
+    .outerjoin(MovedTo, MovedTo.id == GroupSession.venue_id)
+    .outerjoin(Enrolment, Enrolment.group_id == GroupSession.group_id)
+    .outerjoin(Dyad, Dyad.id == Enrolment.dyad_id)
+    .outerjoin(Parent, Parent.id == Dyad.parent_id)
+    .outerjoin(Baby, Baby.id == Dyad.baby_id)
     .outerjoin(Attendance, sa.and_(Attendance.enrolment_id == Enrolment.id,
-                                   Attendance.session_id == sa.bindparam("session_id")))
+                                   Attendance.session_id == GroupSession.id))
     .outerjoin(StaffUser, StaffUser.id == Attendance.recorded_by_id)
-    .where(Enrolment.group_id == sa.bindparam("group_id")))
+    .where(GroupSession.id == sa.bindparam("session_id")))
 
 
-def register_for(session: GroupSession, running=None):
-    """Everyone expected at the session, plus anyone already marked, in name order (`running`
-    as for earlier_sessions)."""
+def read_register(session_id, staff_id=None):
+    """(the session as SessionShown, whether the member of staff `staff_id` is named on its
+    group, its families' columns for register_for), or None when there is no such session.
+    On the session's connection: columns need none of the ORM's handling of a result."""
+    found = db.session.connection().execute(
+        REGISTER, {"session_id": session_id, "staff_id": staff_id}).all()
+    if not found:
+        return None
+    width = len(SESSION_COLUMNS)
+    (id_, group_id, number, starts_at, minutes, status, note, group_name, venue_id, venue_name,
+     named) = found[0][:width]
+    session = SessionShown(id_, group_id, number, starts_at, minutes, status, note,
+                           Named(group_id, group_name), Named(venue_id, venue_name))
+    return session, bool(named), [row[width:] for row in found if row[width] is not None]
+
+
+def register_for(session, running=None, families=None):
+    """Everyone expected at the session (a GroupSession or SessionShown), plus anyone already
+    marked, in name order (`running` as for earlier_sessions; `families`: the columns
+    read_register gave, when the caller has read them)."""
     before = earlier_sessions(session, running)
+    if families is None:
+        families = read_register(session.id)[2]
     rows = []
-    # On the session's connection: columns need none of the ORM's handling of a result, which
-    # cost as much as the rest of reading them.
-    for *columns, status, version, recorded_at, recorded_by in db.session.connection().execute(
-            REGISTER_ROWS, {"group_id": session.group_id, "session_id": session.id}):
+    for *columns, status, version, recorded_at, recorded_by in families:
         family = Family(*columns)
         # a staff member's name is never null: None is no one (the outer join found no one)
         mark = None if status is None else Mark(status, version, recorded_at, recorded_by)

@@ -37,7 +37,7 @@ from pairs_group.audit import service as audit
 from pairs_group.audit.service import record
 from pairs_group.db import db, kept_after_commit, statement_by_statement, utcnow
 from pairs_group.groups.edits import group_edit_asked
-from pairs_group.groups.models import Group, GroupSession, names_facilitator
+from pairs_group.groups.models import Group, GroupSession, names_facilitator, runs_group
 from pairs_group.groups.service import falls_on_bank_holiday, session_changed
 from pairs_group.i18n import translated
 from pairs_group.kept import forget_when_written
@@ -53,11 +53,11 @@ LOAF_ENTRY = "questionnaires.practitioner_entry"  # the practitioner's LOAF rati
 OFFLINE_DAY_HEADER = "Pairs-Offline-Day"
 
 
-# What a register shows of its session, and whether the member of staff is named on its group:
-# one statement, not four. Built once, the ids parameters: db.session.get with these options
-# built them and their cache key again on every register, a third of what reading the session
-# cost. Her being named is asked in SQL, not by loading the group's facilitators: SQLite ran
-# that join for every group before picking this one's, a tenth of the register's time.
+# The session a register is saved at (or one mark changed at) with its group and venue, and
+# whether the member of staff is named on the group: one statement, not four. Built once, the
+# ids parameters: db.session.get with these options built them and their cache key again on
+# every register, a third of what reading the session cost. Her being named is asked in SQL,
+# not by loading the group's facilitators: SQLite ran that join for every group first.
 REGISTER_SESSION = (
     sa.select(GroupSession, names_facilitator(GroupSession.group_id, sa.bindparam("staff_id")))
     .options(joinedload(GroupSession.group).joinedload(Group.venue),
@@ -66,7 +66,8 @@ REGISTER_SESSION = (
 
 
 def session_for_register(session_id):
-    """The session, if this member of staff may take its register (403 otherwise)."""
+    """The session, if this member of staff may take its register (403 otherwise), as an object
+    to mark at (the register's page reads it as plain values: service.read_register)."""
     session, named = db.session.execute(
         REGISTER_SESSION, {"session_id": session_id, "staff_id": current_user.id}).first() \
         or abort(404)
@@ -96,9 +97,12 @@ def show_today():
 
 @bp.get("/sessions/<int:session_id>/register")
 def show_register(session_id):
-    session = session_for_register(session_id)
+    # The session, who may take it and its families: one statement, plain values.
+    session, named, families = service.read_register(session_id, current_user.id) or abort(404)
+    if not runs_group(current_user, named):
+        abort(403)
     running = service.running_sessions(session)
-    rows = service.register_for(session, running)
+    rows = service.register_for(session, running, families)
     page = render_register(session, RegisterForm(), lines_from_rows(rows), running)
     # Written once the page is made, in a transaction of its own: on SQLite the INSERT takes
     # the write lock, which every other page's write would wait for through the render.

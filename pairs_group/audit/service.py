@@ -35,12 +35,15 @@ def current_actor():
 
 
 def event_values(action, target, details):
-    """An audit event's columns: who (this request's person, or the system), what, to what."""
+    """An audit event's columns: who (this request's person, or the system), what, to what. A
+    target is named by its model's name, or by its `audit_kind` when it is a record read for a
+    page that stands for a model's row."""
     if hasattr(target, "_get_current_object"):  # current_user: name the person, not the proxy
         target = target._get_current_object()
     return dict(
         actor=current_actor(), action=action,
-        target_type=type(target).__name__ if target is not None else "",
+        target_type=getattr(target, "audit_kind", type(target).__name__)
+        if target is not None else "",
         target_id=str(getattr(target, "id", "") or "") if target is not None else "",
         details=details,
         ip_address=(request.remote_addr or "")[:45] if has_request_context() else "",

@@ -93,15 +93,17 @@ class Group(db.Model):
         return max((session.ends_at for session in self.sessions), default=None)
 
     def is_run_by(self, staff, named=None):
-        """THE object rule: admins run every group, a facilitator only those she is named on,
-        evaluators none. groups.service.visible_groups is the same rule as a select. `named`:
-        whether she is named on it, when the caller read that with the group
-        (names_facilitator); otherwise the group's facilitators are loaded to see."""
-        if staff.role == Role.ADMIN:
-            return True
-        if staff.role != Role.FACILITATOR:
-            return False
-        return named if named is not None else staff in self.facilitators
+        """runs_group for this group. `named`: whether she is named on it, when the caller read
+        that with the group (names_facilitator); otherwise its facilitators are loaded to see."""
+        if named is None:
+            named = staff.role == Role.FACILITATOR and staff in self.facilitators
+        return runs_group(staff, named)
+
+
+def runs_group(staff, named):
+    """THE object rule: admins run every group, a facilitator only those she is named on
+    (`named`), evaluators none. groups.service.visible_groups is the same rule as a select."""
+    return staff.role == Role.ADMIN or (staff.role == Role.FACILITATOR and bool(named))
 
 
 class GroupSession(db.Model):
