@@ -361,6 +361,9 @@ def test_a_cancelled_session_shows_everyone_cancelled_by_us(client, sign_in):
     page = open_register(client, session)
     assert "Session cancelled" in page.text_of(".nhsuk-warning-callout h2")
     assert [line.count("Cancelled by us") for line in page.texts(".pairs-register__row")] == [1] * 3
+    # each row names the mother, as a row of the form does
+    assert [line.split()[:2] for line in page.texts(".pairs-register__row")] == \
+        [["Parent", "A"], ["Parent", "B"], ["Parent", "C"]]
     save_register(client, session, register_data([a], {a.id: "attended"}))
     assert marks(session)[a.id] == "cancelled_by_service"
 
