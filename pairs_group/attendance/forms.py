@@ -1,5 +1,6 @@
 """The register form (one radio group per dyad) and the form to correct one mark."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -130,3 +131,16 @@ class ChangeAttendanceForm(Form):
     def validate_status(self, field):
         if field.data and not may_mark(self.session, field.data):
             raise ValidationError(too_early(self.session, self.name))
+
+
+def saved_message(lines):
+    """The register as saved, counted from this request's rows (no second look-up): a row she
+    changed is what she chose, the others as read just before saving."""
+    changed = {line.key for line in changed_lines(lines)}
+    counts = Counter(AttendanceStatus(line.chosen) if line.key in changed else line.row.status
+                     for line in lines)
+    return _("Register saved. Attended: %(attended)d. Apologies: %(apologies)d. "
+             "Did not attend: %(dna)d. Not marked yet: %(unmarked)d.",
+             attended=counts[AttendanceStatus.ATTENDED],
+             apologies=counts[AttendanceStatus.CANCELLED_BY_PARENT],
+             dna=counts[AttendanceStatus.DID_NOT_ATTEND], unmarked=counts[None])

@@ -1,6 +1,5 @@
 """Staff pages for registers: today's sessions, the register itself, and correcting one mark."""
 
-from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,8 +30,8 @@ from pairs_group.attendance.forms import (
     named_enrolment_ids,
     parse_version,
     read_lines,
+    saved_message,
 )
-from pairs_group.attendance.models import AttendanceStatus
 from pairs_group.audit import service as audit
 from pairs_group.audit.service import record
 from pairs_group.db import db, kept_after_commit, statement_by_statement, utcnow
@@ -155,19 +154,6 @@ def lines_after_conflict(session, conflicts, running):
         if line.key in conflicts:
             line.chosen, line.conflict = conflicts[line.key][0], line.row.attendance
     return lines
-
-
-def saved_message(lines):
-    """The register as saved, counted from this request's rows (no second look-up): a row she
-    changed is what she chose, the others as read just before saving."""
-    changed = {line.key for line in changed_lines(lines)}
-    counts = Counter(AttendanceStatus(line.chosen) if line.key in changed else line.row.status
-                     for line in lines)
-    return _("Register saved. Attended: %(attended)d. Apologies: %(apologies)d. "
-             "Did not attend: %(dna)d. Not marked yet: %(unmarked)d.",
-             attended=counts[AttendanceStatus.ATTENDED],
-             apologies=counts[AttendanceStatus.CANCELLED_BY_PARENT],
-             dna=counts[AttendanceStatus.DID_NOT_ATTEND], unmarked=counts[None])
 
 
 def render_register(session, form, lines, running, conflicts=None, status=200):
