@@ -278,7 +278,7 @@ class EscapingCodeGenerator(CodeGenerator):
     def writeline(self, x, node=None, extra=0):
         """A block, the parent template of an `extends` or an include is joined into one str
         where it is called, not passed on piece by piece (`yield from`). A register's body is
-        some 2,400 pieces, four blocks and two parent templates deep: every piece was handed up
+        some 2,400 pieces, three blocks and two parent templates deep: every piece was handed up
         through each of those generators in turn, a tenth of the page's time. The page is the
         same text; it only leaves each level in one piece (nothing here streams a template)."""
         if x.startswith("yield from "):
