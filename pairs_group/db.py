@@ -142,7 +142,11 @@ def statement_by_statement(app, *endpoints):
     trips of the six to eight a busy page makes, and each costs the worker about half a bare
     page's CPU. Reading committed data, as every transaction here does (PostgreSQL's default
     isolation), a page sees the same without one. A second write in such a request fails
-    (OneWriteOnly), before it is sent: two writes need a transaction to be all or nothing."""
+    (OneWriteOnly), before it is sent: two writes need a transaction to be all or nothing.
+
+    PostgreSQL only: on SQLite, Python's driver begins no transaction before a read (only
+    before a write), so reads already run on their own there, and switching the connection's
+    isolation would cost a PRAGMA on every page and save nothing (init_app leaves it off)."""
     app.extensions.setdefault(STATEMENT_BY_STATEMENT, set()).update(endpoints)
 
 
@@ -179,5 +183,6 @@ def init_app(app):
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
-    app.before_request(_begin_statement_by_statement)
-    app.teardown_request(_end_statement_by_statement)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # statement_by_statement
+        app.before_request(_begin_statement_by_statement)
+        app.teardown_request(_end_statement_by_statement)

@@ -1,6 +1,7 @@
 """The busiest read pages run each statement on its own (the driver's autocommit: no BEGIN,
 ROLLBACK or COMMIT round trips), write at most one row, and leave the session as they found it:
-the next request or test writes in a transaction again."""
+the next request or test writes in a transaction again. That is PostgreSQL's pass; on SQLite
+the driver already runs reads on their own, and the pages are left as they are."""
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from pairs_group.audit import service as audit
 from pairs_group.audit.models import AuditEvent
 from pairs_group.db import OneWriteOnly, db, statement_by_statement
 from tests.attendance_factories import make_group_meeting_today
+from tests.concurrency import require_postgres
 from tests.conftest import count_rows
 from tests.pages import url
 
@@ -27,7 +29,9 @@ def isolation_seen(app):
     sa.event.remove(db.engine, "before_cursor_execute", note)
 
 
-def test_the_register_reads_and_audits_statement_by_statement(client, sign_in, isolation_seen):
+def test_the_register_reads_and_audits_statement_by_statement(
+        app, client, sign_in, isolation_seen):
+    require_postgres(app, "statement by statement")
     me = sign_in("facilitator")
     _group, session, _families = make_group_meeting_today(facilitators=[me])
     register = url(client, "attendance.show_register", session_id=session.id)
@@ -56,7 +60,7 @@ def test_after_such_a_page_the_session_writes_in_a_transaction_again(client, sig
 
 
 def test_a_second_write_is_refused_before_it_is_sent(make_app):
-    app = make_app()
+    app = require_postgres(make_app(), "statement by statement")
     pages = Blueprint("two_writes", __name__)
 
     @pages.get("/two-writes")
@@ -71,3 +75,31 @@ def test_a_second_write_is_refused_before_it_is_sent(make_app):
         app.test_client().get("/two-writes")
     with app.app_context():
         assert db.session.scalars(sa.select(AuditEvent.action)).all() == ["test.first"]
+
+
+def test_on_sqlite_the_registers_reads_run_on_their_own_and_its_audit_in_a_transaction(
+        app, client, sign_in):
+    """What the driver sends for a register, seen by SQLite itself: no BEGIN before a read, no
+    PRAGMA, and the read-audit written between BEGIN and COMMIT."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the SQLite pass checks how Python's driver runs a page's reads")
+    me = sign_in("facilitator")
+    _group, session, _families = make_group_meeting_today(facilitators=[me])
+    register = url(client, "attendance.show_register", session_id=session.id)
+    db.session.commit()
+    sent, traced = [], []
+
+    def trace(dbapi_connection, _record, _proxy):
+        traced.append(dbapi_connection)
+        dbapi_connection.set_trace_callback(lambda statement: sent.append(statement.split()[0]))
+
+    sa.event.listen(db.engine.pool, "checkout", trace)
+    try:
+        assert client.get(register).status_code == 200
+    finally:
+        sa.event.remove(db.engine.pool, "checkout", trace)
+        for dbapi_connection in traced:
+            dbapi_connection.set_trace_callback(None)
+    assert "PRAGMA" not in sent
+    assert sent[sent.index("INSERT") - 1:sent.index("INSERT") + 2] == ["BEGIN", "INSERT", "COMMIT"]
+    assert "BEGIN" not in sent[:sent.index("INSERT") - 1] and sent.count("SELECT") >= 2
