@@ -171,11 +171,17 @@ def self_records(report_filter, firsts, dyads):
 
 
 def records(report_filter):
-    """Every referral in the filter: the professionals' first, then the sign-ups, each in the
-    order they came."""
+    """Every referral in the filter, as a list (the figures count them several ways)."""
+    return list(each_record(report_filter))
+
+
+def each_record(report_filter):
+    """Every referral in the filter, one at a time: the professionals' first, then the
+    sign-ups, each in the order they came. The export streams them: a list of every one of
+    them was the one thing in referrals.csv's memory that grew with the service."""
     firsts, dyads = _first_attended(report_filter), _dyads()
-    return [*professional_records(report_filter, firsts, dyads),
-            *self_records(report_filter, firsts, dyads)]
+    yield from professional_records(report_filter, firsts, dyads)
+    yield from self_records(report_filter, firsts, dyads)
 
 
 def _share(part, whole):
@@ -295,8 +301,8 @@ def team_id(team):
 
 
 def export_rows(report_filter):
-    """referrals.csv: one row per referral, in the order of records()."""
-    for r in records(report_filter):
+    """referrals.csv: one row per referral, in the order of records(), streamed."""
+    for r in each_record(report_filter):
         yield (r.kind, r.source, team_id(r.team), r.day.isoformat(), int(r.pregnant), r.dyad,
                r.status, int(r.joined), r.first_session.isoformat() if r.first_session else "",
                r.days_to_first_session)
