@@ -139,8 +139,8 @@ def statement_by_statement(app, *endpoints):
     GET only reads, or reads and then writes one row (a read-audit): each of their statements
     then runs on its own, committed by the database as it runs (the driver's autocommit), with
     no BEGIN before them and no ROLLBACK or COMMIT after. On PostgreSQL those are two round
-    trips of the six to eight a busy page makes, and each costs the worker about half a bare
-    page's CPU. Reading committed data, as every transaction here does (PostgreSQL's default
+    trips of the four to six a busy page made with them, and each costs the worker about half
+    a bare page's CPU. Reading committed data, as every transaction here does (PostgreSQL's default
     isolation), a page sees the same without one. A second write in such a request fails
     (OneWriteOnly), before it is sent: two writes need a transaction to be all or nothing.
 
