@@ -1,11 +1,12 @@
 """Rows that read the same for everyone (no one's details), kept a minute in each process.
 
 Why: a few small tables are read by the busiest pages on every request and change a few times a
-year: the groups the landing lists, each group's questionnaire plan. On PostgreSQL each read
-is a round trip or four. A process reads them at most once every KEEP_SECONDS; what it writes
-to the tables they come from, through the ORM session (a flush or a bulk statement), clears
-them at once and again at its commit (`forget_when_written`), and another process's change
-shows within the minute. Pages where staff change these rows read them fresh."""
+year or a month: the groups the landing lists, each group's questionnaire plan, each group's
+sessions still on (the register). On PostgreSQL each read is a round trip or four. A process
+reads them at most once every KEEP_SECONDS; what it writes to the tables they come from,
+through the ORM session (a flush or a bulk statement), clears them at once and again at its
+commit (`forget_when_written`), and another process's change shows within the minute. Pages
+where staff change these rows read them fresh."""
 
 import threading
 import time

@@ -169,7 +169,7 @@ def test_the_register_reads_its_session_as_it_stands(client, sign_in):
     assert page.text_of("h1") == empty.name
     assert page.text_of("main p.nhsuk-body-s").startswith(f"{empty.venue.name} ·")
     assert "No one is enrolled in this group yet." in page.text_of("main")
-    open_register(client, type(session)(id=2**31 - 1), 404)
+    get_page(client, "attendance.show_register", 404, session_id=2**31 - 1)  # no such session
 
 
 def test_the_register_shows_who_is_coming_and_what_they_need(client, sign_in):
